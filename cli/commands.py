@@ -1,0 +1,1 @@
+"""Service-layer commands of the ``designation`` CLI (lifecycle, console, audit)."""

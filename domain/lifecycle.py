@@ -1,0 +1,937 @@
+"""The lifecycle aggregate: one cluster's state, the checks of every staff action, and what
+each action and each clock does to the state (RULES.md program 1).
+
+Pure: callers pass ``today``; deadlines come back as requests (``DeadlineRequest``) that an
+activity turns into plans, and the plans come back through ``arm``. Every change returns
+``Event``s with consecutive sequence numbers — the journal's idempotency keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from domain.calendar import add_years, parse_date, period_end
+from domain.deadlines import DeadlinePlan, DeadlineRequest
+from domain.errors import DomainError
+from domain.machine import (
+    ACTION_LABELS,
+    ACTIONS,
+    MEETING_TRIGGERS,
+    LifecycleMachine,
+    action_roles,
+    roles_for,
+)
+from domain.model import (
+    HELD_TITLES,
+    PROCEDURE_STAGES,
+    SYSTEM_ACTOR,
+    TERMINAL_STAGES,
+    Actor,
+    ClusterProfile,
+    DeadlineKind,
+    Event,
+    Procedure,
+    Region,
+    Role,
+    Stage,
+    TitleStatus,
+)
+from domain.policy import Policy, get_policy
+from domain.rules import (
+    ASSOCIATION,
+    PROVINCIAL,
+    check_annual_report,
+    check_application,
+    check_panel,
+    check_site_report,
+    compose_title,
+    require_items,
+    require_reason,
+)
+
+
+@dataclass
+class Deadline:
+    """An armed clock, kept in the lifecycle state exactly as the activity planned it."""
+
+    key: str
+    what: str
+    due: date
+    armed_on: date
+    anchor: date
+    params: dict[str, Any]
+    reminders: list[date]
+    calendar_version: str
+    provisional: bool
+    basis: str
+    reminded: list[date] = field(default_factory=list)
+    overdue_since: date | None = None
+
+    def pending_reminders(self) -> list[date]:
+        return [r for r in self.reminders if r >= self.armed_on and r not in self.reminded]
+
+    def request(self) -> DeadlineRequest:
+        return DeadlineRequest(self.key, self.what, self.anchor, dict(self.params))
+
+
+@dataclass
+class Opinion:
+    body: str
+    kind: str
+    text: str
+    recommend: bool | None
+    on: date
+    by: Actor
+
+
+@dataclass
+class LifecycleState:
+    profile: ClusterProfile
+    policy_version: str
+    stage: Stage = Stage.CULTIVATION
+    procedure: Procedure = Procedure.DESIGNATION
+    title_status: TitleStatus = TitleStatus.NONE
+    title: str = ""
+    conferred_on: date | None = None
+    valid_until: date | None = None
+    expired_on: date | None = None
+    cultivation_started_on: date | None = None
+    planned_years: int | None = None
+    application: dict[str, Any] | None = None
+    opinions: list[Opinion] = field(default_factory=list)
+    panel: list[dict[str, Any]] = field(default_factory=list)
+    visit_on: date | None = None
+    score: dict[str, Any] | None = None
+    pending_indicators: dict[str, float] = field(default_factory=dict)
+    evaluation_indicators: dict[str, float] = field(default_factory=dict)
+    supplement_items: list[str] = field(default_factory=list)
+    reevaluation_in_time: bool | None = None
+    pending_profile: ClusterProfile | None = None
+    deadlines: dict[str, Deadline] = field(default_factory=dict)
+    annual_reports: dict[str, dict[str, Any]] = field(default_factory=dict)  # year -> {filed_on, late}
+    last_annual_indicators: dict[str, Any] = field(default_factory=dict)
+    handled: list[str] = field(default_factory=list)  # dedup keys of meeting/recognition signals
+    seq: int = 0
+    cycle: int = 0
+    events: list[Event] = field(default_factory=list)
+    ended_reason: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.profile.key
+
+    def outstanding_opinions(self) -> list[dict[str, str]]:
+        if self.stage != Stage.APPLIED or not self.application:
+            return []
+        have = {o.body for o in self.opinions}
+        return [b for b in self.application.get("bodies", []) if b["name"] not in have]
+
+
+@dataclass
+class Outcome:
+    events: list[Event] = field(default_factory=list)
+    arm: list[DeadlineRequest] = field(default_factory=list)
+    effects: list[str] = field(default_factory=list)  # enqueue_meeting | dequeue_meeting | new_cycle | ended
+
+    def extend(self, other: "Outcome") -> "Outcome":
+        self.events += other.events
+        self.arm += other.arm
+        self.effects += [e for e in other.effects if e not in self.effects]
+        return self
+
+
+@dataclass(frozen=True)
+class StartSpec:
+    """How a lifecycle begins: in cultivation, at application, or imported as designated."""
+
+    stage: str
+    on: date
+    planned_years: int | None = None
+    application: dict[str, Any] | None = None
+    title: str = ""
+
+
+REMINDER_KINDS = (DeadlineKind.CULTIVATION, DeadlineKind.ANNUAL_REPORT, DeadlineKind.REEVALUATION_APPLICATION)
+PROCEDURE_CLOCKS = (DeadlineKind.SITE_VISIT, DeadlineKind.FORMAL_REVIEW, DeadlineKind.MEETING)
+
+
+class Lifecycle:
+    def __init__(self, state: LifecycleState, policy: Policy | None = None) -> None:
+        self.state = state
+        self.policy = policy or get_policy(state.policy_version)
+        self._machine: LifecycleMachine | None = None
+
+    @property
+    def machine(self) -> LifecycleMachine:
+        if self._machine is None:
+            self._machine = LifecycleMachine(self.state)
+        return self._machine
+
+    # ------------------------------------------------------------ reading
+
+    @property
+    def terminal(self) -> bool:
+        return self.state.stage in TERMINAL_STAGES
+
+    def allowed_actions(self, role: str) -> list[str]:
+        """The staff actions this role may take now (stage and table conditions only)."""
+        out = []
+        for action in ACTIONS:
+            if role not in action_roles(action):
+                continue
+            trigger = "meeting_defer" if action == "hold_meeting" else action
+            if self.machine.may(trigger):
+                out.append(action)
+        return out
+
+    def allowed_by_role(self) -> dict[str, list[str]]:
+        return {r.value: self.allowed_actions(r.value) for r in Role if r not in (Role.SYSTEM, Role.AUDITOR)}
+
+    def next_wakeup(self) -> date | None:
+        """The next date on which a clock reminds or falls overdue (00:00 Beijing time)."""
+        dates: list[date] = []
+        for d in self.state.deadlines.values():
+            dates += d.pending_reminders()
+            if d.overdue_since is None:
+                dates.append(d.due + timedelta(days=1))
+        return min(dates) if dates else None
+
+    def open_deadlines(self) -> list[Deadline]:
+        return sorted(self.state.deadlines.values(), key=lambda d: (d.due, d.key))
+
+    # ------------------------------------------------------------ event helpers
+
+    def _event(self, out: Outcome, today: date, kind: str, data: dict[str, Any], actor: Actor = SYSTEM_ACTOR) -> Event:
+        self.state.seq += 1
+        ev = Event(self.state.seq, today, kind, data, actor)
+        self.state.events.append(ev)
+        out.events.append(ev)
+        return ev
+
+    def _move(self, out: Outcome, today: date, trigger: str, actor: Actor) -> None:
+        before, after = self.machine.fire(trigger)
+        if before != after:
+            self._event(
+                out,
+                today,
+                "stage",
+                {"from": before.value, "to": after.value, "procedure": self.state.procedure.value, "trigger": trigger},
+                actor,
+            )
+        if after in TERMINAL_STAGES:
+            self._end(out, today, trigger)
+
+    def _title(self, out: Outcome, today: date, status: TitleStatus, actor: Actor = SYSTEM_ACTOR) -> None:
+        self.state.title_status = status
+        self._event(
+            out,
+            today,
+            "title",
+            {
+                "status": status.value,
+                "valid_until": self.state.valid_until.isoformat() if self.state.valid_until else None,
+                "title": self.state.title,
+                "conferred_on": self.state.conferred_on.isoformat() if self.state.conferred_on else None,
+            },
+            actor,
+        )
+
+    def _clear(self, out: Outcome, today: date, key: str, reason: str, actor: Actor = SYSTEM_ACTOR) -> None:
+        d = self.state.deadlines.pop(key, None)
+        if d is None:
+            return
+        self._event(
+            out,
+            today,
+            "deadline_cleared",
+            {"what": d.what, "key": d.key, "due": d.due.isoformat(), "reason": reason, "late": d.overdue_since is not None},
+            actor,
+        )
+
+    def _clear_kind(self, out: Outcome, today: date, kinds: tuple[DeadlineKind, ...], reason: str) -> None:
+        for key in [k for k, d in self.state.deadlines.items() if d.what in kinds]:
+            self._clear(out, today, key, reason)
+
+    def _end(self, out: Outcome, today: date, why: str) -> None:
+        for key in sorted(self.state.deadlines):
+            self._clear(out, today, key, "lifecycle ended")
+        self.state.ended_reason = why
+        if "ended" not in out.effects:
+            out.effects.append("ended")
+
+    def arm(self, plan: DeadlinePlan, today: date, actor: Actor = SYSTEM_ACTOR) -> Outcome:
+        out = Outcome()
+        deadline = Deadline(
+            key=plan.key,
+            what=plan.what,
+            due=plan.due,
+            armed_on=today,
+            anchor=plan.anchor,
+            params=dict(plan.params),
+            reminders=list(plan.reminders),
+            calendar_version=plan.calendar_version,
+            provisional=plan.provisional,
+            basis=plan.basis,
+        )
+        self.state.deadlines[plan.key] = deadline
+        self._event(
+            out,
+            today,
+            "deadline",
+            {
+                "what": plan.what,
+                "key": plan.key,
+                "due": plan.due.isoformat(),
+                "reminders": [r.isoformat() for r in deadline.pending_reminders()],
+                "anchor": plan.anchor.isoformat(),
+                "calendar_version": plan.calendar_version,
+                "provisional": plan.provisional,
+                "basis": plan.basis,
+            },
+            actor,
+        )
+        return out
+
+    # ------------------------------------------------------------ starting
+
+    def start(self, spec: StartSpec, actor: Actor, today: date) -> Outcome:
+        """Register a new lifecycle (or onboard an existing title)."""
+        out = Outcome()
+        st = self.state
+        if not spec.title:
+            compose_title(self.policy, st.profile)  # the profile must make a valid title
+        if spec.stage == Stage.CULTIVATION:
+            planned = spec.planned_years or self.policy.cultivation_default_years
+            if not self.policy.cultivation_min_years <= planned <= self.policy.cultivation_max_years:
+                raise DomainError(
+                    "cultivation_years_out_of_range",
+                    f"培育期计划 {planned} 年，应为 {self.policy.cultivation_min_years}–"
+                    f"{self.policy.cultivation_max_years} 年（§二(一)）",
+                )
+            st.stage, st.cultivation_started_on, st.planned_years = Stage.CULTIVATION, spec.on, planned
+            self._event(out, today, "registered", self._registration(spec), actor)
+            self._event(out, today, "stage", {"from": None, "to": "cultivation", "procedure": "designation"}, actor)
+            out.arm.append(DeadlineRequest("cultivation", "cultivation", spec.on, {"planned_years": planned}))
+        elif spec.stage == Stage.APPLIED:
+            app = check_application(self.policy, spec.application or {})
+            st.stage = Stage.APPLIED
+            st.application = self._application_record(app, spec.on, late=False)
+            self._event(out, today, "registered", self._registration(spec), actor)
+            self._event(out, today, "stage", {"from": None, "to": "applied", "procedure": "designation"}, actor)
+        elif spec.stage == Stage.DESIGNATED:
+            if spec.on > today:
+                raise DomainError("invalid_date", f"授名日期 {spec.on} 晚于今天 {today}，导入的称号须已授予")
+            st.title = spec.title or compose_title(self.policy, st.profile)
+            st.conferred_on = spec.on
+            st.valid_until = period_end(spec.on, years=self.policy.validity_years)
+            self._event(out, today, "registered", self._registration(spec), actor)
+            if today > st.valid_until:
+                st.stage = Stage.EXPIRED
+                st.expired_on = st.valid_until + timedelta(days=1)
+                self._event(out, today, "stage", {"from": None, "to": "expired", "procedure": "designation"}, actor)
+                self._title(out, today, TitleStatus.EXPIRED, actor)
+            else:
+                st.stage = Stage.DESIGNATED
+                self._event(out, today, "stage", {"from": None, "to": "designated", "procedure": "designation"}, actor)
+                self._title(out, today, TitleStatus.VALID, actor)
+                out.arm += self._validity_clocks(spec.on)
+                # reports before the import are outside the record: only the next one due
+                year = today.year - 1 if today <= date(today.year, self.policy.annual_report_due_month,
+                                                         self.policy.annual_report_due_day) else today.year
+                year = max(year, spec.on.year)
+                out.arm.append(self._annual_request(year))
+        else:
+            raise DomainError("invalid_start", f"起始阶段“{spec.stage}”无效，应为 cultivation、applied 或 designated")
+        return out
+
+    def _registration(self, spec: StartSpec) -> dict[str, Any]:
+        p = self.state.profile
+        return {
+            "profile": _profile_dict(p),
+            "start": {"stage": spec.stage, "on": spec.on.isoformat(), "planned_years": spec.planned_years},
+            "policy_version": self.policy.version,
+            "title": self.state.title or _safe_title(self.policy, p),
+        }
+
+    def _validity_clocks(self, conferred: date) -> list[DeadlineRequest]:
+        return [
+            DeadlineRequest("expiry", "expiry", conferred),
+            DeadlineRequest("reevaluation_application", "reevaluation_application", conferred),
+        ]
+
+    def _annual_request(self, year: int) -> DeadlineRequest:
+        return DeadlineRequest(f"annual_report:{year}", "annual_report", date(year + 1, 1, 1), {"year": year})
+
+    def _application_record(self, app: Any, today: date, late: bool) -> dict[str, Any]:
+        return {
+            "route": app.route,
+            "bodies": [{"name": b.name, "kind": b.kind} for b in app.bodies],
+            "industry_history_years": app.industry_history_years,
+            "attachments": list(app.attachments),
+            "attachments_itemised": app.attachments_itemised,
+            "filed_on": today.isoformat(),
+            "late": late,
+            "procedure": self.state.procedure.value,
+        }
+
+    # ------------------------------------------------------------ checking staff actions
+
+    def check(self, action: str, data: Mapping[str, Any], actor: Actor, today: date) -> dict[str, Any]:
+        """Raise the rule's ``DomainError`` if ``actor`` may not take ``action`` now with
+        ``data``; otherwise return the parsed data the apply step will use."""
+        if action not in ACTIONS or action == "hold_meeting":
+            if action == "hold_meeting":
+                raise DomainError("action_not_allowed", "会长办公会决定通过“记录会长办公会决定”统一录入，不能单独对一个集群提交")
+            raise DomainError("action_unknown", f"未知的操作“{action}”")
+        if not isinstance(data, Mapping):
+            raise DomainError("invalid_data", "操作数据应为对象")
+        label = ACTION_LABELS.get(action, action)
+        allowed_roles = roles_for(action)
+        if actor.role not in allowed_roles:
+            names = "、".join(Role(r).label for r in allowed_roles)
+            raise DomainError("role_not_allowed", f"“{label}”只能由{names}办理，{actor.describe()}无此权限")
+        if self.terminal:
+            raise DomainError(
+                "lifecycle_ended", f"该集群的共建已结束（{self.state.stage.label}），不能再{label}"
+            )
+        if not self.machine.may(action):
+            raise DomainError("action_not_allowed", self._why_not(action, label))
+        handler = getattr(self, f"_check_{action}", None)
+        return handler(data, actor, today) if handler else {}
+
+    def _why_not(self, action: str, label: str) -> str:
+        st = self.state
+        where = f"当前阶段为“{st.stage.label}”"
+        if st.stage in PROCEDURE_STAGES:
+            where += f"（{st.procedure.label}程序）"
+        if action == "accept_application" and st.stage == Stage.APPLIED:
+            names = "、".join(b["name"] for b in st.outstanding_opinions())
+            return f"尚缺以下单位的审查意见：{names}，暂不能受理（§三(一)）"
+        if action == "complete_formal_review" and st.supplement_items:
+            return "已要求补充材料，须待申请方提交补充材料后才能完成形式审查"
+        if action == "request_supplement" and st.supplement_items:
+            return "已要求补充材料，尚未收到，不能重复要求"
+        if action == "submit_supplement" and st.stage == Stage.FORMAL_REVIEW:
+            return "秘书处未要求补充材料"
+        if action == "record_opinion" and st.stage == Stage.APPLIED:
+            return "所需的审查意见已全部收到"
+        if action == "submit_annual_report":
+            return "目前没有待报送的年度报表"
+        if action == "file_title_change" and st.stage == Stage.DESIGNATED:
+            return "称号须在有效期内才能申请变更或提升（§四(五)）"
+        if action == "withdraw" and st.stage in PROCEDURE_STAGES:
+            return f"{st.procedure.label}程序中不能撤回；如需终止请由会领导决定"
+        return f"{where}，不能{label}"
+
+    def _check_file_application(self, data, actor, today):
+        app = check_application(self.policy, data)
+        compose_title(self.policy, self.state.profile)
+        return {"application": app}
+
+    def _check_record_opinion(self, data, actor, today):
+        outstanding = self.state.outstanding_opinions()
+        body = str(data.get("body") or actor.name).strip()
+        match = next((b for b in outstanding if b["name"] == body), None)
+        if match is None:
+            named = [b["name"] for b in (self.state.application or {}).get("bodies", [])]
+            if body in named:
+                raise DomainError("opinion_duplicate", f"“{body}”的审查意见已经收到")
+            raise DomainError(
+                "opinion_body_not_named",
+                f"“{body}”不是本申请所列的意见单位（待出具：{'、'.join(b['name'] for b in outstanding)}）",
+            )
+        want = Role.ASSOCIATION if match["kind"] == ASSOCIATION else Role.PROVINCIAL
+        if actor.role != want:
+            raise DomainError(
+                "opinion_role_mismatch", f"“{body}”的意见应由{want.label}出具，{actor.describe()}不能代为出具"
+            )
+        recommend = data.get("recommend")
+        if recommend is not None and not isinstance(recommend, bool):
+            raise DomainError("invalid_data", "recommend 应为 true 或 false")
+        return {"body": body, "kind": match["kind"], "text": str(data.get("text") or ""), "recommend": recommend}
+
+    def _check_approve_site_visit(self, data, actor, today):
+        panel, visit = check_panel(
+            self.policy, data.get("panel"), self.state.profile.region.code, data.get("visit_on"), today
+        )
+        return {"panel": panel, "visit_on": visit}
+
+    def _check_record_site_report(self, data, actor, today):
+        panel = self.state.panel
+        leads = [m["name"] for m in panel if m.get("lead")]
+        members = [m["name"] for m in panel]
+        if leads and actor.name not in leads:
+            raise DomainError("not_panel_lead", f"考评报告应由专家组组长 {leads[0]} 提交，{actor.name} 不是组长")
+        if actor.name not in members:
+            raise DomainError("not_panel_member", f"{actor.name} 不是本次考评专家组成员，不能提交考评报告")
+        profile = self.state.pending_profile or self.state.profile
+        new_cluster = self.state.procedure in (Procedure.DESIGNATION, Procedure.TITLE_CHANGE)
+        report = check_site_report(
+            self.policy,
+            data,
+            tier=profile.tier,
+            new_cluster=new_cluster,
+            previous_indicators=self.state.evaluation_indicators,
+        )
+        return {"report": report}
+
+    def _check_record_formal_opinion(self, data, actor, today):
+        app = self.state.application or {}
+        bodies = app.get("bodies", [])
+        recommend = data.get("recommend")
+        if recommend is not None and not isinstance(recommend, bool):
+            raise DomainError("invalid_data", "recommend 应为 true 或 false")
+        if actor.role == Role.SECRETARIAT:
+            if bodies:
+                names = "、".join(b["name"] for b in bodies)
+                raise DomainError("formal_opinion_body", f"本申请的正式意见应由 {names} 行文提出，不能由秘书处代替")
+            body = str(data.get("body") or "中国轻工业联合会").strip()
+        else:
+            body = str(data.get("body") or actor.name).strip()
+            kind = ASSOCIATION if actor.role == Role.ASSOCIATION else PROVINCIAL
+            named = [b["name"] for b in bodies if b["kind"] == kind]
+            if body not in named:
+                raise DomainError(
+                    "opinion_body_not_named",
+                    f"“{body}”不是本申请所列的{Role(actor.role).label}（{'、'.join(named) or '无'}），不能行文提出正式意见",
+                )
+        return {"body": body, "text": str(data.get("text") or ""), "recommend": recommend}
+
+    def _check_request_supplement(self, data, actor, today):
+        return {"items": require_items(data, "补充材料")}
+
+    def _check_submit_supplement(self, data, actor, today):
+        return {"items": require_items(data, "提交的补充材料")}
+
+    def _check_submit_annual_report(self, data, actor, today):
+        report = check_annual_report(self.policy, data, self.state.last_annual_indicators)
+        key = f"annual_report:{report.year}"
+        if key not in self.state.deadlines:
+            if str(report.year) in self.state.annual_reports:
+                raise DomainError("annual_report_duplicate", f"{report.year} 年度报表已经报送")
+            owed = sorted(d.params.get("year") for d in self.state.deadlines.values() if d.what == "annual_report")
+            raise DomainError(
+                "annual_report_year_invalid",
+                f"{report.year} 年度没有待报送的报表（待报送年度：{'、'.join(map(str, owed)) or '无'}）",
+            )
+        return {"report": report}
+
+    def _reapplication(self, data) -> Any:
+        if data.get("route") is None and self.state.application:
+            prev = self.state.application
+            data = {
+                "route": prev["route"],
+                "bodies": prev["bodies"],
+                "industry_history_years": prev["industry_history_years"],
+                "attachments": data.get("attachments"),
+            }
+        return check_application(self.policy, data)
+
+    def _check_file_reevaluation(self, data, actor, today):
+        return {"application": self._reapplication(data)}
+
+    def _check_file_rectification_review(self, data, actor, today):
+        return {"application": self._reapplication(data)}
+
+    def _check_file_title_change(self, data, actor, today):
+        p = self.state.profile
+        changes: dict[str, Any] = {}
+        for key in ("product", "tier", "title_word"):
+            if data.get(key) is not None:
+                changes[key] = str(data[key])
+        if data.get("elements") is not None:
+            if not isinstance(data["elements"], list):
+                raise DomainError("invalid_data", "elements 应为命名元素列表")
+            changes["elements"] = tuple(str(e) for e in data["elements"])
+        if data.get("region_name"):
+            changes["region"] = replace(p.region, name=str(data["region_name"]))
+        if "tier" in changes and "title_word" not in changes:
+            changes["title_word"] = ""
+        proposed = replace(p, **changes)
+        new_title = compose_title(self.policy, proposed)
+        if new_title == self.state.title:
+            raise DomainError("title_unchanged", f"申请的称号“{new_title}”与现有称号相同")
+        return {"application": self._reapplication(data), "profile": proposed, "new_title": new_title}
+
+    def _check_revoke(self, data, actor, today):
+        return {"reason": require_reason(data, "取消称号")}
+
+    def _check_withdraw(self, data, actor, today):
+        return {"reason": str(data.get("reason") or "").strip()}
+
+    # ------------------------------------------------------------ applying staff actions
+
+    def apply(self, action: str, data: Mapping[str, Any], actor: Actor, today: date) -> Outcome:
+        parsed = self.check(action, data, actor, today)
+        out = Outcome()
+        self._event(out, today, "action", {"action": action, **_summary(action, parsed, data)}, actor)
+        getattr(self, f"_apply_{action}")(out, parsed, actor, today)
+        return out
+
+    def _reset_procedure(self) -> None:
+        st = self.state
+        st.opinions, st.panel, st.visit_on, st.score = [], [], None, None
+        st.pending_indicators, st.supplement_items = {}, []
+
+    def _apply_file_application(self, out, p, actor, today):
+        self.state.procedure = Procedure.DESIGNATION
+        self._reset_procedure()
+        self.state.application = self._application_record(p["application"], today, late=False)
+        self._clear(out, today, "cultivation", "application filed", actor)
+        self._move(out, today, "file_application", actor)
+
+    def _apply_record_opinion(self, out, p, actor, today):
+        self.state.opinions.append(Opinion(p["body"], p["kind"], p["text"], p["recommend"], today, actor))
+
+    def _apply_accept_application(self, out, p, actor, today):
+        self._move(out, today, "accept_application", actor)
+        out.arm.append(DeadlineRequest("site_visit", "site_visit", today))
+
+    def _apply_approve_site_visit(self, out, p, actor, today):
+        self.state.panel = [asdict(m) for m in p["panel"]]
+        self.state.visit_on = p["visit_on"]
+        self._clear(out, today, "site_visit", "site visit approved", actor)
+        self._move(out, today, "approve_site_visit", actor)
+
+    def _apply_record_site_report(self, out, p, actor, today):
+        report = p["report"]
+        self.state.score = report.score.as_dict()
+        self.state.pending_indicators = {
+            k: v["value"] for k, v in report.indicators.items() if v.get("value") is not None
+        }
+        self._move(out, today, "record_site_report", actor)
+
+    def _apply_record_formal_opinion(self, out, p, actor, today):
+        self._move(out, today, "record_formal_opinion", actor)
+        out.arm.append(DeadlineRequest("formal_review", "formal_review", today))
+
+    def _apply_request_supplement(self, out, p, actor, today):
+        self.state.supplement_items = list(p["items"])
+        self._clear(out, today, "formal_review", "stopped: supplement requested", actor)
+
+    def _apply_submit_supplement(self, out, p, actor, today):
+        self.state.supplement_items = []
+        out.arm.append(DeadlineRequest("formal_review", "formal_review", today, {"restart": True}))
+
+    def _apply_complete_formal_review(self, out, p, actor, today):
+        self._clear(out, today, "formal_review", "formal review completed", actor)
+        self._move(out, today, "complete_formal_review", actor)
+        out.arm.append(DeadlineRequest("meeting", "meeting", today))
+        out.effects.append("enqueue_meeting")
+
+    def _apply_submit_annual_report(self, out, p, actor, today):
+        report = p["report"]
+        key = f"annual_report:{report.year}"
+        late = self.state.deadlines[key].overdue_since is not None
+        self.state.annual_reports[str(report.year)] = {"filed_on": today.isoformat(), "late": late}
+        self.state.last_annual_indicators = dict(report.indicators)
+        self._clear(out, today, key, "report filed late" if late else "report filed", actor)
+        self._arm_next_annual(out, report.year + 1)
+
+    def _arm_next_annual(self, out: Outcome, year: int) -> None:
+        key = f"annual_report:{year}"
+        if self.state.title_status in HELD_TITLES and key not in self.state.deadlines and str(year) not in self.state.annual_reports:
+            out.arm.append(self._annual_request(year))
+
+    def _start_procedure(self, out, p, actor, today, procedure: Procedure, trigger: str, late: bool) -> None:
+        self.state.procedure = procedure
+        self._reset_procedure()
+        self.state.application = self._application_record(p["application"], today, late=late)
+        self._move(out, today, trigger, actor)
+
+    def _apply_file_reevaluation(self, out, p, actor, today):
+        d = self.state.deadlines.get("reevaluation_application")
+        late = self.state.stage == Stage.EXPIRED or (d is not None and d.overdue_since is not None)
+        self.state.reevaluation_in_time = self.state.stage == Stage.DESIGNATED
+        self._clear(out, today, "reevaluation_application", "re-evaluation filed late" if late else "re-evaluation filed", actor)
+        self._start_procedure(out, p, actor, today, Procedure.REEVALUATION, "file_reevaluation", late)
+
+    def _apply_file_rectification_review(self, out, p, actor, today):
+        self._clear(out, today, "rectification", "rectification review filed", actor)
+        self._start_procedure(out, p, actor, today, Procedure.RECTIFICATION_REVIEW, "file_rectification_review", False)
+
+    def _apply_file_title_change(self, out, p, actor, today):
+        self.state.pending_profile = p["profile"]
+        self._start_procedure(out, p, actor, today, Procedure.TITLE_CHANGE, "file_title_change", False)
+
+    def _apply_revoke(self, out, p, actor, today):
+        waiting = self.state.stage == Stage.AWAITING_MEETING
+        self._move(out, today, "revoke", actor)
+        self._title(out, today, TitleStatus.REVOKED, actor)
+        if waiting:
+            out.effects.append("dequeue_meeting")
+
+    def _apply_withdraw(self, out, p, actor, today):
+        waiting = self.state.stage == Stage.AWAITING_MEETING
+        if self.state.procedure == Procedure.TITLE_CHANGE and self.state.stage in PROCEDURE_STAGES:
+            self.state.pending_profile = None
+            self._clear_kind(out, today, PROCEDURE_CLOCKS, "title change withdrawn")
+        self._move(out, today, "withdraw", actor)
+        if waiting:
+            out.effects.append("dequeue_meeting")
+
+    # ------------------------------------------------------------ the president's office meeting
+
+    def check_meeting_decision(self, meeting_id: str, decision: str) -> str:
+        trigger = MEETING_TRIGGERS.get(decision)
+        if trigger is None:
+            raise DomainError("meeting_decision_unknown", f"会议决定“{decision}”无效，应为 approve、refuse 或 defer")
+        if self.state.stage != Stage.AWAITING_MEETING:
+            raise DomainError("meeting_cluster_not_waiting", f"{self.state.key} 当前为“{self.state.stage.label}”，不在待会长办公会审核之列")
+        return trigger
+
+    def apply_meeting_decision(self, meeting_id: str, held_on: date, decision: str, actor: Actor, today: date) -> Outcome:
+        out = Outcome()
+        dedup = f"meeting:{meeting_id}"
+        if dedup in self.state.handled:
+            return out
+        trigger = self.check_meeting_decision(meeting_id, decision)
+        self.state.handled.append(dedup)
+        st = self.state
+        self._event(
+            out, today, "decision", {"meeting_id": meeting_id, "held_on": held_on.isoformat(), "decision": decision,
+                                     "procedure": st.procedure.value}, actor
+        )
+        if decision == "defer":
+            self._clear(out, today, "meeting", "deferred to next meeting", actor)
+            out.arm.append(DeadlineRequest("meeting", "meeting", held_on, {"skip_current_quarter": True}))
+            return out
+        self._clear(out, today, "meeting", f"meeting decided: {decision}", actor)
+        procedure = st.procedure
+        if decision == "approve":
+            if procedure == Procedure.TITLE_CHANGE and st.pending_profile is not None:
+                st.profile, st.pending_profile = st.pending_profile, None
+                st.title = compose_title(self.policy, st.profile)
+                resets = self.policy.title_change_resets_validity
+            else:
+                st.title = st.title or compose_title(self.policy, st.profile)
+                resets = True
+            if st.pending_indicators:
+                st.evaluation_indicators = dict(st.pending_indicators)
+            self._move(out, today, trigger, actor)
+            if resets:
+                st.conferred_on = held_on
+                st.valid_until = period_end(held_on, years=self.policy.validity_years)
+                st.expired_on = None
+                st.reevaluation_in_time = None
+                self._clear_kind(
+                    out, today, (DeadlineKind.EXPIRY, DeadlineKind.REEVALUATION_APPLICATION, DeadlineKind.RECTIFICATION),
+                    "new validity cycle",
+                )
+                out.arm += self._validity_clocks(held_on)
+                st.cycle += 1
+                out.effects.append("new_cycle")
+            self._title(out, today, TitleStatus.VALID, actor)
+            if not any(d.what == "annual_report" for d in st.deadlines.values()):
+                self._arm_next_annual(out, held_on.year)
+        elif procedure == Procedure.DESIGNATION:
+            self._move(out, today, trigger, actor)
+        elif procedure == Procedure.REEVALUATION:
+            self._clear_kind(out, today, (DeadlineKind.EXPIRY, DeadlineKind.REEVALUATION_APPLICATION), "re-evaluation failed")
+            self._move(out, today, trigger, actor)
+            self._title(out, today, TitleStatus.RECTIFYING, actor)
+            out.arm.append(DeadlineRequest("rectification", "rectification", held_on))
+        elif procedure == Procedure.RECTIFICATION_REVIEW:
+            self._move(out, today, trigger, actor)
+            self._title(out, today, TitleStatus.REVOKED, actor)
+        else:  # title change refused: the current title stands
+            st.pending_profile = None
+            self._move(out, today, trigger, actor)
+        return out
+
+    # ------------------------------------------------------------ clocks
+
+    def fire_clocks(self, today: date) -> Outcome:
+        """Everything due by ``today``: reminders, overdue escalations, and the automatic
+        outcomes the rules prescribe (expiry, lapsed rectification)."""
+        out = Outcome()
+        for d in sorted(list(self.state.deadlines.values()), key=lambda d: (d.due, d.key)):
+            if d.key not in self.state.deadlines:
+                continue
+            for r in d.pending_reminders():
+                if r <= today:
+                    d.reminded.append(r)
+                    self._event(out, today, "reminder", {"what": d.what, "key": d.key, "due": d.due.isoformat(), "reminder_for": r.isoformat()})
+            if d.overdue_since is None and today > d.due:
+                d.overdue_since = today
+                self._event(out, today, "overdue", {"what": d.what, "key": d.key, "due": d.due.isoformat()})
+                self._on_overdue(out, d, today)
+        return out
+
+    def _on_overdue(self, out: Outcome, d: Deadline, today: date) -> None:
+        st = self.state
+        kind = DeadlineKind(d.what)
+        if kind is DeadlineKind.MEETING:
+            self._clear(out, today, d.key, "quarter ended without a meeting")
+            out.arm.append(DeadlineRequest("meeting", "meeting", d.due + timedelta(days=1)))
+        elif kind is DeadlineKind.ANNUAL_REPORT:
+            self._arm_next_annual(out, int(d.params["year"]) + 1)
+        elif kind is DeadlineKind.EXPIRY:
+            self._clear(out, today, d.key, "validity ended")
+            if st.procedure == Procedure.REEVALUATION and st.stage in PROCEDURE_STAGES and st.title_status == TitleStatus.VALID:
+                self.machine.fire("extend")
+                self._title(out, today, TitleStatus.EXTENDED)
+            else:
+                waiting = st.stage == Stage.AWAITING_MEETING
+                if st.procedure == Procedure.TITLE_CHANGE and st.stage in PROCEDURE_STAGES:
+                    st.pending_profile = None
+                    self._clear_kind(out, today, PROCEDURE_CLOCKS, "title change abandoned: title expired")
+                    if waiting:
+                        out.effects.append("dequeue_meeting")
+                st.expired_on = d.due + timedelta(days=1)
+                self._move(out, today, "expire", SYSTEM_ACTOR)
+                self._title(out, today, TitleStatus.EXPIRED)
+        elif kind is DeadlineKind.RECTIFICATION:
+            if st.stage == Stage.RECTIFICATION:
+                st.ended_reason = "rectification period ended with no rectification review filed"
+                self._move(out, today, "lapse_rectification", SYSTEM_ACTOR)
+                self._title(out, today, TitleStatus.REVOKED)
+
+    def overdue_revocation_due(self, year: int) -> bool:
+        """>2 years past expiry on 31 December of ``year`` with no re-evaluation filed (§四(四))."""
+        st = self.state
+        if st.stage != Stage.EXPIRED or st.expired_on is None:
+            return False
+        return date(year, 12, 31) >= add_years(st.expired_on, self.policy.overdue_revocation_years)
+
+    def revoke_at_recognition(self, year: int, today: date) -> Outcome:
+        out = Outcome()
+        dedup = f"recognition:{year}"
+        if dedup in self.state.handled or not self.overdue_revocation_due(year):
+            return out
+        self.state.handled.append(dedup)
+        self._event(out, today, "action", {"action": "revoke_overdue", "year": year,
+                                           "reason": f"到期未复评超过{self.policy.overdue_revocation_years}年，{year + 1}年年初认定时公告取消（§四(四)）"})
+        self._move(out, today, "revoke_overdue", SYSTEM_ACTOR)
+        self._title(out, today, TitleStatus.REVOKED)
+        return out
+
+    # ------------------------------------------------------------ views
+
+    def snapshot(self, today: date | None = None) -> dict[str, Any]:
+        st = self.state
+        open_ = self.open_deadlines()
+        nxt = [d for d in open_ if d.overdue_since is None]
+        return {
+            "key": st.key,
+            "stage": st.stage.value,
+            "procedure": st.procedure.value,
+            "title_status": st.title_status.value,
+            "title": st.title or _safe_title(self.policy, st.profile),
+            "valid_until": st.valid_until.isoformat() if st.valid_until else None,
+            "conferred_on": st.conferred_on.isoformat() if st.conferred_on else None,
+            "expired_on": st.expired_on.isoformat() if st.expired_on else None,
+            "policy_version": st.policy_version,
+            "cycle": st.cycle,
+            "seq": st.seq,
+            "next_deadline": nxt[0].due.isoformat() if nxt else None,
+            "next_deadline_what": nxt[0].what if nxt else None,
+            "overdue": any(d.overdue_since for d in open_),
+            "supplement_items": list(st.supplement_items),
+            "outstanding_opinions": [b["name"] for b in st.outstanding_opinions()],
+        }
+
+
+def _profile_dict(p: ClusterProfile) -> dict[str, Any]:
+    d = asdict(p)
+    d["elements"] = list(p.elements)
+    return d
+
+
+def _safe_title(policy: Policy, profile: ClusterProfile) -> str:
+    try:
+        return compose_title(policy, profile)
+    except DomainError:
+        return ""
+
+
+def _summary(action: str, parsed: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the journal keeps of an action: the parsed facts, JSON-ready."""
+    out: dict[str, Any] = {}
+    for key, value in parsed.items():
+        if key == "application":
+            out["application"] = {
+                "route": value.route,
+                "bodies": [{"name": b.name, "kind": b.kind} for b in value.bodies],
+                "industry_history_years": value.industry_history_years,
+                "attachments": list(value.attachments),
+            }
+        elif key == "panel":
+            out["panel"] = [asdict(m) for m in value]
+        elif key == "report" and hasattr(value, "score"):
+            out["report"] = {
+                "findings": list(value.findings),
+                "recommendations": list(value.recommendations),
+                "score": value.score.as_dict(),
+                "recommend": value.recommend,
+                "indicators": dict(value.indicators),
+                "comparisons": [asdict(c) for c in value.comparisons],
+                "best_rank": value.best_rank,
+            }
+        elif key == "report":
+            out["report"] = {"year": value.year, "indicators": dict(value.indicators), "growth": dict(value.growth)}
+        elif key == "profile":
+            out["profile"] = _profile_dict(value)
+        elif isinstance(value, date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
+
+
+def new_state(profile: ClusterProfile, policy_version: str) -> LifecycleState:
+    return LifecycleState(profile=profile, policy_version=policy_version)
+
+
+def profile_from_dict(d: Mapping[str, Any]) -> ClusterProfile:
+    """Build a profile from plain data (scenario, API), with one-line errors."""
+    if not isinstance(d, Mapping):
+        raise DomainError("invalid_data", "集群信息应为对象")
+    missing = [k for k in ("key", "industry", "product", "tier", "region") if not d.get(k)]
+    if missing:
+        raise DomainError("invalid_data", f"集群信息缺少：{', '.join(missing)}")
+    region = d["region"]
+    if not isinstance(region, Mapping) or not region.get("province"):
+        raise DomainError("invalid_data", "region 须至少写明 province")
+    key = str(d["key"])
+    if not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
+        raise DomainError("invalid_data", f"集群编号“{key}”只能包含字母、数字、- 和 _")
+    elements = d.get("elements") or ()
+    profile = ClusterProfile(
+        key=key,
+        industry=str(d["industry"]),
+        product=str(d["product"]),
+        tier=str(d["tier"]),
+        region=Region(
+            province=str(region.get("province", "")),
+            city=str(region.get("city", "") or ""),
+            county=str(region.get("county", "") or ""),
+            code=str(region.get("code", "") or ""),
+            name=str(region.get("name", "") or ""),
+        ),
+        title_word=str(d.get("title_word", "") or ""),
+        elements=tuple(str(e) for e in elements),
+        name=str(d.get("name", "") or ""),
+    )
+    return profile
+
+
+def parse_start(d: Mapping[str, Any], cluster: Mapping[str, Any] | None = None) -> StartSpec:
+    if not isinstance(d, Mapping):
+        raise DomainError("invalid_start", "start 应为 {stage, on} 对象")
+    stage = str(d.get("stage", ""))
+    on = parse_date(d.get("on"), "start.on")
+    application = d.get("application")
+    if application is None and cluster is not None and cluster.get("route") is not None:
+        application = {k: cluster.get(k) for k in ("route", "bodies", "industry_history_years", "attachments") if k in cluster}
+    planned = d.get("planned_years")
+    if planned is not None and (isinstance(planned, bool) or not isinstance(planned, int)):
+        raise DomainError("cultivation_years_out_of_range", f"planned_years 应为整数，收到“{planned}”")
+    if stage == Stage.APPLIED and not application:
+        raise DomainError(
+            "invalid_start", "从“申请”阶段开始须附申请信息 application: {route, bodies, industry_history_years}"
+        )
+    return StartSpec(stage=stage, on=on, planned_years=planned, application=dict(application) if application else None,
+                     title=str(d.get("title", "") or ""))

@@ -1,0 +1,709 @@
+"""Rule checks of RULES.md program 1, each raising a named ``DomainError``.
+
+Clauses: §一(二)1(1) industry history; §二(二)1-4 tiers, naming, one lifecycle per region
+and industry; §三(一) routes and opinions; §三(二) expert panel; 附件一 score sheet;
+附件四 site report; 附件五 annual report indicators; §四(三) re-evaluation comparisons.
+Functions take data and return parsed value objects; they never read a clock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable, Mapping, Sequence
+
+from domain.calendar import parse_date
+from domain.errors import DomainError, ScoreSheetInvalid
+from domain.model import Actor, ClusterProfile, Role
+from domain.policy import Policy, ScoreBand
+
+# Provincial-level divisions: a body whose name starts with one of these is a provincial
+# light-industry organisation (省级地方轻工行业组织), otherwise a national association.
+PROVINCES = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江",
+    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆",
+    "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
+)
+
+ASSOCIATION = "association"
+PROVINCIAL = "provincial"
+
+
+def _require(data: Mapping[str, Any], key: str, what: str, code: str = "invalid_data") -> Any:
+    if key not in data or data[key] is None or data[key] == "":
+        raise DomainError(code, f"缺少{what}（{key}）")
+    return data[key]
+
+
+def _as_number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise DomainError("invalid_data", f"{what}应为数字，收到“{value}”")
+    return float(value)
+
+
+def _as_count(value: Any, what: str, lo: int = 0, hi: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise DomainError("invalid_data", f"{what}应为整数，收到“{value}”")
+    if value < lo or (hi is not None and value > hi):
+        span = f"{lo}–{hi}" if hi is not None else f"≥{lo}"
+        raise DomainError("invalid_data", f"{what}应在 {span} 之间，收到 {value}")
+    return value
+
+
+def _text_list(value: Any, what: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DomainError("invalid_data", f"{what}应为文字列表")
+    return [v.strip() for v in value if v.strip()]
+
+
+# ------------------------------------------------------------------ application (§三(一))
+
+
+@dataclass(frozen=True)
+class Body:
+    name: str
+    kind: str  # association | provincial
+
+
+@dataclass(frozen=True)
+class Application:
+    route: str
+    bodies: tuple[Body, ...]
+    industry_history_years: float
+    attachments: tuple[str, ...]
+    attachments_itemised: bool
+
+
+def classify_body(name: str) -> str:
+    return PROVINCIAL if name.startswith(PROVINCES) else ASSOCIATION
+
+
+def check_application(policy: Policy, data: Mapping[str, Any]) -> Application:
+    route = policy.route(str(_require(data, "route", "申请形式", "route_unknown")))
+    raw_bodies = data.get("bodies") or []
+    if not isinstance(raw_bodies, list):
+        raise DomainError("invalid_data", "bodies 应为受理意见单位的列表")
+    bodies: list[Body] = []
+    for item in raw_bodies:
+        if isinstance(item, Mapping):
+            name = str(item.get("name", "")).strip()
+            kind = str(item.get("kind") or classify_body(name))
+        else:
+            name = str(item).strip()
+            kind = classify_body(name)
+        if not name:
+            raise DomainError("invalid_data", "意见单位名称不能为空")
+        if kind not in (ASSOCIATION, PROVINCIAL):
+            raise DomainError("invalid_data", f"意见单位“{name}”的类别“{kind}”无效")
+        if name in {b.name for b in bodies}:
+            raise DomainError("route_bodies_mismatch", f"意见单位“{name}”重复列出")
+        if route.needs_association is False and route.needs_provincial is False:
+            raise DomainError(
+                "route_bodies_mismatch", f"申请形式“{route.label}”不需要其他单位出具意见，请勿列出“{name}”"
+            )
+        if kind == ASSOCIATION and not route.needs_association:
+            raise DomainError("route_bodies_mismatch", f"申请形式“{route.label}”不含行业协（学）会，“{name}”不应列出")
+        if kind == PROVINCIAL and not route.needs_provincial:
+            raise DomainError("route_bodies_mismatch", f"申请形式“{route.label}”不含省级轻工行业组织，“{name}”不应列出")
+        bodies.append(Body(name, kind))
+    kinds = {b.kind for b in bodies}
+    if route.needs_association and ASSOCIATION not in kinds:
+        raise DomainError("route_bodies_mismatch", f"申请形式“{route.label}”须列出至少一个相关行业协（学）会、中心")
+    if route.needs_provincial and PROVINCIAL not in kinds:
+        raise DomainError("route_bodies_mismatch", f"申请形式“{route.label}”须列出省级地方轻工行业组织")
+
+    if data.get("industry_history_years") is None:
+        raise DomainError("industry_history_missing", "申请须说明特色产业的发展年限（industry_history_years，附件二 一(二)1）")
+    years = _as_number(data["industry_history_years"], "产业发展年限")
+    if years < policy.min_industry_history_years:
+        raise DomainError(
+            "industry_history_too_short",
+            f"特色产业发展基础为 {years:g} 年，不满《管理办法》第一条（二）1(1)要求的"
+            f"{policy.min_industry_history_years}年以上",
+        )
+
+    itemised = "attachments" in data and data["attachments"] is not None
+    attachments = tuple(_text_list(data.get("attachments"), "附件清单")) if itemised else policy.required_attachments
+    missing = [a for a in policy.required_attachments if a not in attachments]
+    if missing:
+        raise DomainError(
+            "attachments_incomplete", f"申请材料缺少：{'、'.join(missing)}（附件二、附件三）", missing=missing
+        )
+    return Application(route.code, tuple(bodies), years, attachments, itemised)
+
+
+def check_unique_lifecycle(
+    policy: Policy,
+    key: str,
+    region_code: str,
+    industry: str,
+    live: Iterable[tuple[str, str, str]],
+    override: Mapping[str, Any] | None = None,
+) -> str | None:
+    """§二(二)4 同一区域同一行业原则上不可重复申请授名: refuse a second live lifecycle for
+    the same region and industry unless a council leader overrides with a written reason.
+    Returns the override reason when one was used."""
+    clash = [k for k, code, ind in live if k != key and code == region_code and ind == industry]
+    if not clash:
+        return None
+    if override:
+        by = override.get("by") or {}
+        role = by.role if isinstance(by, Actor) else (by.get("role") if isinstance(by, Mapping) else None)
+        reason = str(override.get("reason") or "").strip()
+        if role != Role.LEADER:
+            raise DomainError("override_not_leader", "同一区域同一行业重复申请，只有会领导可以书面批准例外")
+        if not reason:
+            raise DomainError("override_reason_missing", "会领导批准同一区域同一行业重复申请，须写明理由")
+        return reason
+    raise DomainError(
+        "duplicate_lifecycle",
+        f"区域 {region_code} 的“{industry}”行业已有进行中的共建（{'、'.join(clash)}），"
+        f"同一区域同一行业原则上不可重复申请授名（§二(二)4）",
+        existing=clash,
+    )
+
+
+# ------------------------------------------------------------------ tiers and names
+
+
+def compose_title(policy: Policy, profile: ClusterProfile) -> str:
+    """中国 + product + [elements] + (之)都/基地/城/园/区/乡/镇/街 + · + region (§二(二)2-3)."""
+    tier = policy.tier(profile.tier)
+    product = profile.product.strip()
+    if not product:
+        raise DomainError("title_product_missing", "称号须写明主导产品或行业（中国×××之都）")
+    word = profile.title_word or tier.title_words[0]
+    if word not in tier.title_words:
+        raise DomainError(
+            "title_word_tier_mismatch",
+            f"“{word}”不属于“{tier.label}”一级的称号用字（可用：{'、'.join(tier.title_words)}）",
+        )
+    unknown = [e for e in profile.elements if e not in policy.naming_elements]
+    if unknown:
+        raise DomainError(
+            "title_element_unknown",
+            f"命名元素“{'、'.join(unknown)}”不在允许范围（{'、'.join(policy.naming_elements)}）",
+        )
+    if len(set(profile.elements)) != len(profile.elements):
+        raise DomainError("title_element_unknown", "命名元素不能重复")
+    region = profile.region.title_name
+    if not region:
+        raise DomainError("title_region_missing", "称号须带地区名称（·地区名称）")
+    for part in (product, region, *profile.elements):
+        if policy.title_separator in part:
+            raise DomainError("invalid_data", f"“{part}”中不能含有“{policy.title_separator}”")
+    elements = "".join(profile.elements)
+    if word == "之都" and elements:
+        word = "都"  # 中国陶瓷智能都 reads better without 之 once an element sits between
+    return f"{policy.title_prefix}{product}{elements}{word}{policy.title_separator}{region}"
+
+
+def check_tier_rank(policy: Policy, tier_code: str, rank: int, exception_reason: str = "") -> None:
+    tier = policy.tier(tier_code)
+    if rank > tier.max_national_rank and not exception_reason.strip():
+        raise DomainError(
+            "rank_exceeds_tier",
+            f"主导产品全国排名第 {rank} 位，“{tier.label}”一级要求居全国同行业前 {tier.max_national_rank} 名；"
+            f"如属出口排名、传统特色等情形，请写明例外理由（tier_exception_reason）",
+        )
+
+
+# ------------------------------------------------------------------ expert panel (§三(二))
+
+
+@dataclass(frozen=True)
+class PanelMember:
+    name: str
+    senior: bool
+    field: str
+    region_code: str = ""
+    lead: bool = False
+
+
+def check_panel(
+    policy: Policy, raw: Any, cluster_region_code: str, visit_on: Any, today: date
+) -> tuple[tuple[PanelMember, ...], date]:
+    visit = parse_date(visit_on, "考评日期（visit_on）") if visit_on is not None else None
+    if visit is None:
+        raise DomainError("invalid_data", "批准考评须写明实地考评日期（visit_on）")
+    if visit < today:
+        raise DomainError("visit_date_in_past", f"考评日期 {visit} 早于今天 {today}，请安排今后的日期")
+    if not isinstance(raw, list):
+        raise DomainError("panel_too_small", "须提交专家组名单（panel）")
+    members: list[PanelMember] = []
+    for item in raw:
+        if not isinstance(item, Mapping):
+            raise DomainError("invalid_data", "专家组成员应写明 name、senior、field、region_code")
+        name = str(item.get("name", "")).strip()
+        if not name:
+            raise DomainError("invalid_data", "专家姓名不能为空")
+        if name in {m.name for m in members}:
+            raise DomainError("panel_duplicate_member", f"专家“{name}”重复列出")
+        field_code = str(item.get("field", "")).strip()
+        field_code = _field_code(policy, field_code)
+        if field_code is None:
+            raise DomainError(
+                "panel_field_unknown",
+                f"专家“{name}”的领域“{item.get('field', '')}”不在规定范围"
+                f"（{'、'.join(policy.panel_fields.values())}）",
+            )
+        members.append(
+            PanelMember(
+                name,
+                bool(item.get("senior", False)),
+                field_code,
+                str(item.get("region_code", "") or ""),
+                bool(item.get("lead", False)),
+            )
+        )
+    if len(members) < policy.panel_min_size:
+        raise DomainError(
+            "panel_too_small", f"专家组只有 {len(members)} 人，《管理办法》第三条（二）要求不少于 {policy.panel_min_size} 名"
+        )
+    senior = sum(m.senior for m in members)
+    if senior < policy.panel_min_senior:
+        raise DomainError(
+            "panel_too_few_senior",
+            f"具有高级职称的专家只有 {senior} 名，要求不少于 {policy.panel_min_senior} 名（第三条（二））",
+        )
+    if sum(m.lead for m in members) > 1:
+        raise DomainError("invalid_data", "专家组只能有一名组长（lead）")
+    digits = policy.conflict_region_digits
+    if cluster_region_code and len(cluster_region_code) >= digits:
+        conflicted = [
+            m.name for m in members if m.region_code and m.region_code[:digits] == cluster_region_code[:digits]
+        ]
+        if conflicted:
+            raise DomainError(
+                "panel_conflict_of_interest",
+                f"专家 {'、'.join(conflicted)} 来自申请地区（{cluster_region_code[:digits]}），须回避",
+                members=conflicted,
+            )
+    return tuple(members), visit
+
+
+def _field_code(policy: Policy, value: str) -> str | None:
+    if value in policy.panel_fields:
+        return value
+    for code, label in policy.panel_fields.items():
+        if value == label:
+            return code
+    return None
+
+
+# ------------------------------------------------------------------ score sheet (附件一)
+
+
+SCORE_KEYS = ("part1_met", "part1", "part2_first5_met", "part2_vetoes_clear", "part2", "part3", "part4", "total")
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    part1_met: int
+    part1: float
+    part2_first5_met: int
+    part2_vetoes_clear: bool
+    part2: float
+    part3: float
+    part4: float
+    total: float
+    passed: bool
+    pass_mark: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "part1_met": self.part1_met,
+            "part1": self.part1,
+            "part2_first5_met": self.part2_first5_met,
+            "part2_vetoes_clear": self.part2_vetoes_clear,
+            "part2": self.part2,
+            "part3": self.part3,
+            "part4": self.part4,
+            "total": self.total,
+            "passed": self.passed,
+            "pass_mark": self.pass_mark,
+        }
+
+
+def validate_score_sheet(policy: Policy, sheet: Any) -> ScoreResult:
+    """Check every part against the band its counts allow; collect all violations."""
+    if not isinstance(sheet, Mapping):
+        raise ScoreSheetInvalid([DomainError("score_sheet_invalid", "打分表应为 JSON 对象")])
+    missing = [k for k in SCORE_KEYS if k not in sheet]
+    if missing:
+        raise ScoreSheetInvalid([DomainError("score_missing_part", f"打分表缺少：{', '.join(missing)}", missing=missing)])
+    v: list[DomainError] = []
+
+    def number(key: str, lo: float, hi: float, what: str) -> float | None:
+        value = sheet[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            v.append(DomainError("score_not_a_number", f"{what}（{key}）应为数字，收到“{value}”"))
+            return None
+        if not lo <= value <= hi:
+            v.append(DomainError("score_out_of_range", f"{what}（{key}）= {value:g}，应在 {lo:g}–{hi:g} 之间"))
+            return None
+        return float(value)
+
+    def count(key: str, hi: int, what: str) -> int | None:
+        value = sheet[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= hi:
+            v.append(DomainError("score_out_of_range", f"{what}（{key}）应为 0–{hi} 的整数，收到“{value}”"))
+            return None
+        return value
+
+    met1 = count("part1_met", policy.part1_indicators, "第一部分达标项数")
+    p1 = number("part1", 0, policy.part1_max, "第一部分得分")
+    met2 = count("part2_first5_met", policy.part2_first_items, "第二部分前5项达标数")
+    vetoes = sheet["part2_vetoes_clear"]
+    if not isinstance(vetoes, bool):
+        v.append(DomainError("score_not_a_number", f"part2_vetoes_clear 应为 true/false，收到“{vetoes}”"))
+        vetoes = None
+    p2 = number("part2", 0, policy.part2_max, "第二部分得分")
+    p3 = number("part3", 0, policy.part3_max, "第三部分得分")
+    p4 = number("part4", 0, policy.part4_max, "第四部分得分")
+    total = number("total", 0, policy.part1_max + policy.part2_max + policy.part3_max + policy.part4_max, "总得分")
+
+    indicators = sheet.get("indicators")
+    if indicators is not None and met1 is not None:
+        counted = _count_met_indicators(indicators, v)
+        if counted is not None and counted != met1:
+            v.append(
+                DomainError("score_count_mismatch", f"指标明细中有 {counted} 项达标，但 part1_met 填写为 {met1}")
+            )
+
+    if met1 is not None and p1 is not None:
+        band = _band_for(policy.part1_bands, met1)
+        if not band.admits(p1):
+            v.append(
+                DomainError(
+                    "score_band_part1",
+                    f"第一部分得分 {p1:g} 与达标项数 {met1} 不符：{band.min_count}–{band.max_count} 项达标时"
+                    f"得分应 {band.describe()}",
+                )
+            )
+    if vetoes is False and p2 is not None and p2 != 0:
+        v.append(
+            DomainError(
+                "score_veto",
+                f"第二部分后3项（{'；'.join(policy.part2_veto_items)}）有不达标，第二部分不得分，但填写了 {p2:g}",
+            )
+        )
+    elif vetoes is True and met2 is not None and p2 is not None:
+        band = _band_for(policy.part2_bands, met2)
+        if not band.admits(p2):
+            v.append(
+                DomainError(
+                    "score_band_part2",
+                    f"第二部分得分 {p2:g} 与前5项达标数 {met2} 不符：{band.min_count}–{band.max_count} 项达标时"
+                    f"得分应 {band.describe()}",
+                )
+            )
+    for part, score in (("part3", p3), ("part4", p4)):
+        grade = sheet.get(f"{part}_grade")
+        if grade is None or score is None:
+            continue
+        graded = {g.grade: g for g in policy.graded_bands}
+        graded.update({g.label: g for g in policy.graded_bands})
+        g = graded.get(grade)
+        if g is None:
+            v.append(DomainError("score_grade_unknown", f"{part}_grade“{grade}”应为 好/较好/一般（good/fair/average）"))
+        elif not g.band.admits(score):
+            v.append(
+                DomainError(
+                    f"score_band_{part}",
+                    f"{'第三' if part == 'part3' else '第四'}部分评为“{g.label}”，得分应 {g.band.describe()}，填写了 {score:g}",
+                )
+            )
+    if None not in (p1, p2, p3, p4, total):
+        parts_sum = p1 + p2 + p3 + p4  # type: ignore[operator]
+        if not math.isclose(parts_sum, total, abs_tol=1e-9):  # type: ignore[arg-type]
+            v.append(
+                DomainError("score_total_mismatch", f"总得分 {total:g} 不等于各部分之和 {parts_sum:g}")
+            )
+    if v:
+        raise ScoreSheetInvalid(v)
+    assert met1 is not None and met2 is not None and p1 is not None and p2 is not None
+    assert p3 is not None and p4 is not None and total is not None
+    return ScoreResult(met1, p1, met2, bool(vetoes), p2, p3, p4, total, total >= policy.pass_mark, policy.pass_mark)
+
+
+def _band_for(bands: Sequence[ScoreBand], count: int) -> ScoreBand:
+    for band in bands:
+        if band.covers(count):
+            return band
+    raise AssertionError(f"policy bands do not cover count {count}")
+
+
+def _count_met_indicators(indicators: Any, v: list[DomainError]) -> int | None:
+    if not isinstance(indicators, list):
+        v.append(DomainError("score_sheet_invalid", "indicators 应为指标明细列表"))
+        return None
+    met = 0
+    for i, item in enumerate(indicators, 1):
+        if not isinstance(item, Mapping):
+            v.append(DomainError("score_sheet_invalid", f"第 {i} 项指标应为对象"))
+            return None
+        if "met" in item:
+            met += bool(item["met"])
+        elif "value" in item and "threshold" in item:
+            try:
+                value, threshold = float(item["value"]), float(item["threshold"])
+            except (TypeError, ValueError):
+                v.append(DomainError("score_sheet_invalid", f"第 {i} 项指标的 value/threshold 应为数字"))
+                return None
+            met += value >= threshold
+        else:
+            v.append(DomainError("score_sheet_invalid", f"第 {i} 项指标须写明 met，或 value 与 threshold"))
+            return None
+    return met
+
+
+# ------------------------------------------------------------------ site report (附件四)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    indicator: str
+    previous: float
+    current: float
+    change_pct: float | None
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    findings: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    score: ScoreResult
+    recommend: bool
+    indicators: Mapping[str, Any]
+    comparisons: tuple[Comparison, ...] = ()
+    best_rank: int | None = None
+
+
+INDICATOR_LABELS = {
+    "output": "产量",
+    "value": "产值",
+    "sales": "销售量（额）",
+    "exports": "出口额",
+    "firms": "企业数",
+    "employees": "从业人员",
+}
+
+
+def _indicator(entry: Any, key: str) -> tuple[float | None, int | None, float | None]:
+    if entry is None:
+        return None, None, None
+    if isinstance(entry, Mapping):
+        value = entry.get("value")
+        rank = entry.get("rank")
+        previous = entry.get("previous")
+    else:
+        value, rank, previous = entry, None, None
+    label = INDICATOR_LABELS.get(key, key)
+    v = _as_number(value, f"指标“{label}”") if value is not None else None
+    r = _as_count(rank, f"指标“{label}”的全国排名", lo=1) if rank is not None else None
+    p = _as_number(previous, f"指标“{label}”的上次考评值") if previous is not None else None
+    return v, r, p
+
+
+def compare_indicators(
+    previous: Mapping[str, float], current: Mapping[str, float], keys: Iterable[str]
+) -> tuple[Comparison, ...]:
+    """% change of each indicator against the previous evaluation (附件四 复评 比较性指标)."""
+    out = []
+    for key in keys:
+        if key in previous and key in current:
+            prev, cur = float(previous[key]), float(current[key])
+            pct = None if prev == 0 else round((cur - prev) / abs(prev) * 100, 2)
+            out.append(Comparison(key, prev, cur, pct))
+    return tuple(out)
+
+
+def check_site_report(
+    policy: Policy,
+    data: Mapping[str, Any],
+    *,
+    tier: str,
+    new_cluster: bool,
+    previous_indicators: Mapping[str, float] | None,
+) -> SiteReport:
+    findings = _text_list(data.get("findings"), "考评意见（findings）")
+    recommendations = _text_list(data.get("recommendations"), "发展建议（recommendations）")
+    if len(findings) < policy.report_min_findings:
+        raise DomainError(
+            "report_too_few_findings",
+            f"考评意见只有 {len(findings)} 条，附件四要求一般不少于 {policy.report_min_findings} 条",
+        )
+    if len(recommendations) < policy.report_min_recommendations:
+        raise DomainError(
+            "report_too_few_recommendations",
+            f"发展建议只有 {len(recommendations)} 条，附件四要求一般不少于 {policy.report_min_recommendations} 条",
+        )
+    if "score_sheet" not in data:
+        raise DomainError("score_missing_part", "考评报告须附专家组打分表（score_sheet，附件一）")
+    score = validate_score_sheet(policy, data["score_sheet"])
+    if "recommend" not in data or not isinstance(data["recommend"], bool):
+        raise DomainError("invalid_data", "考评报告须写明推荐意见（recommend: true/false）")
+    raw = data.get("indicators") or {}
+    if not isinstance(raw, Mapping):
+        raise DomainError("invalid_data", "indicators 应为指标对象")
+    values: dict[str, float] = {}
+    ranks: dict[str, int] = {}
+    stated_previous: dict[str, float] = {}
+    for key, entry in raw.items():
+        v, r, p = _indicator(entry, key)
+        if v is not None:
+            values[key] = v
+        if r is not None:
+            ranks[key] = r
+        if p is not None:
+            stated_previous[key] = p
+    best_rank = None
+    comparisons: tuple[Comparison, ...] = ()
+    if new_cluster:
+        ranked = [k for k in policy.new_cluster_rank_indicators if k in ranks]
+        if not ranked:
+            raise DomainError(
+                "report_missing_rank",
+                "新共建产业集群的考评报告须写明主导产品产量、产值、销售量或出口额及其全国排名（附件四 二）",
+            )
+        best_rank = min(ranks[k] for k in ranked)
+        check_tier_rank(policy, tier, best_rank, str(data.get("tier_exception_reason", "")))
+    else:
+        previous = dict(previous_indicators or {})
+        previous.update(stated_previous)
+        comparisons = compare_indicators(previous, values, policy.reevaluation_comparison_indicators)
+        if not comparisons:
+            raise DomainError(
+                "report_missing_comparison",
+                "复评考评报告须列出与初评或上一次复评比较的指标（产量、产值、销售量、出口额、企业数、从业人员）及增减百分比",
+            )
+    return SiteReport(
+        tuple(findings),
+        tuple(recommendations),
+        score,
+        data["recommend"],
+        {k: {"value": values.get(k), "rank": ranks.get(k)} for k in sorted(set(values) | set(ranks))},
+        comparisons,
+        best_rank,
+    )
+
+
+# ------------------------------------------------------------------ annual report (附件五)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    key: str
+    label: str
+    unit: str
+    kind: str  # amount (≥0) | signed | count | percent | text
+
+
+ANNUAL_INDICATORS: tuple[IndicatorSpec, ...] = (
+    IndicatorSpec("revenue", "营业收入", "万元", "amount"),
+    IndicatorSpec("profit", "利润总额（亏损以“-”号填列）", "万元", "signed"),
+    IndicatorSpec("exports", "出口额", "万美元", "amount"),
+    IndicatorSpec("firms", "企业数量", "个", "count"),
+    IndicatorSpec("above_scale_firms", "其中：规上企业数量", "个", "count"),
+    IndicatorSpec("leading_firms", "龙头企业数量（主营收入≥1亿元）", "个", "count"),
+    IndicatorSpec("union_share", "设立工会组织的企业占比", "%", "percent"),
+    IndicatorSpec("employees", "从业人员", "人", "count"),
+    IndicatorSpec("skilled_share", "其中：技术工人占比", "%", "percent"),
+    IndicatorSpec("market_share", "市场占有率（或行业占比）", "%", "percent"),
+    IndicatorSpec("listed_firms", "上市公司及挂牌企业数量", "个", "count"),
+    IndicatorSpec("rnd_investment", "科研投入（含企业投入和政府投入）", "万元", "amount"),
+    IndicatorSpec("key_labs_national", "重点实验室及工程技术研究中心（国家级）", "个", "count"),
+    IndicatorSpec("key_labs_provincial", "重点实验室及工程技术研究中心（省级）", "个", "count"),
+    IndicatorSpec("invention_patents", "有效期内发明专利数量（集群内企业）", "个", "count"),
+    IndicatorSpec("awards_national", "近三年科技奖项数量（国家级）", "个", "count"),
+    IndicatorSpec("awards_provincial", "近三年科技奖项数量（省级）", "个", "count"),
+    IndicatorSpec("green_products", "绿色设计产品（累计）", "个", "count"),
+    IndicatorSpec("green_factories", "绿色工厂（累计）", "个", "count"),
+    IndicatorSpec("platforms", "公共服务平台", "名称", "text"),
+    IndicatorSpec("honours", "其他荣誉", "", "text"),
+)
+ANNUAL_BY_KEY = {s.key: s for s in ANNUAL_INDICATORS}
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    year: int
+    indicators: Mapping[str, Any]
+    growth: Mapping[str, float | None]  # 同比增长 %, None where no base
+
+
+def check_annual_report(
+    policy: Policy, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
+) -> AnnualReport:
+    year = _as_count(_require(data, "year", "报告年度"), "报告年度", lo=1900, hi=2200)
+    raw = data.get("indicators")
+    if not isinstance(raw, Mapping):
+        raise DomainError("indicator_missing", "年度报表须填写附件五的指标（indicators）")
+    unknown = sorted(set(raw) - set(ANNUAL_BY_KEY))
+    if unknown:
+        raise DomainError(
+            "indicator_unknown", f"附件五没有这些指标：{', '.join(unknown)}", unknown=unknown
+        )
+    missing = [k for k in policy.annual_report_required if raw.get(k) is None]
+    if missing:
+        labels = "、".join(ANNUAL_BY_KEY[k].label for k in missing)
+        raise DomainError("indicator_missing", f"年度报表缺少必填指标：{labels}", missing=missing)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = ANNUAL_BY_KEY[key]
+        if value is None:
+            continue
+        if spec.kind == "text":
+            values[key] = _text_list(value, spec.label) if isinstance(value, list) else str(value)
+            continue
+        if spec.kind == "count":
+            values[key] = _as_count(value, spec.label)
+            continue
+        number = _as_number(value, spec.label)
+        if spec.kind == "amount" and number < 0:
+            raise DomainError("indicator_invalid", f"{spec.label}不能为负数：{number:g}")
+        if spec.kind == "percent" and not 0 <= number <= 100:
+            raise DomainError("indicator_invalid", f"{spec.label}应在 0–100% 之间：{number:g}")
+        values[key] = number
+    growth = year_on_year(values, previous or {})
+    return AnnualReport(year, values, growth)
+
+
+def year_on_year(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, float | None]:
+    """同比增长 % for every numeric indicator; None when last year's figure is missing or 0."""
+    out: dict[str, float | None] = {}
+    for key, value in current.items():
+        spec = ANNUAL_BY_KEY.get(key)
+        if spec is None or spec.kind == "text":
+            continue
+        prev = previous.get(key)
+        if isinstance(prev, (int, float)) and not isinstance(prev, bool) and prev != 0:
+            out[key] = round((float(value) - float(prev)) / abs(float(prev)) * 100, 2)
+        else:
+            out[key] = None
+    return out
+
+
+# ------------------------------------------------------------------ misc
+
+
+def require_reason(data: Mapping[str, Any], what: str) -> str:
+    reason = str(data.get("reason") or "").strip()
+    if not reason:
+        raise DomainError("reason_missing", f"{what}须写明书面理由（reason）")
+    return reason
+
+
+def require_items(data: Mapping[str, Any], what: str) -> list[str]:
+    items = _text_list(data.get("items"), f"{what}清单（items）")
+    if not items:
+        raise DomainError("supplement_items_missing", f"{what}须列出具体材料（items）")
+    return items
+

@@ -1,0 +1,50 @@
+"""Official holiday schedules in the store, and the service calendar built from them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from domain.calendar import SHIPPED, WorkCalendar, YearSchedule
+from store.db import session
+from store.models import CalendarYear
+
+
+def save_schedule(engine: Engine, schedule: YearSchedule, imported_by: str = "") -> bool:
+    """Store (or replace) a year's official schedule. Returns False when the same schedule
+    was already stored (importing twice changes nothing)."""
+    canonical = schedule.canonical()
+    with session(engine) as s:
+        row = s.get(CalendarYear, schedule.year)
+        if row is not None and row.fingerprint == schedule.fingerprint:
+            return False
+        if row is None:
+            row = CalendarYear(year=schedule.year, holidays=[], workdays=[], fingerprint="", imported_at=datetime.now(timezone.utc))
+        row.holidays = canonical["holidays"]
+        row.workdays = canonical["workdays"]
+        row.fingerprint = schedule.fingerprint
+        row.source = schedule.source[:500]
+        row.imported_by = imported_by
+        row.imported_at = datetime.now(timezone.utc)
+        s.add(row)
+    return True
+
+
+def stored_schedules(engine: Engine) -> list[YearSchedule]:
+    with session(engine) as s:
+        rows = s.exec(select(CalendarYear).order_by(CalendarYear.year)).all()
+        return [
+            YearSchedule.from_mapping(
+                {"year": r.year, "holidays": r.holidays, "workdays": r.workdays}, source=r.source
+            )
+            for r in rows
+        ]
+
+
+def service_calendar(engine: Engine, base: WorkCalendar = SHIPPED) -> WorkCalendar:
+    cal = base
+    for schedule in stored_schedules(engine):
+        cal = cal.with_schedule(schedule)
+    return cal

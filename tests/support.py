@@ -1,0 +1,186 @@
+"""Test data shared by the unit, workflow and end-to-end tests: valid inputs for every
+action, so each test changes only what it is about."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+CERAMICS = {
+    "key": "ceramics",
+    "industry": "陶瓷",
+    "product": "陶瓷",
+    "tier": "capital",
+    "region": {"province": "广东省", "city": "佛山市", "county": "禅城区", "code": "440604", "name": "佛山"},
+}
+
+SECRETARIAT = {"role": "secretariat", "name": "综合业务部"}
+APPLICANT = {"role": "applicant", "name": "禅城区人民政府"}
+ASSOCIATION = {"role": "association", "name": "中国陶瓷工业协会"}
+LEADER = {"role": "leader", "name": "张会长"}
+LEAD_EXPERT = {"role": "expert", "name": "李专家"}
+
+VALID_SHEET = {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18,
+               "part3": 9, "part4": 9, "total": 88}
+
+
+def cluster(key: str = "ceramics", **changes: Any) -> dict[str, Any]:
+    c = dict(CERAMICS, key=key)
+    c.update(changes)
+    return c
+
+
+def application(**changes: Any) -> dict[str, Any]:
+    data = {"route": "association", "bodies": ["中国陶瓷工业协会"], "industry_history_years": 20}
+    data.update(changes)
+    return data
+
+
+def panel(size: int = 5, senior: int = 3, region_code: str = "110105") -> list[dict[str, Any]]:
+    fields = ["industry_management", "policy_research", "technology", "environment", "standards"]
+    members = [{"name": "李专家", "senior": True, "field": "technology", "region_code": region_code, "lead": True}]
+    for i in range(1, size):
+        members.append({"name": f"专家{i}", "senior": i < senior, "field": fields[i % 5], "region_code": region_code})
+    return members
+
+
+def site_visit(visit_on: date | str, **changes: Any) -> dict[str, Any]:
+    data = {"visit_on": str(visit_on), "panel": panel()}
+    data.update(changes)
+    return data
+
+
+def site_report(new_cluster: bool = True, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "findings": ["产业规模居全国首位", "龙头企业带动作用强", "公共服务平台完善", "绿色转型成效明显"],
+        "recommendations": ["加强品牌建设", "推进智能制造", "完善标准体系", "培育专业人才"],
+        "score_sheet": dict(VALID_SHEET),
+        "recommend": True,
+    }
+    if new_cluster:
+        data["indicators"] = {"output": {"value": 120.5, "rank": 1}, "value": {"value": 800, "rank": 2}}
+    else:
+        data["indicators"] = {"output": {"value": 150}, "value": {"value": 960}, "firms": {"value": 400}}
+    data.update(changes)
+    return data
+
+
+def annual_report(year: int, revenue: float = 1000.0, **changes: Any) -> dict[str, Any]:
+    indicators = {"revenue": revenue, "profit": 100.0, "firms": 300, "employees": 20000}
+    indicators.update(changes)
+    return {"year": year, "indicators": indicators}
+
+
+class PureDriver:
+    """Runs the pure lifecycle the way the workflow does — arm what it asks for, fire the
+    clocks on each wake-up date — without Temporal. For domain tests."""
+
+    def __init__(self, profile: dict[str, Any] | None = None, calendar=None):
+        from domain.calendar import SHIPPED
+        from domain.lifecycle import Lifecycle, new_state, profile_from_dict
+        from domain.policy import get_policy
+
+        self.policy = get_policy()
+        self.calendar = calendar or SHIPPED
+        self.lc = Lifecycle(new_state(profile_from_dict(profile or CERAMICS), self.policy.version))
+        self.today: date | None = None
+        self.meetings = 0
+
+    @property
+    def state(self):
+        return self.lc.state
+
+    def _settle(self, out, today: date):
+        from domain.deadlines import plan_deadline
+
+        pending = list(out.arm)
+        out.arm = []
+        while pending:
+            req = pending.pop(0)
+            out.extend(self.lc.arm(plan_deadline(self.policy, self.calendar, req), today))
+        wake = self.lc.next_wakeup()
+        if wake is not None and wake <= today:
+            more = self.lc.fire_clocks(today)
+            self._settle(more, today)
+            out.extend(more)
+        return out
+
+    def advance(self, to: date):
+        """Let the clocks fire on every wake-up date up to and including ``to``."""
+        events = []
+        while True:
+            wake = self.lc.next_wakeup()
+            if wake is None or wake > to or self.lc.terminal:
+                break
+            out = self._settle(self.lc.fire_clocks(wake), wake)
+            events += out.events
+        self.today = to
+        return events
+
+    def start(self, stage: str, on: date, **kw):
+        from domain.lifecycle import StartSpec
+        from domain.model import Actor
+
+        today = max(on, self.today or on) if stage != "designated" else (self.today or on)
+        self.today = today
+        out = self.lc.start(StartSpec(stage=stage, on=on, **kw), Actor(**SECRETARIAT), today)
+        return self._settle(out, today).events
+
+    def act(self, on: date, action: str, data: dict[str, Any] | None = None, by: dict[str, str] | None = None):
+        from domain.model import Actor
+
+        self.advance(on)
+        actor = Actor(**(by or default_actor(action)))
+        out = self.lc.apply(action, data or {}, actor, on)
+        out = self._settle(out, on)
+        return out
+
+    def meeting(self, on: date, decision: str):
+        from domain.model import Actor
+
+        self.advance(on)
+        self.meetings += 1
+        out = self.lc.apply_meeting_decision(f"m{self.meetings}", on, decision, Actor(**SECRETARIAT), on)
+        return self._settle(out, on)
+
+    def designate(self, applied_on: date = date(2027, 3, 1), meeting_on: date = date(2027, 6, 20)):
+        """Walk the whole designation procedure from cultivation to an approved title."""
+        from datetime import timedelta
+
+        if self.state.stage == "cultivation":
+            self.act(applied_on, "file_application", application(), APPLICANT)
+        self.walk_procedure(applied_on, meeting_on - timedelta(days=10), new_cluster=True)
+        return self.meeting(meeting_on, "approve")
+
+    def walk_procedure(self, start: date, review_done: date, new_cluster: bool):
+        from datetime import timedelta
+
+        self.act(start, "record_opinion", {"text": "同意"}, ASSOCIATION)
+        self.act(start, "accept_application", {}, SECRETARIAT)
+        self.act(start + timedelta(days=2), "approve_site_visit", site_visit(start + timedelta(days=10)), LEADER)
+        self.act(start + timedelta(days=11), "record_site_report", site_report(new_cluster), LEAD_EXPERT)
+        self.act(start + timedelta(days=20), "record_formal_opinion", {"recommend": True}, ASSOCIATION)
+        self.act(review_done, "complete_formal_review", {}, SECRETARIAT)
+
+    def kinds(self, events, kind: str):
+        return [e for e in events if e.kind == kind]
+
+
+def default_actor(action: str) -> dict[str, str]:
+    return {
+        "file_application": APPLICANT,
+        "record_opinion": ASSOCIATION,
+        "accept_application": SECRETARIAT,
+        "approve_site_visit": LEADER,
+        "record_site_report": LEAD_EXPERT,
+        "record_formal_opinion": ASSOCIATION,
+        "request_supplement": SECRETARIAT,
+        "submit_supplement": APPLICANT,
+        "complete_formal_review": SECRETARIAT,
+        "submit_annual_report": APPLICANT,
+        "file_reevaluation": APPLICANT,
+        "file_rectification_review": APPLICANT,
+        "file_title_change": APPLICANT,
+        "revoke": LEADER,
+        "withdraw": APPLICANT,
+    }[action]
