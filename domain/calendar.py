@@ -187,11 +187,11 @@ class YearSchedule:
 
 def load_schedule_text(text: str, source: str = "") -> YearSchedule:
     """Parse a schedule from JSON or YAML text (one-line errors, never a traceback)."""
-    import yaml  # JSON is YAML; one parser serves both
+    from domain import yamlfmt  # JSON is YAML; one parser serves both
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
+        data = yamlfmt.load(text)
+    except yamlfmt.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f"第 {mark.line + 1} 行" if mark else ""
         raise ScheduleInvalid("schedule_invalid", f"{source}: 无法解析{at}（应为 JSON 或 YAML）") from None

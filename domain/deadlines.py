@@ -47,12 +47,16 @@ class DeadlinePlan:
     calendar_version: str
     provisional: bool
     basis: str
+    # the working days the clock counts, for clocks measured in working days: lets a
+    # reader tell the working days left without consulting a (possibly revised) calendar
+    working_dates: list[date] = field(default_factory=list)
 
 
 def plan_deadline(policy: Policy, calendar: WorkCalendar, req: DeadlineRequest) -> DeadlinePlan:
     what = DeadlineKind(req.what)
     anchor = req.anchor
     reminders: list[date] = []
+    working_dates: list[date] = []
     provisional = False
     p = req.params
     if what is DeadlineKind.CULTIVATION:
@@ -68,6 +72,11 @@ def plan_deadline(policy: Policy, calendar: WorkCalendar, req: DeadlineRequest) 
         basis = f"{anchor} 受理后 {policy.site_visit_approval_days} 日内报经会领导批准考评（§三(二)）"
     elif what is DeadlineKind.FORMAL_REVIEW:
         due = calendar.add_working_days(anchor, policy.formal_review_working_days)
+        working_dates = [
+            anchor + timedelta(days=i)
+            for i in range(1, (due - anchor).days + 1)
+            if calendar.is_working_day(anchor + timedelta(days=i))
+        ]
         provisional = calendar.provisional_between(anchor, due)
         restarted = "补充材料后重新起算，" if p.get("restart") else ""
         basis = f"{restarted}{anchor} 收到正式意见后 {policy.formal_review_working_days} 个工作日内完成形式审查（§三(三)）"
@@ -108,4 +117,5 @@ def plan_deadline(policy: Policy, calendar: WorkCalendar, req: DeadlineRequest) 
         calendar_version=calendar.version,
         provisional=provisional,
         basis=basis,
+        working_dates=working_dates,
     )

@@ -68,6 +68,12 @@ class Deadline:
     basis: str
     reminded: list[date] = field(default_factory=list)
     overdue_since: date | None = None
+    working_dates: list[date] = field(default_factory=list)
+
+    def working_days_left(self, today: date) -> int | None:
+        if not self.working_dates:
+            return None
+        return sum(1 for d in self.working_dates if d > today)
 
     def pending_reminders(self) -> list[date]:
         return [r for r in self.reminders if r >= self.armed_on and r not in self.reminded]
@@ -274,6 +280,7 @@ class Lifecycle:
             calendar_version=plan.calendar_version,
             provisional=plan.provisional,
             basis=plan.basis,
+            working_dates=list(plan.working_dates),
         )
         self.state.deadlines[plan.key] = deadline
         self._event(
@@ -516,7 +523,7 @@ class Lifecycle:
                 "annual_report_year_invalid",
                 f"{report.year} 年度没有待报送的报表（待报送年度：{'、'.join(map(str, owed)) or '无'}）",
             )
-        return {"report": report}
+        return {"report": report, "late": self.state.deadlines[key].overdue_since is not None}
 
     def _reapplication(self, data) -> Any:
         if data.get("route") is None and self.state.application:
@@ -624,7 +631,7 @@ class Lifecycle:
     def _apply_submit_annual_report(self, out, p, actor, today):
         report = p["report"]
         key = f"annual_report:{report.year}"
-        late = self.state.deadlines[key].overdue_since is not None
+        late = p["late"]
         self.state.annual_reports[str(report.year)] = {"filed_on": today.isoformat(), "late": late}
         self.state.last_annual_indicators = dict(report.indicators)
         self._clear(out, today, key, "report filed late" if late else "report filed", actor)

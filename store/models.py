@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime
@@ -19,3 +19,181 @@ class CalendarYear(SQLModel, table=True):
     source: str = ""
     imported_by: str = ""
     imported_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(JSON, nullable=nullable))
+
+
+def _ts(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class Cluster(SQLModel, table=True):
+    """The read model: one row per cluster, kept current by the lifecycle's activities."""
+
+    __tablename__ = "cluster"
+
+    key: str = Field(primary_key=True)
+    workflow_id: str
+    name: str = ""
+    title: str = ""
+    industry: str
+    product: str
+    tier: str
+    province: str
+    city: str = ""
+    county: str = ""
+    region_code: str = ""
+    stage: str
+    procedure: str
+    title_status: str
+    valid_until: date | None = None
+    conferred_on: date | None = None
+    expired_on: date | None = None
+    next_deadline: date | None = None
+    next_deadline_what: str | None = None
+    overdue: bool = False
+    policy_version: str
+    cycle: int = 0
+    last_seq: int = 0
+    live: bool = True
+    registered_on: date
+    updated_at: datetime = _ts()
+
+
+class JournalRow(SQLModel, table=True):
+    """One lifecycle event, written once (``idem_key`` = workflow id + event sequence)."""
+
+    __tablename__ = "journal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idem_key: str = Field(unique=True)
+    cluster_key: str
+    workflow_id: str
+    run_id: str = ""
+    seq: int
+    on: date
+    kind: str
+    actor_role: str
+    actor_name: str
+    data: dict[str, Any] = _json()
+    recorded_at: datetime = _ts()
+
+
+class DeadlineRow(SQLModel, table=True):
+    """An open deadline (the read model; the history of every clock is in the journal)."""
+
+    __tablename__ = "deadline"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_key: str
+    key: str
+    what: str
+    due: date
+    armed_on: date
+    anchor: date
+    reminders: list[str] = _json()
+    calendar_version: str
+    provisional: bool
+    basis: str
+    overdue_since: date | None = None
+
+
+class AnnualReportRow(SQLModel, table=True):
+    __tablename__ = "annual_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_key: str
+    year: int
+    filed_on: date
+    late: bool
+    indicators: dict[str, Any] = _json()
+    growth: dict[str, Any] = _json()
+    filed_by: str
+
+
+class PanelMemberRow(SQLModel, table=True):
+    __tablename__ = "panel_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_key: str
+    seq: int
+    procedure: str
+    visit_on: date
+    name: str
+    senior: bool
+    field: str
+    region_code: str
+    lead: bool
+
+
+class ScoreSheetRow(SQLModel, table=True):
+    __tablename__ = "score_sheet"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_key: str
+    seq: int
+    procedure: str
+    recorded_on: date
+    recorded_by: str
+    part1_met: int
+    part1: float
+    part2_first5_met: int
+    part2_vetoes_clear: bool
+    part2: float
+    part3: float
+    part4: float
+    total: float
+    passed: bool
+    recommend: bool
+
+
+class MeetingRow(SQLModel, table=True):
+    __tablename__ = "meeting"
+
+    meeting_id: str = Field(primary_key=True)
+    held_on: date
+    recorded_by: str
+    decisions: dict[str, str] = _json()
+    recorded_at: datetime = _ts()
+
+
+class MeetingDecisionRow(SQLModel, table=True):
+    __tablename__ = "meeting_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str
+    cluster_key: str
+    decision: str
+    procedure: str
+    applied_on: date
+
+
+class RecognitionRow(SQLModel, table=True):
+    __tablename__ = "recognition"
+
+    year: int = Field(primary_key=True)
+    announced_on: date
+    recognised: list[str] = _json()
+    overdue: list[str] = _json()
+    rectifying: list[str] = _json()
+    revoked: list[str] = _json()
+    recorded_at: datetime = _ts()
+
+
+class OutboxRow(SQLModel, table=True):
+    """A notification waiting to be sent (reminders, escalations, digests)."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idem_key: str = Field(unique=True)
+    cluster_key: str | None = None
+    recipient: str
+    kind: str
+    subject: str
+    body: str
+    created_on: date
+    created_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)

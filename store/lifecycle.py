@@ -1,0 +1,342 @@
+"""Writes and reads of the lifecycle store.
+
+Writes are idempotent: a journal row's key is the workflow id plus the event's sequence
+number, and every side record (panel, score sheet, annual report, meeting decision,
+notification) is derived from a journal row in the same transaction, so a retried
+activity writes each thing once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, delete, select
+
+from domain.calendar import add_years, quarter_of
+from domain.model import ClusterProfile, Event
+from store.db import session
+from store.models import (
+    AnnualReportRow,
+    Cluster,
+    DeadlineRow,
+    JournalRow,
+    MeetingDecisionRow,
+    MeetingRow,
+    OutboxRow,
+    PanelMemberRow,
+    RecognitionRow,
+    ScoreSheetRow,
+)
+
+LIVE_STAGES_ENDED = ("revoked", "withdrawn", "refused")
+
+# who hears about a clock when it reminds or falls overdue
+RECIPIENTS = {
+    "cultivation": ("secretariat", "applicant"),
+    "site_visit": ("leader", "secretariat"),
+    "formal_review": ("secretariat",),
+    "meeting": ("secretariat", "leader"),
+    "annual_report": ("applicant", "association"),
+    "reevaluation_application": ("applicant", "secretariat"),
+    "expiry": ("applicant", "secretariat"),
+    "rectification": ("applicant", "secretariat"),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def idem_key(workflow_id: str, seq: int) -> str:
+    return f"{workflow_id}#{seq}"
+
+
+# ---------------------------------------------------------------- registration
+
+
+def live_lifecycles(engine: Engine) -> list[tuple[str, str, str]]:
+    with session(engine) as s:
+        rows = s.exec(select(Cluster.key, Cluster.region_code, Cluster.industry).where(Cluster.live == True)).all()  # noqa: E712
+        return [tuple(r) for r in rows]
+
+
+def claim_cluster(s: Session, profile: ClusterProfile, workflow_id: str, policy_version: str, stage: str,
+                  today: date) -> Cluster:
+    """Insert the read-model row for a new lifecycle: the claim that makes a second
+    lifecycle under the same key impossible (the primary key refuses it)."""
+    row = Cluster(key=profile.key, workflow_id=workflow_id, stage=stage, procedure="designation",
+                  title_status="none", policy_version=policy_version, registered_on=today,
+                  industry=profile.industry, product=profile.product, tier=profile.tier,
+                  province=profile.region.province, updated_at=_now())
+    _apply_profile(row, profile)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def release_claim(engine: Engine, key: str) -> None:
+    """Undo a claim whose workflow never started (no event was ever recorded for it)."""
+    with session(engine) as s:
+        row = s.get(Cluster, key)
+        if row is not None and row.last_seq == 0:
+            s.delete(row)
+
+
+def _apply_profile(row: Cluster, profile: ClusterProfile) -> None:
+    row.name = profile.name
+    row.industry = profile.industry
+    row.product = profile.product
+    row.tier = profile.tier
+    row.province = profile.region.province
+    row.city = profile.region.city
+    row.county = profile.region.county
+    row.region_code = profile.region.code
+
+
+# ---------------------------------------------------------------- the record activity
+
+
+def record_events(
+    engine: Engine,
+    workflow_id: str,
+    run_id: str,
+    profile: ClusterProfile,
+    snapshot: dict[str, Any],
+    events: Iterable[Event],
+    deadlines: Iterable[Any],
+) -> int:
+    """Append the events once, derive their side records, refresh the read model.
+    Returns the number of journal rows written (0 on a retry)."""
+    events = list(events)
+    key = profile.key
+    written = 0
+    with session(engine) as s:
+        seqs = [e.seq for e in events]
+        existing = set(
+            s.exec(select(JournalRow.seq).where(JournalRow.workflow_id == workflow_id, col(JournalRow.seq).in_(seqs))).all()
+        ) if seqs else set()
+        for e in events:
+            if e.seq in existing:
+                continue
+            s.add(
+                JournalRow(
+                    idem_key=idem_key(workflow_id, e.seq),
+                    cluster_key=key,
+                    workflow_id=workflow_id,
+                    run_id=run_id,
+                    seq=e.seq,
+                    on=e.on,
+                    kind=e.kind,
+                    actor_role=e.actor.role,
+                    actor_name=e.actor.name,
+                    data=e.data,
+                    recorded_at=_now(),
+                )
+            )
+            _derive(s, key, workflow_id, e, snapshot)
+            written += 1
+        row = s.get(Cluster, key)
+        if row is None:
+            row = Cluster(key=key, workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
+                          title_status=snapshot["title_status"], policy_version=snapshot["policy_version"],
+                          registered_on=events[0].on if events else date.today(), industry=profile.industry,
+                          product=profile.product, tier=profile.tier, province=profile.region.province)
+        if snapshot["seq"] >= row.last_seq:
+            _apply_profile(row, profile)
+            row.workflow_id = workflow_id
+            row.stage = snapshot["stage"]
+            row.procedure = snapshot["procedure"]
+            row.title_status = snapshot["title_status"]
+            row.title = snapshot.get("title") or ""
+            row.valid_until = _d(snapshot.get("valid_until"))
+            row.conferred_on = _d(snapshot.get("conferred_on"))
+            row.expired_on = _d(snapshot.get("expired_on"))
+            row.next_deadline = _d(snapshot.get("next_deadline"))
+            row.next_deadline_what = snapshot.get("next_deadline_what")
+            row.overdue = bool(snapshot.get("overdue"))
+            row.policy_version = snapshot["policy_version"]
+            row.cycle = snapshot.get("cycle", 0)
+            row.last_seq = snapshot["seq"]
+            row.live = snapshot["stage"] not in LIVE_STAGES_ENDED
+            row.updated_at = _now()
+            s.add(row)
+            s.exec(delete(DeadlineRow).where(DeadlineRow.cluster_key == key))
+            for d in deadlines:
+                s.add(
+                    DeadlineRow(
+                        cluster_key=key, key=d.key, what=d.what, due=d.due, armed_on=d.armed_on, anchor=d.anchor,
+                        reminders=[r.isoformat() for r in d.reminders], calendar_version=d.calendar_version,
+                        provisional=d.provisional, basis=d.basis[:500], overdue_since=d.overdue_since,
+                    )
+                )
+    return written
+
+
+def _d(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _derive(s: Session, key: str, workflow_id: str, e: Event, snapshot: dict[str, Any]) -> None:
+    d = e.data
+    if e.kind == "action":
+        action = d.get("action")
+        procedure = snapshot.get("procedure", "designation")
+        if action == "approve_site_visit":
+            for m in d.get("panel", []):
+                s.add(PanelMemberRow(cluster_key=key, seq=e.seq, procedure=procedure, visit_on=_d(d["visit_on"]),
+                                     name=m["name"], senior=m["senior"], field=m["field"],
+                                     region_code=m.get("region_code", ""), lead=m.get("lead", False)))
+        elif action == "record_site_report":
+            sc = d["report"]["score"]
+            s.add(ScoreSheetRow(cluster_key=key, seq=e.seq, procedure=procedure, recorded_on=e.on,
+                                recorded_by=e.actor.name, part1_met=sc["part1_met"], part1=sc["part1"],
+                                part2_first5_met=sc["part2_first5_met"], part2_vetoes_clear=sc["part2_vetoes_clear"],
+                                part2=sc["part2"], part3=sc["part3"], part4=sc["part4"], total=sc["total"],
+                                passed=sc["passed"], recommend=d["report"]["recommend"]))
+        elif action == "submit_annual_report":
+            rep = d["report"]
+            s.add(AnnualReportRow(cluster_key=key, year=rep["year"], filed_on=e.on, late=bool(d.get("late")),
+                                  indicators=rep["indicators"], growth=rep["growth"], filed_by=e.actor.name))
+    elif e.kind == "decision":
+        s.add(MeetingDecisionRow(meeting_id=d["meeting_id"], cluster_key=key, decision=d["decision"],
+                                 procedure=d.get("procedure", ""), applied_on=e.on))
+        _notify(s, workflow_id, e, key, ("applicant", "secretariat"), "decision",
+                f"会长办公会决定：{ {'approve': '批准', 'refuse': '不予批准', 'defer': '暂缓'}.get(d['decision'], d['decision'])}",
+                f"{key}：{d['held_on']} 会长办公会决定 {d['decision']}")
+    elif e.kind in ("reminder", "overdue"):
+        what = d.get("what", "")
+        label = "提醒" if e.kind == "reminder" else "已逾期"
+        _notify(s, workflow_id, e, key, RECIPIENTS.get(what, ("secretariat",)), e.kind,
+                f"{label}：{key} {what} 截止 {d.get('due')}",
+                f"{key} 的时限 {d.get('key')}（{what}）截止于 {d.get('due')}，{label}。")
+
+
+def _notify(s: Session, workflow_id: str, e: Event, key: str, recipients: Iterable[str], kind: str, subject: str,
+            body: str) -> None:
+    for recipient in recipients:
+        s.add(OutboxRow(idem_key=f"{idem_key(workflow_id, e.seq)}>{recipient}", cluster_key=key, recipient=recipient,
+                        kind=kind, subject=subject[:300], body=body, created_on=e.on, created_at=_now()))
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def meeting_held_in_quarter(engine: Engine, day: date) -> bool:
+    year, q = quarter_of(day)
+    first = date(year, 3 * q - 2, 1)
+    with session(engine) as s:
+        n = s.exec(select(func.count()).select_from(MeetingRow).where(MeetingRow.held_on >= first, MeetingRow.held_on <= day)).one()
+        return n > 0
+
+
+def record_meeting(engine: Engine, meeting_id: str, held_on: date, recorded_by: str, decisions: dict[str, str]) -> bool:
+    with session(engine) as s:
+        if s.get(MeetingRow, meeting_id) is not None:
+            return False
+        s.add(MeetingRow(meeting_id=meeting_id, held_on=held_on, recorded_by=recorded_by, decisions=decisions,
+                         recorded_at=_now()))
+        return True
+
+
+def decided_clusters(engine: Engine, meeting_id: str) -> set[str]:
+    with session(engine) as s:
+        return set(s.exec(select(MeetingDecisionRow.cluster_key).where(MeetingDecisionRow.meeting_id == meeting_id)).all())
+
+
+def meetings(engine: Engine) -> list[MeetingRow]:
+    with session(engine) as s:
+        return list(s.exec(select(MeetingRow).order_by(MeetingRow.held_on, MeetingRow.meeting_id)).all())
+
+
+# ---------------------------------------------------------------- annual recognition (§四(四))
+
+
+def compile_recognition(engine: Engine, year: int, overdue_revocation_years: int, announced_on: date) -> dict[str, Any]:
+    """The lists as of 31 December of ``year``, from each cluster's last title event up to
+    that day (not from today's read model, which may already have moved on)."""
+    dec31 = date(year, 12, 31)
+    with session(engine) as s:
+        rows = s.exec(
+            select(JournalRow)
+            .where(JournalRow.kind == "title", JournalRow.on <= dec31)
+            .order_by(JournalRow.cluster_key, JournalRow.seq)
+        ).all()
+        last: dict[str, JournalRow] = {}
+        for r in rows:
+            last[r.cluster_key] = r
+        stages = dict(s.exec(select(Cluster.key, Cluster.stage)).all())
+    out: dict[str, list[str]] = {"recognised": [], "overdue": [], "rectifying": [], "revoked": []}
+    for key in sorted(last):
+        status = last[key].data.get("status")
+        if status in ("valid", "extended"):
+            out["recognised"].append(key)
+        elif status == "rectifying":
+            out["rectifying"].append(key)
+        elif status == "expired":
+            valid_until = _d(last[key].data.get("valid_until"))
+            expired_on = valid_until + timedelta(days=1) if valid_until else None
+            too_late = expired_on is not None and dec31 >= add_years(expired_on, overdue_revocation_years)
+            if too_late and stages.get(key) == "expired":
+                out["revoked"].append(key)
+            else:
+                out["overdue"].append(key)
+    return {"year": year, "announced_on": announced_on, **out}
+
+
+def record_recognition(engine: Engine, lists: dict[str, Any]) -> bool:
+    with session(engine) as s:
+        if s.get(RecognitionRow, lists["year"]) is not None:
+            return False
+        s.add(RecognitionRow(year=lists["year"], announced_on=lists["announced_on"], recognised=lists["recognised"],
+                             overdue=lists["overdue"], rectifying=lists["rectifying"], revoked=lists["revoked"],
+                             recorded_at=_now()))
+        return True
+
+
+def recognitions(engine: Engine) -> list[RecognitionRow]:
+    with session(engine) as s:
+        return list(s.exec(select(RecognitionRow).order_by(RecognitionRow.year)).all())
+
+
+# ---------------------------------------------------------------- reads
+
+
+def journal(engine: Engine, cluster_key: str | None = None) -> list[JournalRow]:
+    with session(engine) as s:
+        q = select(JournalRow)
+        if cluster_key is not None:
+            q = q.where(JournalRow.cluster_key == cluster_key)
+        return list(s.exec(q.order_by(JournalRow.on, JournalRow.id)).all())
+
+
+def cluster(engine: Engine, key: str) -> Cluster | None:
+    with session(engine) as s:
+        return s.get(Cluster, key)
+
+
+def clusters(engine: Engine) -> list[Cluster]:
+    with session(engine) as s:
+        return list(s.exec(select(Cluster).order_by(Cluster.key)).all())
+
+
+def open_deadlines(engine: Engine, cluster_key: str | None = None) -> list[DeadlineRow]:
+    with session(engine) as s:
+        q = select(DeadlineRow)
+        if cluster_key is not None:
+            q = q.where(DeadlineRow.cluster_key == cluster_key)
+        return list(s.exec(q.order_by(DeadlineRow.due, DeadlineRow.cluster_key, DeadlineRow.key)).all())
+
+
+def outbox(engine: Engine) -> list[OutboxRow]:
+    with session(engine) as s:
+        return list(s.exec(select(OutboxRow).order_by(OutboxRow.id)).all())
+
+
+def is_empty(engine: Engine) -> bool:
+    with session(engine) as s:
+        return s.exec(select(func.count()).select_from(Cluster)).one() == 0

@@ -1,0 +1,213 @@
+"""Inputs and results of every workflow, update, signal, query and activity: one dataclass
+each, so fields can be added without breaking running histories. Serialised by
+``pydantic_data_converter`` on client, worker and replayer alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.deadlines import DeadlinePlan, DeadlineRequest
+from domain.lifecycle import Deadline, LifecycleState, StartSpec
+from domain.model import Actor, ClusterProfile, Event
+
+NAMESPACE = "designation"
+TASK_QUEUE = "designation"
+PROGRAM = "cnlic"
+
+
+def designation_workflow_id(cluster_key: str) -> str:
+    return f"designation-{cluster_key}"
+
+
+def program_workflow_id(program: str = PROGRAM) -> str:
+    return f"program-{program}"
+
+
+def recognition_workflow_id(year: int, program: str = PROGRAM) -> str:
+    return f"recognition-{program}-{year}"
+
+
+# ---------------------------------------------------------------- the designation workflow
+
+
+@dataclass
+class DesignationInput:
+    profile: ClusterProfile
+    policy_version: str
+    program_id: str
+    start: StartSpec | None = None
+    actor: Actor | None = None
+    state: LifecycleState | None = None  # carried across continue-as-new
+
+
+@dataclass
+class ActionInput:
+    """Every staff action: who acts (role and name, kept in the history) and the data."""
+
+    actor: Actor
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ActionResult:
+    action: str
+    stage: str
+    procedure: str
+    title_status: str
+    valid_until: date | None
+    events: list[Event]
+
+
+@dataclass
+class MeetingDecisionSignal:
+    meeting_id: str
+    held_on: date
+    decision: str
+    actor: Actor
+
+
+@dataclass
+class RecognitionSignal:
+    year: int
+    announced_on: date
+
+
+@dataclass
+class DeadlineView:
+    key: str
+    what: str
+    due: date
+    overdue: bool
+    overdue_since: date | None
+    days_left: int
+    working_days_left: int | None  # for clocks counted in working days
+    reminders: list[date]
+    calendar_version: str
+    provisional: bool
+    basis: str
+
+
+@dataclass
+class ClusterView:
+    key: str
+    today: date
+    stage: str
+    procedure: str
+    title_status: str
+    title: str
+    valid_until: date | None
+    conferred_on: date | None
+    expired_on: date | None
+    policy_version: str
+    cycle: int
+    seq: int
+    deadlines: list[DeadlineView]
+    allowed: dict[str, list[str]]
+    supplement_items: list[str]
+    outstanding_opinions: list[str]
+    profile: ClusterProfile
+
+
+# ---------------------------------------------------------------- activities
+
+
+@dataclass
+class PlanDeadlinesInput:
+    workflow_id: str
+    cluster_key: str
+    policy_version: str
+    requests: list[DeadlineRequest]
+
+
+@dataclass
+class RecordInput:
+    workflow_id: str
+    run_id: str
+    profile: ClusterProfile
+    snapshot: dict[str, Any]
+    events: list[Event]
+    deadlines: list[Deadline]
+
+
+@dataclass
+class ProgramNotice:
+    program_id: str
+    kind: str  # enqueue | dequeue
+    cluster_key: str
+    workflow_id: str
+    on: date
+    procedure: str
+    title: str = ""
+
+
+@dataclass
+class RecognitionDateInput:
+    policy_version: str
+    today: date
+
+
+# ---------------------------------------------------------------- the program workflow
+
+
+@dataclass
+class WaitingCluster:
+    cluster_key: str
+    workflow_id: str
+    since: date
+    procedure: str
+    title: str = ""
+
+
+@dataclass
+class HoldMeetingInput:
+    actor: Actor
+    decisions: dict[str, str] = field(default_factory=dict)
+    held_on: date | None = None
+    notes: str = ""
+
+
+@dataclass
+class MeetingResult:
+    meeting_id: str
+    held_on: date
+    decisions: dict[str, str]  # every cluster that was waiting, with its decision
+    recorded_by: Actor
+
+
+@dataclass
+class ProgramInput:
+    program_id: str
+    policy_version: str
+    waiting: dict[str, WaitingCluster] = field(default_factory=dict)
+    meetings: list[MeetingResult] = field(default_factory=list)  # recent meetings, newest last
+    meeting_seq: int = 0
+    next_recognition_year: int | None = None  # the year whose list is announced next
+
+
+@dataclass
+class RecognitionInput:
+    program_id: str
+    policy_version: str
+    year: int  # the year recognised (announced early the following year)
+
+
+@dataclass
+class RecognitionLists:
+    year: int
+    announced_on: date
+    recognised: list[str]
+    overdue: list[str]
+    rectifying: list[str]
+    revoked: list[str]
+
+
+@dataclass
+class RecordMeetingInput:
+    meeting: MeetingResult
+
+
+@dataclass
+class PlanResult:
+    plans: list[DeadlinePlan]

@@ -1,0 +1,434 @@
+"""DesignationWorkflow: one cluster's whole life (RULES.md program 1) as one durable
+workflow, id ``designation-<cluster key>``.
+
+The workflow is a thin shell around ``domain.lifecycle.Lifecycle``: validators ask the
+domain whether an action is allowed, handlers apply it in memory, then activities plan
+the deadlines it armed (on the working-day calendar, never here) and record the events.
+The main loop sleeps until the next clock falls due. It continues as new at each validity
+cycle, so no run outlives the time-skipping server's 10-year cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.lifecycle import LifecycleActivities
+    from domain.calendar import SHANGHAI
+    from domain.errors import DomainError
+    from domain.lifecycle import Lifecycle, Outcome, new_state
+    from domain.model import Actor, Event, Role
+    from workflows.contracts import (
+        ActionInput,
+        ActionResult,
+        ClusterView,
+        DeadlineView,
+        DesignationInput,
+        MeetingDecisionSignal,
+        PlanDeadlinesInput,
+        ProgramNotice,
+        RecognitionSignal,
+        RecordInput,
+    )
+
+CLUSTER_STAGE = SearchAttributeKey.for_keyword("ClusterStage")
+TITLE_STATUS = SearchAttributeKey.for_keyword("TitleStatus")
+TIER = SearchAttributeKey.for_keyword("Tier")
+INDUSTRY = SearchAttributeKey.for_keyword("Industry")
+PROVINCE = SearchAttributeKey.for_keyword("Province")
+PROCEDURE = SearchAttributeKey.for_keyword("Procedure")
+CLUSTER_KEY = SearchAttributeKey.for_keyword("ClusterKey")
+NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
+VALID_UNTIL = SearchAttributeKey.for_datetime("ValidUntil")
+OVERDUE = SearchAttributeKey.for_bool("Overdue")
+SEARCH_ATTRIBUTES = (CLUSTER_STAGE, TITLE_STATUS, TIER, INDUSTRY, PROVINCE, PROCEDURE, CLUSTER_KEY, NEXT_DEADLINE,
+                     VALID_UNTIL, OVERDUE)
+
+ACTIVITY_TIMEOUT = timedelta(seconds=60)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# wake at least this often, so a run can continue as new even when no clock is armed
+MAX_SLEEP = timedelta(days=365)
+MAX_RUN_AGE = timedelta(days=5 * 365)  # a validity cycle plus its re-evaluation; well under 10 years
+
+
+def today() -> date:
+    return workflow.now().astimezone(SHANGHAI).date()
+
+
+def start_of(day: date) -> datetime:
+    """00:00 Beijing time of ``day``: when that day's clocks fire."""
+    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+
+
+def rejection(e: DomainError) -> ApplicationError:
+    return ApplicationError(e.message, e.as_dict(), type=e.code, non_retryable=True)
+
+
+def initial_search_attributes(inp: DesignationInput) -> TypedSearchAttributes:
+    p = inp.profile
+    stage = inp.start.stage if inp.start else "cultivation"
+    return TypedSearchAttributes([
+        SearchAttributePair(CLUSTER_KEY, p.key),
+        SearchAttributePair(CLUSTER_STAGE, stage),
+        SearchAttributePair(TIER, p.tier),
+        SearchAttributePair(INDUSTRY, p.industry),
+        SearchAttributePair(PROVINCE, p.region.province),
+    ])
+
+
+@workflow.defn
+class DesignationWorkflow:
+    @workflow.init
+    def __init__(self, inp: DesignationInput) -> None:
+        self._inp = inp
+        self._lc = Lifecycle(inp.state or new_state(inp.profile, inp.policy_version))
+        self._lock = asyncio.Lock()
+        self._ready = False
+        self._woken = False
+        self._new_cycle = False
+        self._start_error: DomainError | None = None
+        self._pending: Outcome | None = None
+        if inp.state is None:
+            # register in memory at once, so an update arriving with the start validates
+            # against the registered lifecycle; run() commits it before any handler does
+            try:
+                self._pending = self._lc.start(inp.start, inp.actor or Actor(Role.SECRETARIAT.value, ""), today())
+            except DomainError as e:
+                self._start_error = e
+
+    # ------------------------------------------------------------------ main loop
+
+    @workflow.run
+    async def run(self, inp: DesignationInput) -> ClusterView:
+        if self._start_error is not None:
+            raise rejection(self._start_error)
+        async with self._lock:
+            if self._pending is not None:
+                pending, self._pending = self._pending, None
+                await self._commit(pending, today())
+            else:
+                self._upsert_search_attributes()
+        self._ready = True
+        while not self._lc.terminal:
+            if self._should_continue_as_new():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if not self._lc.terminal:
+                    workflow.continue_as_new(
+                        DesignationInput(
+                            profile=self._lc.state.profile,
+                            policy_version=self._lc.state.policy_version,
+                            program_id=inp.program_id,
+                            state=self._lc.state,
+                        )
+                    )
+            # every wake-up falls at 00:00 Beijing time, like the clocks themselves, so a
+            # timer never fires in the same instant as a staff action (office hours)
+            wake = self._lc.next_wakeup()
+            now = workflow.now()
+            housekeeping = today() + MAX_SLEEP
+            until = start_of(min(wake, housekeeping) if wake is not None else housekeeping)
+            if until > now:
+                self._woken = False
+                try:
+                    await workflow.wait_condition(lambda: self._woken, timeout=until - now)
+                    continue  # an action changed the clocks: recompute
+                except asyncio.TimeoutError:
+                    pass
+            async with self._lock:
+                d = today()
+                await self._commit(self._lc.fire_clocks(d), d)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.view()
+
+    def _should_continue_as_new(self) -> bool:
+        info = workflow.info()
+        if self._new_cycle:
+            return True
+        if info.is_continue_as_new_suggested():
+            return True
+        return workflow.now() - info.start_time > MAX_RUN_AGE
+
+    async def _commit(self, out: Outcome, day: date) -> None:
+        """Plan what the change armed, fire what is already due, record it all, signal."""
+        st = self._lc.state
+        wid = workflow.info().workflow_id
+        while out.arm:
+            requests, out.arm = out.arm, []
+            result = await workflow.execute_activity_method(
+                LifecycleActivities.plan_deadlines,
+                PlanDeadlinesInput(wid, st.key, st.policy_version, requests),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+            for plan in result.plans:
+                out.extend(self._lc.arm(plan, day))
+            wake = self._lc.next_wakeup()
+            if wake is not None and wake <= day:
+                out.extend(self._lc.fire_clocks(day))  # e.g. an imported title's past-due clock
+        if out.events:
+            await workflow.execute_activity_method(
+                LifecycleActivities.record,
+                RecordInput(
+                    workflow_id=wid,
+                    run_id=workflow.info().run_id,
+                    profile=st.profile,
+                    snapshot=self._lc.snapshot(),
+                    events=out.events,
+                    deadlines=self._lc.open_deadlines(),
+                ),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+        for effect in out.effects:
+            if effect in ("enqueue_meeting", "dequeue_meeting"):
+                await workflow.execute_activity_method(
+                    LifecycleActivities.notify_program,
+                    ProgramNotice(
+                        program_id=self._inp.program_id,
+                        kind=effect.split("_")[0],
+                        cluster_key=st.key,
+                        workflow_id=wid,
+                        on=day,
+                        procedure=st.procedure.value,
+                        title=st.title or "",
+                    ),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=RETRY,
+                )
+            elif effect == "new_cycle":
+                self._new_cycle = True
+        self._upsert_search_attributes()
+        self._woken = True
+
+    def _upsert_search_attributes(self) -> None:
+        snap = self._lc.snapshot()
+        st = self._lc.state
+        updates = [
+            CLUSTER_KEY.value_set(st.key),
+            CLUSTER_STAGE.value_set(snap["stage"]),
+            TITLE_STATUS.value_set(snap["title_status"]),
+            PROCEDURE.value_set(snap["procedure"]),
+            TIER.value_set(st.profile.tier),
+            INDUSTRY.value_set(st.profile.industry),
+            PROVINCE.value_set(st.profile.region.province),
+            OVERDUE.value_set(bool(snap["overdue"])),
+        ]
+        current = workflow.info().typed_search_attributes
+        for key, value in ((NEXT_DEADLINE, snap["next_deadline"]), (VALID_UNTIL, snap["valid_until"])):
+            if value:
+                updates.append(key.value_set(start_of(date.fromisoformat(value))))
+            elif current.get(key) is not None:
+                updates.append(key.value_unset())  # only what is set: unsetting nothing confuses some servers
+        workflow.upsert_search_attributes(updates)
+
+    # ------------------------------------------------------------------ staff actions
+
+    def _validate(self, action: str, inp: ActionInput) -> None:
+        try:
+            self._lc.check(action, inp.data, inp.actor, today())
+        except DomainError as e:
+            raise rejection(e) from None
+
+    async def _act(self, action: str, inp: ActionInput) -> ActionResult:
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            try:
+                out = self._lc.apply(action, inp.data, inp.actor, day)
+            except DomainError as e:  # the state moved since validation; nothing was applied
+                raise rejection(e) from None
+            await self._commit(out, day)
+            st = self._lc.state
+            return ActionResult(action, st.stage.value, st.procedure.value, st.title_status.value, st.valid_until,
+                                out.events)
+
+    @workflow.update
+    async def file_application(self, inp: ActionInput) -> ActionResult:
+        return await self._act("file_application", inp)
+
+    @file_application.validator
+    def _v_file_application(self, inp: ActionInput) -> None:
+        self._validate("file_application", inp)
+
+    @workflow.update
+    async def record_opinion(self, inp: ActionInput) -> ActionResult:
+        return await self._act("record_opinion", inp)
+
+    @record_opinion.validator
+    def _v_record_opinion(self, inp: ActionInput) -> None:
+        self._validate("record_opinion", inp)
+
+    @workflow.update
+    async def accept_application(self, inp: ActionInput) -> ActionResult:
+        return await self._act("accept_application", inp)
+
+    @accept_application.validator
+    def _v_accept_application(self, inp: ActionInput) -> None:
+        self._validate("accept_application", inp)
+
+    @workflow.update
+    async def approve_site_visit(self, inp: ActionInput) -> ActionResult:
+        return await self._act("approve_site_visit", inp)
+
+    @approve_site_visit.validator
+    def _v_approve_site_visit(self, inp: ActionInput) -> None:
+        self._validate("approve_site_visit", inp)
+
+    @workflow.update
+    async def record_site_report(self, inp: ActionInput) -> ActionResult:
+        return await self._act("record_site_report", inp)
+
+    @record_site_report.validator
+    def _v_record_site_report(self, inp: ActionInput) -> None:
+        self._validate("record_site_report", inp)
+
+    @workflow.update
+    async def record_formal_opinion(self, inp: ActionInput) -> ActionResult:
+        return await self._act("record_formal_opinion", inp)
+
+    @record_formal_opinion.validator
+    def _v_record_formal_opinion(self, inp: ActionInput) -> None:
+        self._validate("record_formal_opinion", inp)
+
+    @workflow.update
+    async def request_supplement(self, inp: ActionInput) -> ActionResult:
+        return await self._act("request_supplement", inp)
+
+    @request_supplement.validator
+    def _v_request_supplement(self, inp: ActionInput) -> None:
+        self._validate("request_supplement", inp)
+
+    @workflow.update
+    async def submit_supplement(self, inp: ActionInput) -> ActionResult:
+        return await self._act("submit_supplement", inp)
+
+    @submit_supplement.validator
+    def _v_submit_supplement(self, inp: ActionInput) -> None:
+        self._validate("submit_supplement", inp)
+
+    @workflow.update
+    async def complete_formal_review(self, inp: ActionInput) -> ActionResult:
+        return await self._act("complete_formal_review", inp)
+
+    @complete_formal_review.validator
+    def _v_complete_formal_review(self, inp: ActionInput) -> None:
+        self._validate("complete_formal_review", inp)
+
+    @workflow.update
+    async def submit_annual_report(self, inp: ActionInput) -> ActionResult:
+        return await self._act("submit_annual_report", inp)
+
+    @submit_annual_report.validator
+    def _v_submit_annual_report(self, inp: ActionInput) -> None:
+        self._validate("submit_annual_report", inp)
+
+    @workflow.update
+    async def file_reevaluation(self, inp: ActionInput) -> ActionResult:
+        return await self._act("file_reevaluation", inp)
+
+    @file_reevaluation.validator
+    def _v_file_reevaluation(self, inp: ActionInput) -> None:
+        self._validate("file_reevaluation", inp)
+
+    @workflow.update
+    async def file_rectification_review(self, inp: ActionInput) -> ActionResult:
+        return await self._act("file_rectification_review", inp)
+
+    @file_rectification_review.validator
+    def _v_file_rectification_review(self, inp: ActionInput) -> None:
+        self._validate("file_rectification_review", inp)
+
+    @workflow.update
+    async def file_title_change(self, inp: ActionInput) -> ActionResult:
+        return await self._act("file_title_change", inp)
+
+    @file_title_change.validator
+    def _v_file_title_change(self, inp: ActionInput) -> None:
+        self._validate("file_title_change", inp)
+
+    @workflow.update
+    async def revoke(self, inp: ActionInput) -> ActionResult:
+        return await self._act("revoke", inp)
+
+    @revoke.validator
+    def _v_revoke(self, inp: ActionInput) -> None:
+        self._validate("revoke", inp)
+
+    @workflow.update
+    async def withdraw(self, inp: ActionInput) -> ActionResult:
+        return await self._act("withdraw", inp)
+
+    @withdraw.validator
+    def _v_withdraw(self, inp: ActionInput) -> None:
+        self._validate("withdraw", inp)
+
+    # ------------------------------------------------------------------ program signals
+
+    @workflow.signal
+    async def meeting_decision(self, sig: MeetingDecisionSignal) -> None:
+        """A president's office meeting decided (sent once per meeting by the program)."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            try:
+                out = self._lc.apply_meeting_decision(sig.meeting_id, sig.held_on, sig.decision, sig.actor, day)
+            except DomainError as e:
+                workflow.logger.warning("meeting decision %s not applied: %s", sig.meeting_id, e)
+                return
+            await self._commit(out, day)
+
+    @workflow.signal
+    async def recognition_revocation(self, sig: RecognitionSignal) -> None:
+        """The annual recognition found this title more than 2 years past expiry."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            await self._commit(self._lc.revoke_at_recognition(sig.year, day), day)
+
+    # ------------------------------------------------------------------ queries
+
+    @workflow.query
+    def view(self) -> ClusterView:
+        st = self._lc.state
+        day = today()
+        snap = self._lc.snapshot()
+        return ClusterView(
+            key=st.key,
+            today=day,
+            stage=snap["stage"],
+            procedure=snap["procedure"],
+            title_status=snap["title_status"],
+            title=snap["title"],
+            valid_until=st.valid_until,
+            conferred_on=st.conferred_on,
+            expired_on=st.expired_on,
+            policy_version=st.policy_version,
+            cycle=st.cycle,
+            seq=st.seq,
+            deadlines=[
+                DeadlineView(
+                    key=d.key, what=d.what, due=d.due, overdue=d.overdue_since is not None,
+                    overdue_since=d.overdue_since, days_left=(d.due - day).days,
+                    working_days_left=d.working_days_left(day), reminders=list(d.reminders),
+                    calendar_version=d.calendar_version, provisional=d.provisional, basis=d.basis,
+                )
+                for d in self._lc.open_deadlines()
+            ],
+            allowed=self._lc.allowed_by_role(),
+            supplement_items=list(st.supplement_items),
+            outstanding_opinions=snap["outstanding_opinions"],
+            profile=st.profile,
+        )
+
+    @workflow.query
+    def timeline(self) -> list[Event]:
+        return list(self._lc.state.events)
+
+    @workflow.query
+    def allowed_actions(self, role: str) -> list[str]:
+        return self._lc.allowed_actions(role)

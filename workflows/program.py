@@ -1,0 +1,165 @@
+"""ProgramWorkflow: the program's own calendar (RULES.md §三(三) and §四(四)).
+
+One long-lived workflow per program, id ``program-cnlic``. It keeps the queue of clusters
+waiting for the president's office meeting, takes ``hold_meeting`` as a validated update and
+delivers each decision to its cluster exactly once (a signal per cluster, recorded in this
+history, deduplicated by meeting id on the cluster side). Every year on the recognition
+date it runs that year's RecognitionWorkflow as a child, then continues as new.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.lifecycle import LifecycleActivities
+    from domain.calendar import SHANGHAI
+    from domain.machine import MEETING_TRIGGERS
+    from domain.model import Role
+    from workflows.contracts import (
+        HoldMeetingInput,
+        MeetingDecisionSignal,
+        MeetingResult,
+        ProgramInput,
+        RecognitionDateInput,
+        RecognitionInput,
+        RecognitionLists,
+        RecordMeetingInput,
+        WaitingCluster,
+        recognition_workflow_id,
+    )
+    from workflows.recognition import RecognitionWorkflow
+
+ACTIVITY_TIMEOUT = timedelta(seconds=60)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+RECENT_MEETINGS = 20
+ANNOUNCE_AT_HOUR = 9  # the list is announced in office hours, after that day's clocks
+
+
+def today() -> date:
+    return workflow.now().astimezone(SHANGHAI).date()
+
+
+def reject(code: str, message: str) -> ApplicationError:
+    return ApplicationError(message, {"code": code, "message": message}, type=code, non_retryable=True)
+
+
+@workflow.defn
+class ProgramWorkflow:
+    @workflow.init
+    def __init__(self, inp: ProgramInput) -> None:
+        self._state = inp
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, inp: ProgramInput) -> None:
+        st = self._state
+        announce_on = await workflow.execute_activity_method(
+            LifecycleActivities.recognition_date,
+            RecognitionDateInput(st.policy_version, today()),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        if st.next_recognition_year is not None:
+            announce_on = max(announce_on, date(st.next_recognition_year + 1, announce_on.month, announce_on.day))
+        year = announce_on.year - 1
+        at = datetime(announce_on.year, announce_on.month, announce_on.day, ANNOUNCE_AT_HOUR, tzinfo=SHANGHAI)
+        try:
+            await workflow.wait_condition(
+                lambda: workflow.info().is_continue_as_new_suggested(),
+                timeout=max(at - workflow.now(), timedelta(0)) or timedelta(seconds=1),
+            )
+        except asyncio.TimeoutError:
+            await workflow.execute_child_workflow(
+                RecognitionWorkflow.run,
+                RecognitionInput(st.program_id, st.policy_version, year),
+                id=recognition_workflow_id(year, st.program_id.removeprefix("program-")),
+                task_queue=workflow.info().task_queue,
+            )
+            st.next_recognition_year = year + 1
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(self._state)
+
+    # ------------------------------------------------------------------ the meeting queue
+
+    @workflow.signal
+    def enqueue(self, waiting: WaitingCluster) -> None:
+        self._state.waiting[waiting.cluster_key] = waiting
+
+    @workflow.signal
+    def dequeue(self, cluster_key: str) -> None:
+        self._state.waiting.pop(cluster_key, None)
+
+    @workflow.update
+    async def hold_meeting(self, inp: HoldMeetingInput) -> MeetingResult:
+        async with self._lock:
+            self._check_meeting(inp)  # the queue may have moved while waiting for the lock
+            st = self._state
+            held_on = inp.held_on or today()
+            st.meeting_seq += 1
+            meeting_id = f"{held_on.isoformat()}-{st.meeting_seq}"
+            decisions = {key: inp.decisions.get(key, "defer") for key in sorted(st.waiting)}
+            result = MeetingResult(meeting_id, held_on, decisions, inp.actor)
+            await workflow.execute_activity_method(
+                LifecycleActivities.record_meeting,
+                RecordMeetingInput(result),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+            for key, decision in decisions.items():
+                waiting = st.waiting.get(key)
+                if waiting is None:  # left the queue (withdrawn, revoked) while the meeting was recorded
+                    continue
+                handle = workflow.get_external_workflow_handle(waiting.workflow_id)
+                try:
+                    await handle.signal(
+                        "meeting_decision", MeetingDecisionSignal(meeting_id, held_on, decision, inp.actor)
+                    )
+                except Exception as e:  # the cluster's workflow is gone; nothing to deliver to
+                    workflow.logger.warning("decision for %s not delivered: %s", key, e)
+                if decision != "defer":
+                    st.waiting.pop(key, None)
+            st.meetings = (st.meetings + [result])[-RECENT_MEETINGS:]
+            return result
+
+    @hold_meeting.validator
+    def _validate_hold_meeting(self, inp: HoldMeetingInput) -> None:
+        self._check_meeting(inp)
+
+    def _check_meeting(self, inp: HoldMeetingInput) -> None:
+        if inp.actor.role != Role.SECRETARIAT:
+            raise reject("role_not_allowed", f"会长办公会决定由综合业务部（秘书处）录入，{inp.actor.role} 无此权限")
+        st = self._state
+        day = today()
+        held_on = inp.held_on or day
+        if held_on > day:
+            raise reject("meeting_date_invalid", f"会议日期 {held_on} 晚于今天 {day}，请在会后录入")
+        for key, decision in inp.decisions.items():
+            if decision not in MEETING_TRIGGERS:
+                raise reject("meeting_decision_unknown", f"{key} 的会议决定“{decision}”无效，应为 approve、refuse 或 defer")
+            if key not in st.waiting:
+                raise reject("meeting_cluster_not_waiting", f"{key} 不在待会长办公会审核的名单中")
+            if held_on < st.waiting[key].since:
+                raise reject(
+                    "meeting_date_invalid", f"会议日期 {held_on} 早于 {key} 完成形式审查的日期 {st.waiting[key].since}"
+                )
+        if not st.waiting:
+            raise reject("meeting_nothing_waiting", "目前没有待会长办公会审核的集群")
+
+    # ------------------------------------------------------------------ queries
+
+    @workflow.query
+    def waiting(self) -> list[WaitingCluster]:
+        return sorted(self._state.waiting.values(), key=lambda w: (w.since, w.cluster_key))
+
+    @workflow.query
+    def recent_meetings(self) -> list[MeetingResult]:
+        return list(self._state.meetings)
+
+
+__all__ = ["ProgramWorkflow", "RecognitionLists"]
