@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 run: $(STAMP)
-	@echo "make run arrives with the lifecycle service (issue 3); for now try: $(BIN)/designation --help"
+	$(BIN)/python worker.py --demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -23,6 +23,8 @@ from domain.calendar import SHANGHAI, add_years, parse_date
 from domain.errors import DomainError
 from domain.lifecycle import parse_start, profile_from_dict
 from domain.machine import ACTIONS
+from domain.policy import get_policy
+from domain.rules import compose_title
 from domain.model import Actor, Stage
 from service.lifecycle import LifecycleService, actor_from
 from service.temporal import CONVERTER, binary, ensure_search_attributes, make_worker, quiet_runtime
@@ -102,7 +104,9 @@ def parse_scenario(data: Any, today: date | None, source: str = "scenario") -> S
 
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{source}: 场景应为含 clusters、steps、until 的对象")
-    unknown = set(data) - {"calendar", "clusters", "steps", "until", "name", "description", "expect"}
+    # keys starting with x- hold YAML anchors (shared panels, people) and are ignored
+    unknown = {k for k in data if not str(k).startswith("x-")} - {"calendar", "clusters", "steps", "until", "name",
+                                                                   "description", "expect"}
     if unknown:
         raise fail("顶层", f"未知字段 {', '.join(sorted(map(str, unknown)))}")
 
@@ -128,6 +132,7 @@ def parse_scenario(data: Any, today: date | None, source: str = "scenario") -> S
             raise fail(where, "应为对象")
         try:
             profile = profile_from_dict(raw)
+            compose_title(get_policy(), profile)  # tier, title word and elements are valid
             start = raw.get("start")
             spec = parse_start(start, raw)
             by = actor_from(raw["by"]) if raw.get("by") else DEFAULT_REGISTRAR

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -33,6 +33,10 @@ class Cluster(SQLModel, table=True):
     """The read model: one row per cluster, kept current by the lifecycle's activities."""
 
     __tablename__ = "cluster"
+    __table_args__ = (
+        *(Index(f"ix_cluster_{c}", c) for c in ("stage", "title_status", "industry", "province", "next_deadline", "tier")),
+        Index("ix_cluster_region_industry", "region_code", "industry"),
+    )
 
     key: str = Field(primary_key=True)
     workflow_id: str
@@ -66,6 +70,7 @@ class JournalRow(SQLModel, table=True):
     """One lifecycle event, written once (``idem_key`` = workflow id + event sequence)."""
 
     __tablename__ = "journal"
+    __table_args__ = (Index("ix_journal_cluster_seq", "cluster_key", "seq"), Index("ix_journal_on", "on"))
 
     id: int | None = Field(default=None, primary_key=True)
     idem_key: str = Field(unique=True)
@@ -85,6 +90,7 @@ class DeadlineRow(SQLModel, table=True):
     """An open deadline (the read model; the history of every clock is in the journal)."""
 
     __tablename__ = "deadline"
+    __table_args__ = (UniqueConstraint("cluster_key", "key", name="uq_deadline_cluster_key"), Index("ix_deadline_due", "due"))
 
     id: int | None = Field(default=None, primary_key=True)
     cluster_key: str
@@ -102,6 +108,7 @@ class DeadlineRow(SQLModel, table=True):
 
 class AnnualReportRow(SQLModel, table=True):
     __tablename__ = "annual_report"
+    __table_args__ = (UniqueConstraint("cluster_key", "year", name="uq_annual_report"),)
 
     id: int | None = Field(default=None, primary_key=True)
     cluster_key: str
@@ -115,6 +122,10 @@ class AnnualReportRow(SQLModel, table=True):
 
 class PanelMemberRow(SQLModel, table=True):
     __tablename__ = "panel_member"
+    __table_args__ = (
+        UniqueConstraint("cluster_key", "seq", "name", name="uq_panel_member"),
+        Index("ix_panel_member_name", "name"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cluster_key: str
@@ -130,6 +141,7 @@ class PanelMemberRow(SQLModel, table=True):
 
 class ScoreSheetRow(SQLModel, table=True):
     __tablename__ = "score_sheet"
+    __table_args__ = (UniqueConstraint("cluster_key", "seq", name="uq_score_sheet"),)
 
     id: int | None = Field(default=None, primary_key=True)
     cluster_key: str
@@ -151,6 +163,7 @@ class ScoreSheetRow(SQLModel, table=True):
 
 class MeetingRow(SQLModel, table=True):
     __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_held_on", "held_on"),)
 
     meeting_id: str = Field(primary_key=True)
     held_on: date
@@ -161,6 +174,7 @@ class MeetingRow(SQLModel, table=True):
 
 class MeetingDecisionRow(SQLModel, table=True):
     __tablename__ = "meeting_decision"
+    __table_args__ = (UniqueConstraint("meeting_id", "cluster_key", name="uq_meeting_decision"),)
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str
@@ -186,6 +200,7 @@ class OutboxRow(SQLModel, table=True):
     """A notification waiting to be sent (reminders, escalations, digests)."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unsent", "sent_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     idem_key: str = Field(unique=True)
@@ -193,7 +208,7 @@ class OutboxRow(SQLModel, table=True):
     recipient: str
     kind: str
     subject: str
-    body: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
     created_on: date
     created_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)

@@ -51,6 +51,8 @@ SEARCH_ATTRIBUTES = (CLUSTER_STAGE, TITLE_STATUS, TIER, INDUSTRY, PROVINCE, PROC
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# activities are short; a worker that dies mid-activity is noticed in seconds, not minutes
+HEARTBEAT = timedelta(seconds=10)
 # wake at least this often, so a run can continue as new even when no clock is armed
 MAX_SLEEP = timedelta(days=365)
 MAX_RUN_AGE = timedelta(days=5 * 365)  # a validity cycle plus its re-evaluation; well under 10 years
@@ -163,6 +165,7 @@ class DesignationWorkflow:
                 LifecycleActivities.plan_deadlines,
                 PlanDeadlinesInput(wid, st.key, st.policy_version, requests),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
+                heartbeat_timeout=HEARTBEAT,
                 retry_policy=RETRY,
             )
             for plan in result.plans:
@@ -182,6 +185,7 @@ class DesignationWorkflow:
                     deadlines=self._lc.open_deadlines(),
                 ),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
+                heartbeat_timeout=HEARTBEAT,
                 retry_policy=RETRY,
             )
         for effect in out.effects:
@@ -198,6 +202,7 @@ class DesignationWorkflow:
                         title=st.title or "",
                     ),
                     start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    heartbeat_timeout=HEARTBEAT,
                     retry_policy=RETRY,
                 )
             elif effect == "new_cycle":

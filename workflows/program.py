@@ -37,6 +37,8 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# activities are short; a worker that dies mid-activity is noticed in seconds, not minutes
+HEARTBEAT = timedelta(seconds=10)
 RECENT_MEETINGS = 20
 ANNOUNCE_AT_HOUR = 9  # the list is announced in office hours, after that day's clocks
 
@@ -63,6 +65,7 @@ class ProgramWorkflow:
             LifecycleActivities.recognition_date,
             RecognitionDateInput(st.policy_version, today()),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=HEARTBEAT,
             retry_policy=RETRY,
         )
         if st.next_recognition_year is not None:
@@ -109,6 +112,7 @@ class ProgramWorkflow:
                 LifecycleActivities.record_meeting,
                 RecordMeetingInput(result),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
+                heartbeat_timeout=HEARTBEAT,
                 retry_policy=RETRY,
             )
             for key, decision in decisions.items():

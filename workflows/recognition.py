@@ -18,6 +18,8 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+# activities are short; a worker that dies mid-activity is noticed in seconds, not minutes
+HEARTBEAT = timedelta(seconds=10)
 
 
 @workflow.defn
@@ -25,10 +27,10 @@ class RecognitionWorkflow:
     @workflow.run
     async def run(self, inp: RecognitionInput) -> RecognitionLists:
         lists = await workflow.execute_activity_method(
-            LifecycleActivities.compile_recognition, inp, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            LifecycleActivities.compile_recognition, inp, start_to_close_timeout=ACTIVITY_TIMEOUT, heartbeat_timeout=HEARTBEAT, retry_policy=RETRY
         )
         await workflow.execute_activity_method(
-            LifecycleActivities.record_recognition, lists, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            LifecycleActivities.record_recognition, lists, start_to_close_timeout=ACTIVITY_TIMEOUT, heartbeat_timeout=HEARTBEAT, retry_policy=RETRY
         )
         for key in lists.revoked:
             handle = workflow.get_external_workflow_handle(designation_workflow_id(key))

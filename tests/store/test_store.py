@@ -1,0 +1,130 @@
+"""The store: migrations, idempotent journal writes, the read model and the side records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, select
+
+import store.models  # noqa: F401
+from domain.calendar import YearSchedule
+from domain.lifecycle import profile_from_dict
+from domain.model import Actor, Event
+from store import lifecycle as repo
+from store.calendars import save_schedule, service_calendar, stored_schedules
+from store.db import migrate, session
+from store.models import AnnualReportRow, OutboxRow, PanelMemberRow, ScoreSheetRow
+from tests.support import cluster
+
+PROFILE = profile_from_dict(cluster())
+WF = "designation-ceramics"
+
+
+def snapshot(seq: int, stage: str = "applied", **extra) -> dict:
+    base = {"stage": stage, "procedure": "designation", "title_status": "none", "title": "中国陶瓷之都·佛山",
+            "valid_until": None, "conferred_on": None, "expired_on": None, "next_deadline": None,
+            "next_deadline_what": None, "overdue": False, "policy_version": "cnlic-2022", "cycle": 0, "seq": seq}
+    base.update(extra)
+    return base
+
+
+def ev(seq: int, kind: str, on: date = date(2027, 3, 1), actor=("secretariat", "综合业务部"), **data) -> Event:
+    return Event(seq, on, kind, data, Actor(*actor))
+
+
+def test_migrations_are_idempotent_and_the_models_match_them(engine):
+    migrate(engine)  # a second run changes nothing
+    with engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diffs == []
+
+
+def test_a_retried_record_writes_each_event_once(engine):
+    events = [ev(1, "registered"), ev(2, "stage", to="applied")]
+    assert repo.record_events(engine, WF, "r1", PROFILE, snapshot(2), events, []) == 2
+    assert repo.record_events(engine, WF, "r1", PROFILE, snapshot(2), events, []) == 0
+    rows = repo.journal(engine, "ceramics")
+    assert [r.seq for r in rows] == [1, 2]
+    assert repo.cluster(engine, "ceramics").last_seq == 2
+
+
+def test_the_read_model_never_moves_backwards(engine):
+    repo.record_events(engine, WF, "r1", PROFILE, snapshot(3, stage="accepted"), [ev(3, "stage", to="accepted")], [])
+    repo.record_events(engine, WF, "r1", PROFILE, snapshot(2, stage="applied"), [ev(2, "stage", to="applied")], [])
+    assert repo.cluster(engine, "ceramics").stage == "accepted"
+    assert {r.seq for r in repo.journal(engine, "ceramics")} == {2, 3}
+
+
+def test_side_records_are_derived_from_the_journal(engine):
+    panel = [{"name": "李专家", "senior": True, "field": "technology", "region_code": "110105", "lead": True}]
+    score = {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18,
+             "part3": 9, "part4": 9, "total": 88, "passed": True, "pass_mark": 70}
+    events = [
+        ev(1, "action", action="approve_site_visit", panel=panel, visit_on="2027-03-10", actor=("leader", "张会长")),
+        ev(2, "action", action="record_site_report", report={"score": score, "recommend": True}),
+        ev(3, "action", action="submit_annual_report", late=True,
+           report={"year": 2027, "indicators": {"revenue": 1.0}, "growth": {"revenue": None}}),
+        ev(4, "decision", meeting_id="2027-06-20-1", held_on="2027-06-20", decision="approve"),
+        ev(5, "overdue", what="formal_review", key="formal_review", due="2027-03-20"),
+    ]
+    repo.record_events(engine, WF, "r1", PROFILE, snapshot(5), events, [])
+    repo.record_events(engine, WF, "r1", PROFILE, snapshot(5), events, [])  # a retry derives nothing twice
+    with session(engine) as s:
+        assert [m.name for m in s.exec(select(PanelMemberRow)).all()] == ["李专家"]
+        assert [sc.total for sc in s.exec(select(ScoreSheetRow)).all()] == [88]
+        (report,) = s.exec(select(AnnualReportRow)).all()
+        assert report.year == 2027 and report.late
+        notices = s.exec(select(OutboxRow)).all()
+    assert repo.decided_clusters(engine, "2027-06-20-1") == {"ceramics"}
+    assert {(n.kind, n.recipient) for n in notices} == {("decision", "applicant"), ("decision", "secretariat"),
+                                                        ("overdue", "secretariat")}
+
+
+def test_a_cluster_key_can_be_claimed_once(engine):
+    with session(engine) as s:
+        repo.claim_cluster(s, PROFILE, WF, "cnlic-2022", "cultivation", date(2027, 1, 4))
+    with pytest.raises(IntegrityError):
+        with session(engine) as s:
+            repo.claim_cluster(s, PROFILE, WF, "cnlic-2022", "cultivation", date(2027, 1, 4))
+    assert repo.live_lifecycles(engine) == [("ceramics", "440604", "陶瓷")]
+
+
+def test_recognition_lists_are_taken_as_of_31_december(engine):
+    def title(key: str, seq: int, on: date, status: str, valid_until: str) -> None:
+        profile = profile_from_dict(cluster(key))
+        stage = {"valid": "designated", "expired": "expired", "rectifying": "rectification"}[status]
+        repo.record_events(engine, f"designation-{key}", "r", profile, snapshot(seq, stage=stage),
+                           [ev(seq, "title", on=on, status=status, valid_until=valid_until)], [])
+
+    title("valid", 1, date(2027, 6, 20), "valid", "2031-06-19")
+    title("lapsing", 1, date(2023, 12, 31), "valid", "2027-12-31")
+    title("lapsing", 2, date(2028, 1, 1), "expired", "2027-12-31")  # expired after 31 Dec: still recognised
+    title("old", 1, date(2025, 3, 1), "expired", "2025-02-28")
+    title("recent", 1, date(2026, 6, 1), "expired", "2026-05-31")
+    title("fixing", 1, date(2027, 5, 1), "rectifying", "2027-04-30")
+    lists = repo.compile_recognition(engine, 2027, 2, date(2028, 1, 15))
+    assert lists["recognised"] == ["lapsing", "valid"]
+    assert set(lists["revoked"]) == {"old"} and set(lists["overdue"]) == {"recent"}
+    assert lists["rectifying"] == ["fixing"]
+    assert repo.record_recognition(engine, lists) and not repo.record_recognition(engine, lists)
+
+
+def test_official_schedules_are_stored_once_and_shape_the_service_calendar(engine):
+    schedule = YearSchedule.from_mapping({"holidays": ["2027-10-01", "2027-10-04"], "workdays": ["2027-10-09"]}, "2027.json")
+    assert save_schedule(engine, schedule, "测试") is True
+    assert save_schedule(engine, schedule, "测试") is False
+    assert [s.year for s in stored_schedules(engine)] == [2027]
+    calendar = service_calendar(engine)
+    assert calendar.is_working_day(date(2027, 10, 9)) and calendar.day(date(2027, 10, 4)).provenance == "official"
+
+
+def test_a_meeting_this_quarter_is_found(engine):
+    assert not repo.meeting_held_in_quarter(engine, date(2027, 5, 1))
+    repo.record_meeting(engine, "2027-04-10-1", date(2027, 4, 10), "综合业务部", {})
+    assert repo.meeting_held_in_quarter(engine, date(2027, 5, 1))
+    assert not repo.meeting_held_in_quarter(engine, date(2027, 7, 1))
+    assert not repo.record_meeting(engine, "2027-04-10-1", date(2027, 4, 10), "综合业务部", {})
