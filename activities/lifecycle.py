@@ -92,7 +92,8 @@ class LifecycleActivities:
     @activity.defn
     def record(self, inp: RecordInput) -> int:
         written = repo.record_events(
-            self.engine, inp.workflow_id, inp.run_id, inp.profile, inp.snapshot, inp.events, inp.deadlines
+            self.engine, inp.workflow_id, inp.run_id, inp.profile, inp.snapshot, inp.events, inp.deadlines,
+            inp.prev_head,
         )
         self._after_commit("record")
         return written

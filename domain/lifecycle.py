@@ -123,6 +123,8 @@ class LifecycleState:
     cycle: int = 0
     events: list[Event] = field(default_factory=list)
     ended_reason: str = ""
+    journal_head: str = ""  # hash-chain head of the recorded events (domain.journal)
+    journal_head_seq: int = 0
 
     @property
     def key(self) -> str:
@@ -815,6 +817,34 @@ class Lifecycle:
         self._title(out, today, TitleStatus.REVOKED)
         return out
 
+    # ------------------------------------------------------------ calendar revisions
+
+    def recompute_requests(self, today: date) -> list[DeadlineRequest]:
+        """The open clocks a calendar revision may move: not yet due (a deadline already
+        passed is history and is not rewritten)."""
+        return [d.request() for d in self.open_deadlines() if d.overdue_since is None and d.due >= today]
+
+    def apply_recomputed(self, plans: list[DeadlinePlan], reason: str, actor: Actor, today: date) -> Outcome:
+        """Record, for each deadline the revised calendar moved, old and new dates and the
+        calendar versions that produced them."""
+        out = Outcome()
+        for plan in plans:
+            d = self.state.deadlines.get(plan.key)
+            if d is None or d.overdue_since is not None or d.due < today:
+                continue
+            if plan.due == d.due and plan.reminders == d.reminders:
+                continue
+            old_due, old_version = d.due, d.calendar_version
+            d.due, d.reminders, d.basis = plan.due, list(plan.reminders), plan.basis
+            d.calendar_version, d.provisional = plan.calendar_version, plan.provisional
+            d.working_dates = list(plan.working_dates)
+            self._event(out, today, "deadline_moved", {
+                "what": d.what, "key": d.key, "old_due": old_due.isoformat(), "new_due": plan.due.isoformat(),
+                "old_calendar_version": old_version, "new_calendar_version": plan.calendar_version,
+                "provisional": plan.provisional, "reason": reason,
+            }, actor)
+        return out
+
     # ------------------------------------------------------------ views
 
     def snapshot(self, today: date | None = None) -> dict[str, Any]:
@@ -838,6 +868,8 @@ class Lifecycle:
             "overdue": any(d.overdue_since for d in open_),
             "supplement_items": list(st.supplement_items),
             "outstanding_opinions": [b["name"] for b in st.outstanding_opinions()],
+            "journal_head": st.journal_head,
+            "journal_head_seq": st.journal_head_seq,
         }
 
 

@@ -35,6 +35,7 @@ from workflows.contracts import (
     HoldMeetingInput,
     MeetingResult,
     ProgramInput,
+    RecomputeInput,
     WaitingCluster,
     designation_workflow_id,
     program_workflow_id,
@@ -194,6 +195,26 @@ class LifecycleService:
             if e.status == RPCStatusCode.NOT_FOUND:
                 raise DomainError("meeting_nothing_waiting", "目前没有待会长办公会审核的集群") from None
             raise DomainError("temporal_unavailable", f"工作流服务暂时不可用：{e.message}") from None
+
+    async def recompute_deadlines(self, actor: Actor, reason: str) -> dict[str, list[Event]]:
+        """After a calendar revision: every live lifecycle re-plans its open deadlines (in an
+        activity) and records each move. Returns the moves per cluster."""
+        moved: dict[str, list[Event]] = {}
+        for key, _, _ in repo.live_lifecycles(self.engine):
+            handle = self.client.get_workflow_handle(designation_workflow_id(key))
+            try:
+                result = await handle.execute_update(DesignationWorkflow.recompute_deadlines,
+                                                     RecomputeInput(actor=actor, reason=reason))
+            except WorkflowUpdateFailedError as e:
+                error = domain_error_from(e)
+                if error is not None and error.code == "lifecycle_ended":
+                    continue
+                raise error or DomainError("action_failed", str(e)) from None
+            except RPCError as e:
+                raise self._rpc_error(key, "recompute_deadlines", e) from None
+            if result.moved:
+                moved[key] = result.moved
+        return moved
 
     async def waiting_for_meeting(self) -> list[WaitingCluster]:
         try:

@@ -411,6 +411,10 @@ def journal_item(row: Any) -> dict[str, Any] | None:
                 "calendar_version": d.get("calendar_version"), "provisional": d.get("provisional", False)}
     if row.kind in ("reminder", "overdue"):
         return {**base, "event": row.kind, "what": d["what"], "due": d["due"]}
+    if row.kind == "deadline_moved":
+        return {**base, "event": "deadline_moved", "what": d["what"], "old_due": d["old_due"], "due": d["new_due"],
+                "old_calendar_version": d["old_calendar_version"], "calendar_version": d["new_calendar_version"],
+                "reason": d.get("reason")}
     if row.kind == "deadline_cleared":
         return {**base, "event": "deadline_cleared", "what": d["what"], "due": d["due"], "reason": d.get("reason")}
     if row.kind == "action":
@@ -433,6 +437,7 @@ EVENT_LABELS = {
     "title": "称号",
     "deadline": "时限",
     "deadline_cleared": "时限解除",
+    "deadline_moved": "时限调整",
     "reminder": "提醒",
     "overdue": "逾期",
     "action": "操作",
@@ -466,6 +471,9 @@ def describe(item: dict[str, Any]) -> str:
         return f"{what(item['what'])} 截止 {item['due']}"
     if e == "deadline_cleared":
         return f"{what(item['what'])}（{item['reason']}）"
+    if e == "deadline_moved":
+        return (f"{what(item['what'])} {item['old_due']} → {item['due']}（日历 {item['old_calendar_version']} → "
+                f"{item['calendar_version']}：{item['reason']}）")
     if e == "action":
         return f"{ACTION_LABELS.get(item['action'], item['action'])} — {item['by']['name']}"
     if e == "decision":

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from domain.calendar import add_years, quarter_of
+from domain.journal import GENESIS, event_hash
 from domain.model import ClusterProfile, Event
 from store.db import session
 from store.models import (
@@ -107,22 +108,27 @@ def record_events(
     snapshot: dict[str, Any],
     events: Iterable[Event],
     deadlines: Iterable[Any],
+    prev_head: str = GENESIS,
 ) -> int:
-    """Append the events once, derive their side records, refresh the read model.
-    Returns the number of journal rows written (0 on a retry)."""
+    """Append the events once, chained from ``prev_head`` (the workflow's own head), derive
+    their side records, refresh the read model. Returns the rows written (0 on a retry)."""
     events = list(events)
     key = profile.key
     written = 0
+    head = prev_head
     with session(engine) as s:
         seqs = [e.seq for e in events]
         existing = set(
             s.exec(select(JournalRow.seq).where(JournalRow.workflow_id == workflow_id, col(JournalRow.seq).in_(seqs))).all()
         ) if seqs else set()
         for e in events:
+            prev, head = head, event_hash(head, key, e)
             if e.seq in existing:
                 continue
             s.add(
                 JournalRow(
+                    prev_hash=prev,
+                    hash=head,
                     idem_key=idem_key(workflow_id, e.seq),
                     cluster_key=key,
                     workflow_id=workflow_id,

@@ -84,6 +84,8 @@ class JournalRow(SQLModel, table=True):
     actor_name: str
     data: dict[str, Any] = _json()
     recorded_at: datetime = _ts()
+    prev_hash: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    hash: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
 
 
 class DeadlineRow(SQLModel, table=True):
@@ -212,3 +214,17 @@ class OutboxRow(SQLModel, table=True):
     created_on: date
     created_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
+
+
+class AuditRead(SQLModel, table=True):
+    """Every audit read (replay, verify, export) is itself recorded."""
+
+    __tablename__ = "audit_read"
+    __table_args__ = (Index("ix_audit_read_cluster", "cluster_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts()
+    actor: str
+    what: str
+    cluster_key: str | None = None
+    outcome: str

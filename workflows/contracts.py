@@ -108,6 +108,8 @@ class ClusterView:
     supplement_items: list[str]
     outstanding_opinions: list[str]
     profile: ClusterProfile
+    journal_head: str = ""
+    journal_head_seq: int = 0
 
 
 # ---------------------------------------------------------------- activities
@@ -129,6 +131,21 @@ class RecordInput:
     snapshot: dict[str, Any]
     events: list[Event]
     deadlines: list[Deadline]
+    prev_head: str = ""  # hash-chain head before these events (domain.journal)
+    head: str = ""  # and after them: also kept in the workflow, so a truncated tail shows
+
+
+@dataclass
+class RecomputeInput:
+    """A calendar revision reaching a running lifecycle."""
+
+    actor: Actor
+    reason: str = ""
+
+
+@dataclass
+class RecomputeResult:
+    moved: list[Event]
 
 
 @dataclass

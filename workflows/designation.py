@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.lifecycle import LifecycleActivities
     from domain.calendar import SHANGHAI
     from domain.errors import DomainError
+    from domain.journal import head_of
     from domain.lifecycle import Lifecycle, Outcome, new_state
     from domain.model import Actor, Event, Role
     from workflows.contracts import (
@@ -33,6 +34,8 @@ with workflow.unsafe.imports_passed_through():
         PlanDeadlinesInput,
         ProgramNotice,
         RecognitionSignal,
+        RecomputeInput,
+        RecomputeResult,
         RecordInput,
     )
 
@@ -174,6 +177,9 @@ class DesignationWorkflow:
             if wake is not None and wake <= day:
                 out.extend(self._lc.fire_clocks(day))  # e.g. an imported title's past-due clock
         if out.events:
+            prev_head = self._journal_head(out)
+            head = head_of(st.key, out.events, prev_head)
+            st.journal_head, st.journal_head_seq = head, out.events[-1].seq
             await workflow.execute_activity_method(
                 LifecycleActivities.record,
                 RecordInput(
@@ -183,6 +189,8 @@ class DesignationWorkflow:
                     snapshot=self._lc.snapshot(),
                     events=out.events,
                     deadlines=self._lc.open_deadlines(),
+                    prev_head=prev_head,
+                    head=head,
                 ),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 heartbeat_timeout=HEARTBEAT,
@@ -209,6 +217,15 @@ class DesignationWorkflow:
                 self._new_cycle = True
         self._upsert_search_attributes()
         self._woken = True
+
+    def _journal_head(self, out: Outcome) -> str:
+        """The chain head before ``out``'s events (from the state's own timeline when a
+        lifecycle predates the chain)."""
+        st = self._lc.state
+        first = out.events[0].seq
+        if st.journal_head_seq == first - 1:
+            return st.journal_head
+        return head_of(st.key, [e for e in st.events if e.seq < first])
 
     def _upsert_search_attributes(self) -> None:
         snap = self._lc.snapshot()
@@ -372,6 +389,39 @@ class DesignationWorkflow:
     def _v_withdraw(self, inp: ActionInput) -> None:
         self._validate("withdraw", inp)
 
+    @workflow.update
+    async def recompute_deadlines(self, inp: RecomputeInput) -> RecomputeResult:
+        """Re-plan the open deadlines on the current calendar (after staff imported a year's
+        official schedule) and record every move with old and new dates and versions."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            requests = self._lc.recompute_requests(day)
+            out = Outcome()
+            if requests:
+                st = self._lc.state
+                result = await workflow.execute_activity_method(
+                    LifecycleActivities.plan_deadlines,
+                    PlanDeadlinesInput(workflow.info().workflow_id, st.key, st.policy_version, requests),
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    heartbeat_timeout=HEARTBEAT,
+                    retry_policy=RETRY,
+                )
+                out = self._lc.apply_recomputed(result.plans, inp.reason, inp.actor, day)
+                await self._commit(out, day)
+            return RecomputeResult(out.events)
+
+    @recompute_deadlines.validator
+    def _v_recompute_deadlines(self, inp: RecomputeInput) -> None:
+        if inp.actor.role not in (Role.SECRETARIAT, Role.SYSTEM):
+            raise ApplicationError(
+                "重新计算时限由综合业务部（秘书处）在导入节假日安排后发起", {"code": "role_not_allowed"},
+                type="role_not_allowed", non_retryable=True,
+            )
+        if self._lc.terminal:
+            raise ApplicationError("该集群的共建已结束，没有待重新计算的时限", {"code": "lifecycle_ended"},
+                                   type="lifecycle_ended", non_retryable=True)
+
     # ------------------------------------------------------------------ program signals
 
     @workflow.signal
@@ -428,6 +478,8 @@ class DesignationWorkflow:
             supplement_items=list(st.supplement_items),
             outstanding_opinions=snap["outstanding_opinions"],
             profile=st.profile,
+            journal_head=st.journal_head,
+            journal_head_seq=st.journal_head_seq,
         )
 
     @workflow.query

@@ -1,4 +1,4 @@
-"""Workflow tests: real workflows and activities on Temporal's time-skipping server, over a
+"""Shared fixtures. `sim`: real workflows and activities on Temporal's time-skipping server, over a
 SQLite store in a temporary directory; a fresh server, store and task queue per test."""
 
 import pytest_asyncio

@@ -1,0 +1,96 @@
+"""A lifecycle's histories: every run of the continue-as-new chain, and what the workflow
+itself asked to record (the inputs of its ``record`` activity), read from history alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.client import Client, WorkflowHistory
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.errors import DomainError
+from domain.journal import GENESIS
+from domain.model import Event
+from service.temporal import CONVERTER
+from workflows.contracts import DesignationInput, RecordInput
+
+CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+STARTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
+
+
+async def run_chain(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """Every run of a workflow id, first to latest (``fetch_history`` alone gives only the
+    latest run)."""
+    try:
+        # the raw describe: decoding typed search attributes is not needed here
+        desc = await client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(namespace=client.namespace, execution=WorkflowExecution(workflow_id=workflow_id))
+        )
+    except RPCError as e:
+        if e.status == RPCStatusCode.NOT_FOUND:
+            raise DomainError("cluster_unknown", f"Temporal 中没有工作流 {workflow_id}") from None
+        raise
+    info = desc.workflow_execution_info
+    run_id = info.first_run_id or info.execution.run_id
+    chain: list[WorkflowHistory] = []
+    seen: set[str] = set()
+    while run_id and run_id not in seen:
+        seen.add(run_id)
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        chain.append(history)
+        last = history.events[-1] if history.events else None
+        if last is None or last.event_type != CONTINUED:
+            break
+        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
+    return chain
+
+
+@dataclass
+class RecordedEvent:
+    """An event as the workflow sent it to be journaled, and where it sits in history."""
+
+    run_id: str
+    history_event_id: int
+    event: Event
+
+
+def _record_inputs(history: WorkflowHistory) -> list[tuple[int, RecordInput]]:
+    out = []
+    for ev in history.events:
+        if ev.event_type != SCHEDULED:
+            continue
+        attrs = ev.activity_task_scheduled_event_attributes
+        if attrs.activity_type.name != "record":
+            continue
+        (inp,) = CONVERTER.payload_converter.from_payloads(attrs.input.payloads, [RecordInput])
+        out.append((ev.event_id, inp))
+    return out
+
+
+def recorded_events(chain: list[WorkflowHistory]) -> list[RecordedEvent]:
+    found: dict[int, RecordedEvent] = {}
+    for history in chain:
+        for event_id, inp in _record_inputs(history):
+            for e in inp.events:
+                found.setdefault(e.seq, RecordedEvent(history.run_id, event_id, e))
+    return [found[s] for s in sorted(found)]
+
+
+def recorded_head(chain: list[WorkflowHistory]) -> tuple[int, str]:
+    """The journal head the workflow last recorded: (sequence, hash)."""
+    for history in reversed(chain):
+        inputs = _record_inputs(history)
+        if inputs:
+            inp = inputs[-1][1]
+            return inp.events[-1].seq, inp.head
+        started = history.events[0] if history.events else None
+        if started is not None and started.event_type == STARTED:
+            payloads = started.workflow_execution_started_event_attributes.input.payloads
+            (start,) = CONVERTER.payload_converter.from_payloads(payloads, [DesignationInput])
+            if start.state is not None and start.state.journal_head_seq:
+                return start.state.journal_head_seq, start.state.journal_head
+    return 0, GENESIS

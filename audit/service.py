@@ -1,0 +1,63 @@
+"""What the CLI and the console call for audits; each read is journaled in ``audit_read``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+
+from audit.export import build_pack
+from audit.history import recorded_head, run_chain
+from audit.replay import ReplayReport, replay_cluster
+from audit.verify import VerifyReport, verify_rows
+from domain.errors import DomainError
+from store import audit as audit_log
+from store import lifecycle as repo
+from workflows.contracts import designation_workflow_id
+
+
+@dataclass
+class AuditService:
+    client: Client | None
+    engine: Engine
+
+    def _require_cluster(self, key: str) -> None:
+        if repo.cluster(self.engine, key) is None:
+            raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
+
+    async def replay(self, key: str, actor: str) -> ReplayReport:
+        self._require_cluster(key)
+        report = await replay_cluster(self._client(), self.engine, key)
+        outcome = "一致" if report.ok else f"不一致：{len(report.differences)} 处差异，重放{'通过' if report.deterministic else '失败'}"
+        audit_log.record_read(self.engine, actor, "replay", key, outcome)
+        return report
+
+    async def verify(self, key: str | None, actor: str) -> list[VerifyReport]:
+        keys = [key] if key else [c.key for c in repo.clusters(self.engine)]
+        if key:
+            self._require_cluster(key)
+        reports = []
+        for k in keys:
+            head = None
+            if self.client is not None:
+                head = recorded_head(await run_chain(self.client, designation_workflow_id(k)))
+            reports.append(verify_rows(k, repo.journal(self.engine, k), head))
+        bad = [r for r in reports if not r.ok]
+        audit_log.record_read(self.engine, actor, "verify", key,
+                              "完整" if not bad else f"{len(bad)} 个集群的日志有问题：{', '.join(r.cluster_key for r in bad)}")
+        return reports
+
+    async def export(self, key: str, actor: str) -> tuple[ReplayReport, bytes]:
+        self._require_cluster(key)
+        client = self._client()
+        chain = await run_chain(client, designation_workflow_id(key))
+        report = await replay_cluster(client, self.engine, key)
+        pack = build_pack(report, chain, repo.journal(self.engine, key), actor)
+        audit_log.record_read(self.engine, actor, "export", key, f"证据包 {len(pack)} 字节，{len(chain)} 次运行")
+        return report, pack
+
+    def _client(self) -> Client:
+        if self.client is None:
+            raise DomainError("temporal_unavailable", "需要连接 Temporal 才能读取事件历史")
+        return self.client

@@ -1,0 +1,73 @@
+"""Verification of the hash-chained journal (per cluster): every row's own hash, every link
+to the previous row, no gap or duplicate in the sequence, and the tail against the head the
+workflow recorded in its history."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from domain.journal import GENESIS, canonical, link
+
+
+@dataclass
+class Problem:
+    seq: int
+    kind: str  # edited | missing | duplicated | relinked | truncated | forged | diverged
+    message: str
+
+
+@dataclass
+class VerifyReport:
+    cluster_key: str
+    rows: int
+    head_seq: int  # what the workflow recorded
+    ok: bool = True
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def first_bad(self) -> int | None:
+        return self.problems[0].seq if self.problems else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "first_bad": self.first_bad}
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.cluster_key}: 日志完整，{self.rows} 行，哈希链与工作流记录的末端（第 {self.head_seq} 行）一致"
+        return f"{self.cluster_key}: 日志被改动，首个问题在第 {self.first_bad} 行：{self.problems[0].message}"
+
+
+def verify_rows(cluster_key: str, rows: list[Any], head: tuple[int, str] | None) -> VerifyReport:
+    """``rows`` are the cluster's journal rows; ``head`` is (seq, hash) from the history."""
+    rows = sorted(rows, key=lambda r: (r.seq, r.id or 0))
+    report = VerifyReport(cluster_key, len(rows), head[0] if head else 0)
+    problems = report.problems
+    expected_seq, prev_hash = 1, GENESIS
+    for row in rows:
+        if row.seq < expected_seq:
+            problems.append(Problem(row.seq, "duplicated", f"第 {row.seq} 行重复出现（行号 {row.id}）"))
+            continue
+        if row.seq > expected_seq:
+            missing = f"{expected_seq}" if row.seq == expected_seq + 1 else f"{expected_seq}–{row.seq - 1}"
+            problems.append(Problem(expected_seq, "missing", f"第 {missing} 行缺失（被删除）"))
+        content = canonical(row.cluster_key, row.seq, row.on, row.kind, row.actor_role, row.actor_name, row.data)
+        if link(row.prev_hash, content) != row.hash:
+            problems.append(Problem(row.seq, "edited", f"第 {row.seq} 行的内容与其哈希不符（内容被修改）"))
+        elif row.prev_hash != prev_hash and row.seq == expected_seq:
+            problems.append(Problem(row.seq, "relinked", f"第 {row.seq} 行与前一行的哈希链断开（前面的行被改动或调换）"))
+        prev_hash, expected_seq = row.hash, row.seq + 1
+    if head is not None:
+        head_seq, head_hash = head
+        last_seq = rows[-1].seq if rows else 0
+        if last_seq < head_seq:
+            problems.append(Problem(last_seq + 1, "truncated",
+                                    f"日志止于第 {last_seq} 行，工作流记录到第 {head_seq} 行（末尾被截断）"))
+        elif last_seq > head_seq:
+            problems.append(Problem(head_seq + 1, "forged",
+                                    f"日志有第 {head_seq + 1}–{last_seq} 行，工作流只记录到第 {head_seq} 行（多出的行不是工作流写的）"))
+        elif head_seq and prev_hash != head_hash and not problems:
+            problems.append(Problem(head_seq, "diverged", f"第 {head_seq} 行的哈希与工作流记录的末端不一致"))
+    problems.sort(key=lambda p: p.seq)
+    report.ok = not problems
+    return report

@@ -1,0 +1,84 @@
+"""The recorded histories of the example scenarios (tests/histories/, made by
+``designation audit record-histories``) must replay against the current code: a change that
+would break running lifecycles fails here. Behaviour changes go behind workflow.patched."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from service.temporal import CONVERTER, WORKFLOWS, sandbox_runner
+from workflows.contracts import ClusterView, DesignationInput
+from workflows.designation import DesignationWorkflow
+from workflows.program import ProgramWorkflow
+from workflows.recognition import RecognitionWorkflow
+
+pytestmark = pytest.mark.workflow
+HISTORIES = sorted((Path(__file__).resolve().parents[1] / "histories").rglob("*.json"))
+
+
+def load(path: Path) -> WorkflowHistory:
+    workflow_id = path.name.rsplit(".", 2)[0]
+    return WorkflowHistory.from_json(workflow_id, path.read_text())
+
+
+async def replay_all(workflows, paths) -> dict[str, str]:
+    replayer = Replayer(workflows=workflows, data_converter=CONVERTER, workflow_runner=sandbox_runner())
+    failures = {}
+    for path in paths:
+        result = await replayer.replay_workflow(load(path), raise_on_replay_failure=False)
+        if result.replay_failure is not None:
+            failures[f"{path.parent.name}/{path.name}"] = str(result.replay_failure)[:300]
+    return failures
+
+
+def test_every_example_scenario_has_recorded_histories():
+    examples = {p.stem for p in (Path(__file__).resolve().parents[2] / "examples").glob("*.yaml")}
+    recorded = {p.parent.name for p in HISTORIES}
+    assert examples <= recorded
+    kinds = {p.name.split("-")[0] for p in HISTORIES}
+    assert {"designation", "program", "recognition"} <= kinds
+
+
+async def test_every_recorded_history_replays_against_the_current_code():
+    assert await replay_all(WORKFLOWS, HISTORIES) == {}
+
+
+@workflow.defn(name="DesignationWorkflow", sandboxed=False)
+class UnguardedChange(DesignationWorkflow):
+    """A behaviour change made without workflow.patched: a new step before everything."""
+
+    @workflow.run
+    async def run(self, inp: DesignationInput) -> ClusterView:
+        await workflow.sleep(timedelta(minutes=1))
+        return await super().run(inp)
+
+
+@workflow.defn(name="DesignationWorkflow", sandboxed=False)
+class GuardedChange(DesignationWorkflow):
+    """The same change behind workflow.patched: running lifecycles keep their old path."""
+
+    @workflow.run
+    async def run(self, inp: DesignationInput) -> ClusterView:
+        if workflow.patched("example-wait-before-registering"):
+            await workflow.sleep(timedelta(minutes=1))
+        return await super().run(inp)
+
+
+DESIGNATION_HISTORIES = [p for p in HISTORIES if p.name.startswith("designation-")
+                         and p.parent.name in ("first-designation", "refusal", "onboarding")]
+
+
+async def test_a_deliberately_non_deterministic_change_fails_the_replay():
+    failures = await replay_all([UnguardedChange, ProgramWorkflow, RecognitionWorkflow], DESIGNATION_HISTORIES)
+    assert set(failures) == {f"{p.parent.name}/{p.name}" for p in DESIGNATION_HISTORIES}
+    assert all("ondeterminism" in message or "Nondeterminism" in message for message in failures.values())
+
+
+async def test_the_same_change_behind_workflow_patched_replays_cleanly():
+    assert await replay_all([GuardedChange, ProgramWorkflow, RecognitionWorkflow], DESIGNATION_HISTORIES) == {}
