@@ -66,7 +66,9 @@ def verify_rows(cluster_key: str, rows: list[Any], head: tuple[int, str] | None)
         elif last_seq > head_seq:
             problems.append(Problem(head_seq + 1, "forged",
                                     f"日志有第 {head_seq + 1}–{last_seq} 行，工作流只记录到第 {head_seq} 行（多出的行不是工作流写的）"))
-        elif head_seq and prev_hash != head_hash and not problems:
+        elif head_seq and head_hash and prev_hash != head_hash and not problems:
+            # (an empty recorded head comes from a history written before the chain existed:
+            # only its sequence number can be checked)
             problems.append(Problem(head_seq, "diverged", f"第 {head_seq} 行的哈希与工作流记录的末端不一致"))
     problems.sort(key=lambda p: p.seq)
     report.ok = not problems

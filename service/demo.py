@@ -65,9 +65,9 @@ async def load_demo(service: LifecycleService) -> list[str]:
                        title_word="镇"),
               {"stage": "cultivation", "on": today.isoformat(), "planned_years": 2})
     # applied through both an association and the provincial body; one opinion still missing
-    glass = _cluster("demo-porcelain", "陶瓷", "日用陶瓷", "capital", "江西省", "景德镇市", "珠山区", "360203",
+    porcelain = _cluster("demo-porcelain", "陶瓷", "日用陶瓷", "capital", "江西省", "景德镇市", "珠山区", "360203",
                      "景德镇日用陶瓷")
-    await add(glass, {"stage": "applied", "on": today.isoformat(), "application": {
+    await add(porcelain, {"stage": "applied", "on": today.isoformat(), "application": {
         "route": "association_and_provincial", "bodies": ["中国陶瓷工业协会", "江西省轻工业联合会"],
         "industry_history_years": 60}})
     await service.act("demo-porcelain", "record_opinion", {"text": "同意推荐", "recommend": True}, ASSOCIATION)

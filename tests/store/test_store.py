@@ -128,3 +128,33 @@ def test_a_meeting_this_quarter_is_found(engine):
     assert repo.meeting_held_in_quarter(engine, date(2027, 5, 1))
     assert not repo.meeting_held_in_quarter(engine, date(2027, 7, 1))
     assert not repo.record_meeting(engine, "2027-04-10-1", date(2027, 4, 10), "综合业务部", {})
+
+
+def test_upgrading_a_store_written_before_the_hash_chain_backfills_a_valid_chain(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from audit.verify import verify_rows
+    from domain.journal import head_of
+    from store.db import MIGRATIONS, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0002")
+    events = [ev(1, "registered", start={"stage": "applied"}), ev(2, "stage", to="applied", procedure="designation"),
+              ev(3, "action", action="record_opinion", industry_history_years=20.0)]
+    with engine.begin() as connection:
+        for e in events:
+            connection.execute(
+                text('insert into journal (idem_key, cluster_key, workflow_id, run_id, seq, "on", kind, actor_role, '
+                     'actor_name, data, recorded_at) values (:k, :c, :w, "", :s, :o, :kind, :r, :n, :d, :t)'),
+                {"k": f"{WF}#{e.seq}", "c": "ceramics", "w": WF, "s": e.seq, "o": e.on.isoformat(), "kind": e.kind,
+                 "r": e.actor.role, "n": e.actor.name, "d": __import__("json").dumps(e.data, ensure_ascii=False),
+                 "t": "2027-03-01 00:00:00"})
+    migrate(engine)
+    rows = repo.journal(engine, "ceramics")
+    assert verify_rows("ceramics", rows, (3, head_of("ceramics", events))).ok
