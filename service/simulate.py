@@ -134,7 +134,7 @@ def parse_scenario(data: Any, today: date | None, source: str = "scenario") -> S
             profile = profile_from_dict(raw)
             compose_title(get_policy(), profile)  # tier, title word and elements are valid
             start = raw.get("start")
-            spec = parse_start(start, raw)
+            parse_start(start, raw)  # a valid start; dates are checked against today later
             by = actor_from(raw["by"]) if raw.get("by") else DEFAULT_REGISTRAR
         except DomainError as e:
             raise fail(where, f"[{e.code}] {e.message}") from None

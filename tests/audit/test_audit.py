@@ -19,8 +19,8 @@ from store import audit as audit_log
 from store.calendars import save_schedule
 from store.db import session
 from store.models import JournalRow
-from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, site_report, site_visit
-from tests.workflows.helpers import Y, d, designate, events, meeting, ok, register, to_meeting
+from tests.support import APPLICANT
+from tests.workflows.helpers import Y, d, designate, events, meeting, ok, register, to_formal_review, to_meeting
 
 pytestmark = pytest.mark.workflow
 AUDITOR = "审计员甲"
@@ -133,11 +133,7 @@ async def test_the_evidence_pack_opens_and_its_histories_load(sim):
 
 async def test_a_calendar_import_that_adds_a_holiday_moves_an_armed_formal_review_deadline_by_one_working_day(sim):
     await register(sim, stage="applied", on=d(9, 1))
-    await ok(sim, "ceramics", "record_opinion", {}, ASSOCIATION, d(9, 1))
-    await ok(sim, "ceramics", "accept_application", {}, SECRETARIAT, d(9, 1))
-    await ok(sim, "ceramics", "approve_site_visit", site_visit(d(9, 10)), LEADER, d(9, 2))
-    await ok(sim, "ceramics", "record_site_report", site_report(), LEAD_EXPERT, d(9, 11))
-    await ok(sim, "ceramics", "record_formal_opinion", {}, ASSOCIATION, d(9, 14))
+    await to_formal_review(sim, "ceramics", d(9, 1), received=d(9, 14))
     (armed,) = events(sim, "ceramics", "deadline", what="formal_review")
     old_due = date.fromisoformat(armed.data["due"])
     # the State Council's schedule for the year: the estimated days off, plus one more

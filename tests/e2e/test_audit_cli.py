@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from tests.e2e.conftest import ROOT, ServiceProcess
+from tests.e2e.conftest import ServiceProcess
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,6 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
-import store.models  # noqa: F401
 from domain.calendar import YearSchedule
 from domain.lifecycle import profile_from_dict
 from domain.model import Actor, Event

@@ -142,7 +142,7 @@ def test_reevaluation_filed_after_expiry_is_late_and_the_title_stays_expired_unt
     d = designated(date(2027, 6, 20))
     d.advance(date(2031, 7, 1))
     assert d.state.stage == Stage.EXPIRED and d.state.expired_on == date(2031, 6, 20)
-    out = d.act(date(2031, 8, 1), "file_reevaluation", {}, APPLICANT)
+    d.act(date(2031, 8, 1), "file_reevaluation", {}, APPLICANT)
     assert d.state.application["late"] and d.state.title_status == TitleStatus.EXPIRED
     d.walk_procedure(date(2031, 8, 2), date(2031, 9, 20), new_cluster=False)
     d.meeting(date(2031, 9, 28), "approve")
@@ -238,7 +238,7 @@ def test_annual_reports_are_owed_each_april_and_a_late_one_is_accepted_and_marke
     assert [(e.kind, e.on) for e in events] == [
         ("reminder", date(2028, 3, 31)), ("reminder", date(2028, 4, 23)), ("overdue", date(2028, 5, 1)),
         ("deadline", date(2028, 5, 1))]
-    out = d.act(date(2028, 5, 3), "submit_annual_report", annual_report(2027), APPLICANT)
+    d.act(date(2028, 5, 3), "submit_annual_report", annual_report(2027), APPLICANT)
     assert d.state.annual_reports["2027"]["late"] is True
     assert refused(d, date(2028, 5, 4), "submit_annual_report", annual_report(2027), APPLICANT) == \
         "annual_report_duplicate"

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.calendar import YearSchedule
+from domain.calendar import SHIPPED, YearSchedule
 from store.calendars import save_schedule
-from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, annual_report, site_report, site_visit
-from tests.workflows.helpers import Y, d, designate, events, ok, register, to_meeting
+from tests.support import APPLICANT, ASSOCIATION, SECRETARIAT, annual_report
+from tests.workflows.helpers import Y, d, designate, events, ok, register, to_formal_review
 
 pytestmark = pytest.mark.workflow
 
@@ -39,12 +39,8 @@ async def test_formal_review_deadline_skips_national_day_and_counts_the_makeup_w
     save_schedule(sim.engine, YearSchedule.from_mapping(
         {"holidays": [h.isoformat() for h in holidays], "workdays": [m.isoformat() for m in makeup]}, "test"))
     await register(sim, stage="applied", on=d(9, 1))
-    await ok(sim, "ceramics", "record_opinion", {}, ASSOCIATION, d(9, 1))
-    await ok(sim, "ceramics", "accept_application", {}, SECRETARIAT, d(9, 1))
-    await ok(sim, "ceramics", "approve_site_visit", site_visit(d(9, 10)), LEADER, d(9, 2))
-    await ok(sim, "ceramics", "record_site_report", site_report(), LEAD_EXPERT, d(9, 11))
     received = d(9, 25)
-    await ok(sim, "ceramics", "record_formal_opinion", {}, ASSOCIATION, received)
+    await to_formal_review(sim, "ceramics", d(9, 1), received)
     due = count_working_days(received, 15, holidays, makeup)
     (armed,) = events(sim, "ceramics", "deadline", what="formal_review")
     assert armed.data["due"] == due.isoformat()
@@ -65,14 +61,15 @@ async def test_a_scenario_calendar_overrides_single_days(sim):
 
     sim.activities.overrides = CalendarOverrides({d(3, 16): "特别休息日"}, [])
     await register(sim, stage="applied", on=d(3, 1))
-    await ok(sim, "ceramics", "record_opinion", {}, ASSOCIATION, d(3, 1))
-    await ok(sim, "ceramics", "accept_application", {}, SECRETARIAT, d(3, 1))
-    await ok(sim, "ceramics", "approve_site_visit", site_visit(d(3, 5)), LEADER, d(3, 2))
-    await ok(sim, "ceramics", "record_site_report", site_report(), LEAD_EXPERT, d(3, 6))
-    await ok(sim, "ceramics", "record_formal_opinion", {}, ASSOCIATION, d(3, 9))
+    await to_formal_review(sim, "ceramics", d(3, 1), received=d(3, 15))
     (armed,) = events(sim, "ceramics", "deadline", what="formal_review")
-    extra = [d(3, 16)] if d(3, 16).weekday() < 5 else []
-    assert armed.data["due"] == count_working_days(d(3, 9), 15, extra, []).isoformat()
+    window = [d(3, 15) + timedelta(days=i) for i in range(60)]
+    shipped_off = [day for day in window if SHIPPED.day(day).kind == "holiday"]  # e.g. 清明
+    shipped_on = [day for day in window if SHIPPED.day(day).kind == "makeup_workday"]
+    without = count_working_days(d(3, 15), 15, shipped_off, shipped_on)
+    with_override = count_working_days(d(3, 15), 15, shipped_off + [d(3, 16)], shipped_on)
+    assert armed.data["due"] == with_override.isoformat()
+    assert with_override != without or d(3, 16).weekday() >= 5
 
 
 async def test_site_visit_approval_is_due_five_calendar_days_after_acceptance(sim):

@@ -6,9 +6,7 @@ import pytest
 
 from domain.calendar import SHANGHAI, add_months
 
-from domain.model import Actor
-from service.simulate import Rejection
-from tests.support import APPLICANT, ASSOCIATION, LEADER, SECRETARIAT, application
+from tests.support import APPLICANT, SECRETARIAT
 from tests.workflows.helpers import (
     d,
     designate,
@@ -17,11 +15,11 @@ from tests.workflows.helpers import (
     ok,
     refused,
     register,
+    to_formal_review,
     to_meeting,
     who,
 )
 from workflows.contracts import designation_workflow_id
-from workflows.designation import DesignationWorkflow
 
 pytestmark = pytest.mark.workflow
 
@@ -78,13 +76,7 @@ async def test_an_applicant_may_withdraw_before_the_meeting(sim):
 
 async def test_a_supplement_request_stops_the_formal_review_clock_and_a_new_one_starts_on_arrival(sim):
     await register(sim, stage="applied", on=d(3, 1))
-    await ok(sim, "ceramics", "record_opinion", {}, ASSOCIATION, d(3, 1))
-    await ok(sim, "ceramics", "accept_application", {}, SECRETARIAT, d(3, 1))
-    from tests.support import LEAD_EXPERT, site_report, site_visit
-
-    await ok(sim, "ceramics", "approve_site_visit", site_visit(d(3, 10)), LEADER, d(3, 2))
-    await ok(sim, "ceramics", "record_site_report", site_report(), LEAD_EXPERT, d(3, 11))
-    await ok(sim, "ceramics", "record_formal_opinion", {}, ASSOCIATION, d(3, 15))
+    await to_formal_review(sim, "ceramics", d(3, 1), received=d(3, 15))
     first = [r.data["due"] for r in events(sim, "ceramics", "deadline", what="formal_review")]
     await ok(sim, "ceramics", "request_supplement", {"items": ["近三年产值统计表"]}, SECRETARIAT, d(3, 20))
     view = await sim.service.view("ceramics")
