@@ -155,6 +155,7 @@ def diagram() -> None:
 def _register_extensions() -> None:
     """Commands that need the service layer register themselves here."""
     from cli import commands  # noqa: F401
+    from cli import console_commands  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:
