@@ -22,6 +22,7 @@ from domain.errors import DomainError
 from domain.machine import ACTION_LABELS, ACTIONS
 from domain.model import DeadlineKind, Procedure, Role, Stage, TitleStatus
 from service.console import ConsoleService
+from service.simulate import EVENT_LABELS
 from service.users import UserService, csrf_token
 from store.readmodel import ClusterFilter
 
@@ -45,6 +46,7 @@ TEMPLATES.env.globals.update(
     role_label=lambda v: _label(Role, v),
     action_label=lambda v: ACTION_LABELS.get(v, v),
     tier_label=lambda v: TIERS.get(v, v),
+    event_label=lambda v: EVENT_LABELS.get(v, v),
     STAGES=list(Stage),
     TITLE_STATUSES=list(TitleStatus),
 )

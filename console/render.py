@@ -133,8 +133,37 @@ def lifecycle_svg(counts: Mapping[str, int], link: str = "/clusters?stage=") -> 
         '<marker id="arrow-faint" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#b7b7b7"/></marker></defs>',
     ]
+    # transitions that leave every stage of a procedure alike (withdraw, revoke, expire)
+    # are drawn once, as a bus under their sources, instead of one curve per source
+    groups: dict[tuple[Stage, tuple[str, ...]], list[Edge]] = {}
+    for e in edges:
+        if not e.back and pos[e.source][1] == 0 and not (pos[e.dest][1] == 0 and
+                                                          pos[e.dest][0] == pos[e.source][0] + 1):
+            groups.setdefault((e.dest, e.triggers), []).append(e)
+    bused = {id(e) for g in groups.values() if len(g) >= 3 for e in g}
+    lane = 0
+    for (dest, triggers), group in groups.items():
+        if not group or id(group[0]) not in bused:
+            continue
+        lane += 1
+        y_bus = top + node_h + 8 + lane * 7
+        xs = sorted(box(e.source)[0] + node_w / 2 + (lane - 2) * 4 for e in group)
+        title = escape(f"{'、'.join(e.source.label for e in group)} → {dest.label}："
+                       f"{'、'.join(trigger_label(t) for t in triggers)}")
+        d = "".join(f"M{x0:.0f},{top + node_h:.0f} L{x0:.0f},{y_bus:.0f} " for x0 in xs)
+        d += f"M{xs[0]:.0f},{y_bus:.0f} L{xs[-1]:.0f},{y_bus:.0f} "
+        dx, dy = box(dest)
+        x2 = dx + node_w / 2 + (lane - 2) * 5
+        if pos[dest][1] == 0:
+            end_x = max(xs[-1], x2)
+            d += f"L{end_x:.0f},{y_bus:.0f} L{x2:.0f},{y_bus:.0f} L{x2:.0f},{dy + node_h:.0f}"
+        else:
+            d += f"C{xs[-1] + 40:.0f},{y_bus:.0f} {x2:.0f},{y_bus:.0f} {x2:.0f},{dy:.0f}"
+        parts.append(f'<path class="edge side bus" d="{d}" marker-end="url(#arrow-faint)"><title>{title}</title></path>')
     back_lane = 0
     for e in edges:
+        if id(e) in bused:
+            continue
         sx, sy = box(e.source)
         dx, dy = box(e.dest)
         title = escape(f"{e.source.label} → {e.dest.label}：{'、'.join(trigger_label(t) for t in e.triggers)}")
@@ -245,7 +274,7 @@ def timeline_svg(events: Sequence[Event], today: date, max_deadlines: int = 24) 
     span = max((hi - lo).days, 14)
     lo -= timedelta(days=max(2, span // 40))
     hi += timedelta(days=max(3, span // 25))
-    left, right, width = 150, 20, 960
+    left, right, width = 190, 20, 960
     row_h, top = 22, 34
     plot_w = width - left - right
     total = (hi - lo).days or 1
@@ -269,7 +298,7 @@ def timeline_svg(events: Sequence[Event], today: date, max_deadlines: int = 24) 
             parts.append(f'<text x="{x1 + 4:.1f}" y="{top + 15}" class="bar-label">{escape(b.label)}</text>')
     for i, b in enumerate(deadlines, start=1):
         y = top + i * row_h
-        parts.append(f'<text x="8" y="{y + 15}" class="row-label">{escape(b.label[:10])}</text>')
+        parts.append(f'<text x="8" y="{y + 15}" class="row-label">{escape(b.label[:14])}</text>')
         x1, x2 = x(b.start), max(x(b.end), x(b.start) + 2)
         state = {"open": "进行中", "cleared": "已解除", "overdue": "已逾期", "late": "逾期后解除"}[b.state]
         parts.append(f'<rect x="{x1:.1f}" y="{y + 7}" width="{x2 - x1:.1f}" height="8" rx="3" style="fill:{b.color}" '
