@@ -39,6 +39,14 @@ class ErrorOut(BaseModel):
     message: str = Field(description="给人看的中文说明")
 
 
+class UnprocessableOut(BaseModel):
+    """A rule refusal ({code, message}) or FastAPI's own validation error ({detail: [...]})."""
+
+    code: str | None = None
+    message: str | None = None
+    detail: list[dict[str, Any]] | None = None
+
+
 class ScopeOut(BaseModel):
     everything: bool
     industries: list[str]
@@ -311,7 +319,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "角色或范围不允许"},
     404: {"model": ErrorOut, "description": "没有该集群"},
     409: {"model": ErrorOut, "description": "当前状态不允许"},
-    422: {"model": ErrorOut, "description": "数据不符合规则"},
+    422: {"model": UnprocessableOut, "description": "数据不符合规则（规则代码），或请求格式无效（FastAPI 的 detail）"},
     503: {"model": ErrorOut, "description": "工作流服务不可用"},
 }
 
