@@ -47,6 +47,10 @@ class UnprocessableOut(BaseModel):
     detail: list[dict[str, Any]] | None = None
 
 
+class BadRequestOut(BaseModel):
+    detail: str = Field(description="请求体无法解析（如不是有效的 JSON）")
+
+
 class ScopeOut(BaseModel):
     everything: bool
     industries: list[str]
@@ -315,6 +319,7 @@ UserDep = Annotated[User, Depends(current_user)]
 ConsoleDep = Annotated[ConsoleService, Depends(console_of)]
 KeyPath = Annotated[str, Path(pattern=KEY_PATTERN, description="集群编号")]
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": BadRequestOut, "description": "请求体无法解析"},
     401: {"model": ErrorOut, "description": "未提供或无效的令牌"},
     403: {"model": ErrorOut, "description": "角色或范围不允许"},
     404: {"model": ErrorOut, "description": "没有该集群"},
@@ -391,7 +396,7 @@ async def show_cluster(key: KeyPath, user: UserDep, console: ConsoleDep) -> Clus
 
 
 @router.post("/clusters/{key}/actions/{action}", response_model=ActionResultOut,
-             responses=responses(401, 403, 404, 409, 422, 503))
+             responses=responses(400, 401, 403, 404, 409, 422, 503))
 async def act(
     key: KeyPath,
     action: Annotated[Literal[CLUSTER_ACTIONS], Path(description="操作，与场景文件中的 action 相同")],  # type: ignore[valid-type]
@@ -430,7 +435,7 @@ async def waiting(user: UserDep, console: ConsoleDep) -> list[WaitingOut]:
             for w in await console.waiting(user)]
 
 
-@router.post("/meetings", response_model=MeetingOut, responses=responses(401, 403, 409, 422, 503))
+@router.post("/meetings", response_model=MeetingOut, responses=responses(400, 401, 403, 409, 422, 503))
 async def hold_meeting(meeting: MeetingIn, user: UserDep, console: ConsoleDep) -> MeetingOut:
     """记录会长办公会决定（秘书处），与场景中 hold_meeting 的 data 相同。"""
     r = await console.hold_meeting(user, meeting.model_dump())
