@@ -290,10 +290,14 @@ def timeline_svg(events: Sequence[Event], today: date, max_deadlines: int = 24) 
         parts.append(f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{height - 24}" class="grid"/>')
         parts.append(f'<text x="{tx:.1f}" y="{top - 12}" class="tick">{label}</text>')
     parts.append(f'<text x="8" y="{top + 15}" class="row-label">阶段</text>')
+    terminal = {s.value for s in TERMINAL_STAGES}
     for b in stages:
-        x1, x2 = x(b.start), max(x(b.end), x(b.start) + 3)
+        current = b is stages[-1] and b.state not in terminal
+        x1, x2 = x(b.start), max(x(hi if current else b.end), x(b.start) + 3)
+        since = f"{b.start} 起，至今" if current else f"{b.start} 至 {b.end}"
         parts.append(f'<rect x="{x1:.1f}" y="{top + 2}" width="{x2 - x1:.1f}" height="{row_h - 4}" '
-                     f'style="fill:{b.color}" class="stage-bar"><title>{escape(b.label)}：{b.start} 起</title></rect>')
+                     f'style="fill:{b.color}" class="stage-bar{" current" if current else ""}">'
+                     f'<title>{escape(b.label)}：{since}</title></rect>')
         if x2 - x1 > 14 * len(b.label):
             parts.append(f'<text x="{x1 + 4:.1f}" y="{top + 15}" class="bar-label">{escape(b.label)}</text>')
     for i, b in enumerate(deadlines, start=1):
