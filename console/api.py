@@ -360,7 +360,7 @@ async def list_clusters(
     industry: Annotated[str | None, Query(max_length=100)] = None,
     province: Annotated[str | None, Query(max_length=50)] = None,
     overdue: bool | None = None,
-    within: Annotated[int | None, Query(ge=0, le=3650, description="有时限在 N 个工作日内到期")] = None,
+    within: Annotated[int | None, Query(ge=0, le=1500, description="有时限在 N 个工作日内到期")] = None,
     q: Annotated[str | None, Query(max_length=100, description="编号、名称或称号中的文字")] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -418,7 +418,7 @@ async def act(
 async def radar(
     user: UserDep,
     console: ConsoleDep,
-    within: Annotated[int | None, Query(ge=0, le=3650, description="只看 N 个工作日内到期的")] = None,
+    within: Annotated[int | None, Query(ge=0, le=1500, description="只看 N 个工作日内到期的")] = None,
     overdue: Annotated[bool, Query(description="只看已逾期的")] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Annotated[int, Query(ge=0, le=1000000)] = 0,

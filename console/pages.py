@@ -167,7 +167,7 @@ async def clusters(request: Request) -> HTMLResponse:
     f = ClusterFilter(stage=pick("stage", {s.value for s in Stage}),
                       title_status=pick("title_status", {t.value for t in TitleStatus}), tier=pick("tier"),
                       industry=pick("industry"), province=pick("province"), overdue=overdue, query=pick("q"))
-    within = _int(q.get("within"), None, 0, 3650)
+    within = _int(q.get("within"), None, 0, 1500)
     number = _int(q.get("page"), 1, 1, 100000) or 1
     result = await console.clusters(user, f, within, number, 25)
     params = {k: v for k, v in q.items() if k != "page" and v}
@@ -180,7 +180,7 @@ async def clusters(request: Request) -> HTMLResponse:
 async def radar(request: Request) -> HTMLResponse:
     user = page_user(request)
     console = _console(request)
-    within = _int(request.query_params.get("within"), None, 0, 3650)
+    within = _int(request.query_params.get("within"), None, 0, 1500)
     overdue_only = request.query_params.get("overdue") == "yes"
     total, items = await console.radar(user, within, overdue_only, limit=500)
     return page(request, "radar.html", user, total=total, items=items, within=within, overdue_only=overdue_only,
