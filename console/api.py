@@ -14,9 +14,8 @@ from pydantic import BaseModel, Field
 
 from console import downloads
 from domain.access import User, scope_of
-from domain.errors import DomainError
 from domain.machine import ACTION_LABELS, ACTIONS
-from domain.model import DeadlineKind, Event, Procedure, Role, Stage, TitleStatus
+from domain.model import DeadlineKind, Event, Procedure, Stage, TitleStatus
 from service.console import ConsoleService, RadarEntry
 from service.users import UserService
 from store.models import Cluster
@@ -511,5 +510,3 @@ async def health() -> dict[str, str]:
     """存活检查（无需令牌）。"""
     return {"status": "ok"}
 
-
-__all__ = ["router", "ApiError", "ErrorOut", "DomainError", "Role"]

@@ -5,7 +5,7 @@ per-session form token on every POST."""
 from __future__ import annotations
 
 import hmac
-from dataclasses import replace
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -246,8 +246,6 @@ async def act(request: Request, key: str, action: str) -> Response:
 
 
 def _check_key(key: str) -> None:
-    import re
-
     if not re.match(KEY_PATTERN, key):
         raise DomainError("cluster_unknown", f"没有编号为 {key[:100]} 的集群")
 
@@ -319,5 +317,3 @@ async def download_scores(request: Request, fmt: str) -> Response:
 def _file(content: bytes, media_type: str, filename: str) -> Response:
     return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-
-__all__ = ["router", "LoginRequired", "page", "COOKIE", "replace"]

@@ -119,7 +119,7 @@ def lifecycle_svg(counts: Mapping[str, int], link: str = "/clusters?stage=") -> 
     cols = max(c for c, _ in pos.values()) + 1
     rows = max(r for _, r in pos.values()) + 1
     width = left * 2 + cols * col_w
-    height = top + rows * row_h + 10
+    height = top + (rows - 1) * row_h + node_h + 16
 
     def box(stage: Stage) -> tuple[float, float]:
         c, r = pos[stage]

@@ -16,13 +16,14 @@ from typing import Any
 
 from temporalio.service import RPCError
 
+from domain.calendar import SHANGHAI
 from domain.model import DeadlineKind, Stage
 from service.console import ConsoleService
 from service.users import to_user
 from store import readmodel
 from store import users as user_repo
 from store.models import Cluster
-from workflows.contracts import ClusterView
+from workflows.contracts import ClusterView, designation_workflow_id
 from workflows.designation import (
     CLUSTER_KEY,
     CLUSTER_STAGE,
@@ -106,13 +107,7 @@ def _iso(d: date | None) -> str | None:
 
 
 def _attr_date(value: Any) -> str | None:
-    return value.astimezone(_shanghai()).date().isoformat() if value is not None else None
-
-
-def _shanghai():
-    from domain.calendar import SHANGHAI
-
-    return SHANGHAI
+    return value.astimezone(SHANGHAI).date().isoformat() if value is not None else None
 
 
 def drifted(row: Cluster, attrs: Any) -> bool:
@@ -169,7 +164,7 @@ def _deadline_facts(view: ClusterView, timeline: list, existing: dict[str, Any])
 
 
 async def _activity_pending(console: ConsoleService, key: str) -> bool:
-    handle = console.lifecycle.client.get_workflow_handle(f"designation-{key}")
+    handle = console.lifecycle.client.get_workflow_handle(designation_workflow_id(key))
     desc = await handle.describe()
     return bool(desc.raw_description.pending_activities)
 
