@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 run: $(STAMP)
-	$(BIN)/python worker.py --demo
+	$(BIN)/python worker.py --demo --console
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -3,7 +3,9 @@
 With no ``TEMPORAL_ADDRESS`` it starts the embedded Temporal dev server (persistent file
 under ``.data/``, WAL pragmas, long retention, search attributes registered); with one it
 joins that cluster. ``--demo`` loads the labelled demo set into an empty store (``make run``).
-Ctrl-C stops the worker, then the embedded server.
+``--console`` also serves the operations console (HTTP API and pages, CONSOLE_HOST/CONSOLE_PORT,
+default http://127.0.0.1:8000) and its housekeeping jobs in this process; with ``--demo`` it
+creates one demo login per role. Ctrl-C stops the console, the worker, then the embedded server.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 import sys
 
 from activities.lifecycle import LifecycleActivities
+from domain.model import Role
 from service.lifecycle import LifecycleService
 from service.runtime import EmbeddedServer, RuntimeProblem, Settings, connect, prepare_namespace
 from service.temporal import make_worker
@@ -25,8 +28,13 @@ from store.db import database_url, make_engine, migrate
 log = logging.getLogger("designation.worker")
 
 
-async def serve(demo: bool, ready_file: str | None = None) -> None:
+async def serve(demo: bool, ready_file: str | None = None, console: bool = False) -> None:
     settings = Settings.from_env()
+    console_settings = None
+    if console:
+        from console.server import ConsoleSettings
+
+        console_settings = ConsoleSettings.from_env()
     engine = make_engine(database_url())
     migrate(engine)
     server = EmbeddedServer(settings) if settings.embedded else None
@@ -49,19 +57,46 @@ async def serve(demo: bool, ready_file: str | None = None) -> None:
                 from service.demo import load_demo
 
                 loaded = await load_demo(service)
-            print(banner(settings, loaded, demo), flush=True)
-            if ready_file:
-                with open(ready_file, "w") as f:
-                    f.write("ready\n")
-            await stop.wait()
-            print("正在停止……", flush=True)
+            running = None
+            logins: list = []
+            if console_settings is not None:
+                running, logins = await _start_console(service, engine, settings, console_settings, demo)
+            try:
+                print(banner(settings, loaded, demo, running.url if running else None, logins), flush=True)
+                if ready_file:
+                    with open(ready_file, "w") as f:
+                        f.write("ready\n")
+                await stop.wait()
+                print("正在停止……", flush=True)
+            finally:
+                if running is not None:
+                    await running.stop()
     finally:
         if server is not None:
             server.stop()
         engine.dispose()
 
 
-def banner(settings: Settings, loaded: list[str], demo: bool) -> str:
+async def _start_console(service: LifecycleService, engine, settings: Settings, console_settings, demo: bool):
+    """The console in this process: the same service layer, the demo logins when asked."""
+    from console.server import start_console
+    from service.console import ConsoleService
+    from service.users import UserService
+
+    users = UserService(engine)
+    logins = []
+    if demo:
+        from service.demo_users import DEMO_USERS, ensure_demo_users
+
+        ensure_demo_users(users)
+        known = {u.username for u, _ in users.list()}
+        logins = [u for u in DEMO_USERS if u.username in known]
+    console = ConsoleService(service, engine, temporal_ui=settings.ui_url)
+    return await start_console(console, users, console_settings), logins
+
+
+def banner(settings: Settings, loaded: list[str], demo: bool, console_url: str | None = None,
+           logins: list | None = None) -> str:
     lines = ["", "集群共建授名服务已启动 (designation lifecycle service is up)"]
     if settings.embedded:
         lines.append(f"  Temporal 开发服务器   {settings.target}（数据：{settings.data / 'temporal.db'}）")
@@ -74,6 +109,14 @@ def banner(settings: Settings, loaded: list[str], demo: bool) -> str:
         lines.append(f"  已载入演示数据        {', '.join(loaded)}")
     elif demo:
         lines.append("  演示数据              已存在（沿用上次的数据）")
+    if console_url:
+        lines.append(f"  运行控制台            {console_url}   （API 文档 {console_url}/api/docs）")
+        if logins:
+            lines.append("  演示账号（用户名 / 密码 / 角色）")
+            for u in logins:
+                lines.append(f"    {u.username:<12} {u.password:<18} {Role(u.role).label}·{u.name}")
+        else:
+            lines.append("  账号                  用 .venv/bin/designation user add 创建")
     lines += [
         "  命令行示例",
         "    .venv/bin/designation simulate examples/full-cycle.yaml",
@@ -86,14 +129,16 @@ def banner(settings: Settings, loaded: list[str], demo: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", action="store_true", help="load the demo set into an empty store")
+    parser.add_argument("--console", action="store_true", help="also serve the operations console (127.0.0.1:8000)")
     parser.add_argument("--ready-file", help=argparse.SUPPRESS)  # tests wait for it
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(serve(args.demo, args.ready_file))
+        asyncio.run(serve(args.demo, args.ready_file, args.console))
     except RuntimeProblem as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
+
     except KeyboardInterrupt:
         pass
     return 0

@@ -228,3 +228,54 @@ class AuditRead(SQLModel, table=True):
     what: str
     cluster_key: str | None = None
     outcome: str
+
+
+# ---------------------------------------------------------------- the console's users (migration 0004)
+
+
+class UserRow(SQLModel, table=True):
+    """A console user. The password is kept only as an argon2 hash; ``name`` signs the
+    user's actions (the Actor in every Update), so it is unique within a role."""
+
+    __tablename__ = "console_user"
+    __table_args__ = (UniqueConstraint("role", "name", name="uq_console_user_role_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True)
+    role: str
+    name: str
+    password_hash: str
+    industries: list[str] = _json()
+    provinces: list[str] = _json()
+    clusters: list[str] = _json()
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class ApiTokenRow(SQLModel, table=True):
+    """A bearer token for the API and the CLI, kept as its SHA-256 (tokens are random and
+    long, so a fast hash is enough); shown to its owner once, when made."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (Index("ix_api_token_user", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int
+    token_hash: str = Field(unique=True)
+    prefix: str
+    label: str = ""
+    created_at: datetime = _ts()
+    last_used_at: datetime | None = _ts(nullable=True)
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
+class SessionRow(SQLModel, table=True):
+    """A page login; the cookie holds a random token, the store only its SHA-256."""
+
+    __tablename__ = "console_session"
+    __table_args__ = (Index("ix_console_session_expires", "expires_at"),)
+
+    token_hash: str = Field(primary_key=True)
+    user_id: int
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()

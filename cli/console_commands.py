@@ -1,0 +1,310 @@
+"""Console commands of the ``designation`` CLI: users (``user add/list/token``), clusters
+(``cluster list/show``), actions (``act``) and the deadline radar (``radar``). They go through
+the same service layer as the HTTP API: the same scope, the same checks, the same refusals
+(one line with the rule's code and message, non-zero exit).
+
+Who acts is the owner of the API token given with ``--token`` or ``DESIGNATION_TOKEN``; user
+management needs no token, only access to the store (it is how the first user is made).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import typer
+
+from cli.main import CliError, app
+
+user_app = typer.Typer(help="控制台用户：添加、列出、生成令牌", no_args_is_help=True)
+cluster_app = typer.Typer(help="集群：列表与详情（按令牌所属用户的范围）", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(cluster_app, name="cluster")
+
+TOKEN = typer.Option(None, "--token", envvar="DESIGNATION_TOKEN", help="API 令牌（或环境变量 DESIGNATION_TOKEN）")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[list[Any]]) -> str:
+    rows = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def _echo_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _users():
+    from service.users import UserService
+    from store.db import database_url, make_engine, migrate
+
+    engine = make_engine(database_url())
+    migrate(engine)
+    return UserService(engine)
+
+
+@contextlib.asynccontextmanager
+async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
+    """The console service over the running Temporal and the store, and the token's user."""
+    from service.console import ConsoleService
+    from service.lifecycle import LifecycleService
+    from service.runtime import RuntimeProblem, Settings, connect
+
+    if not token:
+        raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
+    users = _users()
+    user = users.by_token(token)
+    if user is None:
+        raise CliError("令牌无效或已吊销")
+    settings = Settings.from_env()
+    try:
+        client = await connect(settings, attempts=5)
+    except RuntimeProblem as e:
+        raise CliError(f"{e}（服务是否已用 make run 启动？）") from None
+    lifecycle = LifecycleService(client, users.engine, task_queue=settings.task_queue)
+    yield ConsoleService(lifecycle, users.engine, temporal_ui=settings.ui_url), user
+
+
+def _read_data(path: str) -> Any:
+    from domain import yamlfmt
+
+    if path == "-":
+        text = sys.stdin.read()
+        where = "标准输入"
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CliError(f"文件不存在：{path}") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise CliError(f"无法读取 {path}：{e.__class__.__name__}") from None
+        where = path
+    if not text.strip():
+        return {}
+    try:
+        data = yamlfmt.load(text)
+    except yamlfmt.YAMLError:
+        raise CliError(f"{where}: 不是有效的 JSON/YAML") from None
+    if not isinstance(data, dict):
+        raise CliError(f"{where}: 操作数据应为对象（{{…}}）")
+    from service.simulate import _plain
+
+    return _plain(data)
+
+
+# ---------------------------------------------------------------- users
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="登录用户名"),
+    role: str = typer.Option(..., "--role", help="secretariat | leader | association | provincial | expert | applicant | auditor"),
+    name: str = typer.Option(..., "--name", help="署名：单位或本人名称，操作以此记录（专家须与专家组名单一致）"),
+    industry: list[str] = typer.Option([], "--industry", help="行业协会的行业（可重复）"),
+    province: list[str] = typer.Option([], "--province", help="省级组织的省份（可重复）"),
+    cluster: list[str] = typer.Option([], "--cluster", help="申请地政府的集群编号（可重复）"),
+    password: str = typer.Option(None, "--password", help="密码（不给则提示输入或从标准输入读取）"),
+) -> None:
+    """添加一个控制台用户（密码以 argon2 哈希保存）。"""
+    if password is None:
+        if sys.stdin.isatty():
+            password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+    user = _users().add(username, role, name, password, industries=industry, provinces=province, clusters=cluster)
+    typer.echo(f"已添加用户 {user.username}：{user.role_label}·{user.name}")
+
+
+@user_app.command("list")
+def user_list(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """列出用户、角色、署名、范围和有效令牌数。"""
+    from domain.access import scope_of
+
+    entries = _users().list()
+    if as_json:
+        for u, tokens in entries:
+            _echo_json({"username": u.username, "role": u.role, "name": u.name, "industries": list(u.industries),
+                        "provinces": list(u.provinces), "clusters": list(u.clusters), "tokens": tokens})
+        return
+    rows: list[list[Any]] = [["用户名", "角色", "署名", "范围", "令牌"]]
+    for u, tokens in entries:
+        s = scope_of(u)
+        scope = "全部" if s.everything else "、".join([*s.industries, *s.provinces, *s.clusters]) or (
+            f"所在专家组（{s.panel_member}）" if s.panel_member else "无")
+        rows.append([u.username, u.role_label, u.name, scope, tokens])
+    typer.echo(_table(rows) if entries else "还没有用户：designation user add USERNAME --role … --name …")
+
+
+@user_app.command("token")
+def user_token(
+    username: str = typer.Argument(..., help="用户名"),
+    label: str = typer.Option("", "--label", help="令牌用途备注"),
+) -> None:
+    """为用户生成一个 API 令牌。令牌只显示这一次，库中只存其哈希。"""
+    token = _users().issue_token(username, label)
+    typer.echo(token)
+    typer.echo("（令牌只显示这一次；用法：Authorization: Bearer <令牌>，或 DESIGNATION_TOKEN=<令牌>）", err=True)
+
+
+# ---------------------------------------------------------------- clusters, actions, radar
+
+
+def _stage_label(value: str) -> str:
+    from domain.model import Stage
+
+    try:
+        return Stage(value).label
+    except ValueError:
+        return value
+
+
+@cluster_app.command("list")
+def cluster_list(
+    token: str = TOKEN,
+    stage: str = typer.Option(None, "--stage", help="阶段，如 designated"),
+    title_status: str = typer.Option(None, "--title-status", help="称号状态，如 valid"),
+    tier: str = typer.Option(None, "--tier"),
+    industry: str = typer.Option(None, "--industry"),
+    province: str = typer.Option(None, "--province"),
+    overdue: bool = typer.Option(None, "--overdue/--not-overdue", help="有/无逾期时限"),
+    within: int = typer.Option(None, "--within", help="有时限在 N 个工作日内到期"),
+    page: int = typer.Option(1, "--page", min=1),
+    per_page: int = typer.Option(50, "--per-page", min=1, max=200),
+    as_json: bool = typer.Option(False, "--json", help="每行一个 JSON 对象"),
+) -> None:
+    """列出范围内的集群（读模型）。"""
+    from domain.errors import DomainError
+    from domain.model import Stage, TitleStatus
+    from store.readmodel import ClusterFilter
+
+    if stage is not None and stage not in {s.value for s in Stage}:
+        raise DomainError("invalid_data", f"阶段“{stage}”无效，可选：{', '.join(s.value for s in Stage)}")
+    if title_status is not None and title_status not in {t.value for t in TitleStatus}:
+        raise DomainError("invalid_data", f"称号状态“{title_status}”无效，可选：{', '.join(t.value for t in TitleStatus)}")
+
+    async def go():
+        async with _service(token) as (console, user):
+            f = ClusterFilter(stage=stage, title_status=title_status, tier=tier, industry=industry,
+                              province=province, overdue=overdue)
+            return await console.clusters(user, f, within, page, per_page)
+
+    result = asyncio.run(go())
+    if as_json:
+        for c in result.items:
+            _echo_json({"key": c.key, "title": c.title, "stage": c.stage, "title_status": c.title_status,
+                        "industry": c.industry, "province": c.province, "valid_until": c.valid_until,
+                        "next_deadline": c.next_deadline, "overdue": c.overdue})
+        return
+    rows: list[list[Any]] = [["编号", "阶段", "称号", "行业", "省份", "有效期至", "下一时限", "逾期"]]
+    for c in result.items:
+        rows.append([c.key, _stage_label(c.stage), c.title or c.name, c.industry, c.province, c.valid_until or "",
+                     c.next_deadline or "", "是" if c.overdue else ""])
+    typer.echo(_table(rows))
+    typer.echo(f"共 {result.total} 个，第 {result.page}/{result.pages} 页")
+
+
+@cluster_app.command("show")
+def cluster_show(
+    key: str = typer.Argument(..., help="集群编号"),
+    token: str = TOKEN,
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """一个集群：阶段、称号、未了时限（剩余工作日）、本用户可办理的操作。"""
+    from domain.machine import ACTION_LABELS
+    from domain.model import DeadlineKind, TitleStatus
+
+    async def go():
+        async with _service(token) as (console, user):
+            return await console.cluster(user, key)
+
+    d = asyncio.run(go())
+    v = d.view
+    if as_json:
+        _echo_json({"key": v.key, "stage": v.stage, "procedure": v.procedure, "title": v.title,
+                    "title_status": v.title_status, "valid_until": v.valid_until,
+                    "deadlines": [{"what": x.what, "due": x.due, "overdue": x.overdue,
+                                   "working_days_left": d.working_days_left[x.key]} for x in v.deadlines],
+                    "actions": d.actions, "workflow_id": d.workflow_id, "temporal_url": d.temporal_url})
+        return
+    typer.echo(f"{v.key}  {v.title}")
+    typer.echo(f"  阶段      {_stage_label(v.stage)}（{v.procedure}）")
+    typer.echo(f"  称号      {TitleStatus(v.title_status).label}，有效期至 {v.valid_until or '—'}")
+    for x in v.deadlines:
+        left = f"已逾期（{x.overdue_since} 起）" if x.overdue else f"剩 {d.working_days_left[x.key]} 个工作日"
+        typer.echo(f"  时限      {DeadlineKind(x.what).label} 截止 {x.due}，{left}")
+    actions = "、".join(f"{ACTION_LABELS.get(a, a)}（{a}）" for a in d.actions) or "无"
+    typer.echo(f"  可办理    {actions}")
+    if d.temporal_url:
+        typer.echo(f"  工作流    {d.temporal_url}")
+
+
+@app.command("act")
+def act(
+    cluster: str = typer.Argument(..., help="集群编号（hold_meeting 时写 -）"),
+    action: str = typer.Argument(..., help="操作，与场景文件中的 action 相同"),
+    data: str = typer.Option(None, "--data", help="操作数据文件（JSON 或 YAML，- 为标准输入）"),
+    token: str = TOKEN,
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """以令牌所属用户的身份办理一项操作；被规则拒绝时打印规则代码和说明，退出码 2。"""
+    from domain.machine import ACTION_LABELS
+
+    payload = _read_data(data) if data else {}
+
+    async def go():
+        async with _service(token) as (console, user):
+            if action == "hold_meeting":
+                return await console.hold_meeting(user, payload)
+            return await console.act(user, cluster, action, payload)
+
+    result = asyncio.run(go())
+    if action == "hold_meeting":
+        if as_json:
+            _echo_json({"meeting_id": result.meeting_id, "held_on": result.held_on, "decisions": result.decisions})
+        else:
+            typer.echo(f"已记录会长办公会 {result.meeting_id}：" +
+                       "；".join(f"{k} {v}" for k, v in result.decisions.items()))
+        return
+    if as_json:
+        _echo_json({"action": result.action, "stage": result.stage, "title_status": result.title_status,
+                    "valid_until": result.valid_until})
+    else:
+        typer.echo(f"已办理 {ACTION_LABELS.get(action, action)}：{cluster} 现为“{_stage_label(result.stage)}”")
+
+
+@app.command("radar")
+def radar(
+    token: str = TOKEN,
+    within: int = typer.Option(None, "--within", help="只看 N 个工作日内到期的"),
+    overdue: bool = typer.Option(False, "--overdue", help="只看已逾期的"),
+    limit: int = typer.Option(200, "--limit", min=1, max=1000),
+    as_json: bool = typer.Option(False, "--json", help="每行一个 JSON 对象"),
+) -> None:
+    """时限雷达：范围内所有未了时限，最早到期的在前，逾期标出。"""
+    from domain.model import DeadlineKind
+
+    async def go():
+        async with _service(token) as (console, user):
+            return await console.radar(user, within, overdue, limit)
+
+    total, items = asyncio.run(go())
+    if as_json:
+        for e in items:
+            _echo_json({"cluster": e.cluster_key, "what": e.what, "due": e.due, "overdue": e.overdue,
+                        "working_days_left": e.working_days_left, "days_left": e.days_left})
+        return
+    rows: list[list[Any]] = [["截止", "剩余", "时限", "集群", "称号"]]
+    for e in items:
+        left = f"已逾期 {-e.days_left} 天" if e.overdue else f"{e.working_days_left} 个工作日"
+        rows.append([e.due, left, DeadlineKind(e.what).label, e.cluster_key, e.title or e.cluster_name])
+    typer.echo(_table(rows))
+    typer.echo(f"共 {total} 项")

@@ -1,0 +1,78 @@
+"""The console application: the API (``/api``, OpenAPI at ``/openapi.json``) and the pages,
+over one ``ConsoleService`` and ``UserService`` handed in by whoever runs it (``worker.py
+--console``, the tests). Every refusal becomes its status from ``console.errors``; nothing a
+user sends reaches them as a traceback."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from console import api, pages
+from console.errors import status_for
+from domain.errors import DomainError
+from service.console import ConsoleService
+from service.users import UserService
+
+log = logging.getLogger("designation.console")
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(console: ConsoleService, users: UserService, *, secure_cookies: bool = False) -> FastAPI:
+    app = FastAPI(
+        title="集群共建授名 运行控制台 API",
+        version="1.0",
+        description="CNLIC 共建特色区域和产业集群授名生命周期：列表、集群详情、办理操作、时限雷达、下载。"
+                    "令牌由 `designation user token USERNAME` 生成，放在 `Authorization: Bearer …` 中。",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.console = console
+    app.state.users = users
+    app.state.secure_cookies = secure_cookies
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api")
+
+    @app.exception_handler(api.ApiError)
+    async def api_error(request: Request, e: api.ApiError) -> Response:
+        return JSONResponse({"code": e.code, "message": e.message}, status_code=e.status, headers=e.headers)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, e: DomainError) -> Response:
+        status = status_for(e.code)
+        if wants_json(request):
+            return JSONResponse({"code": e.code, "message": e.message}, status_code=status)
+        user = users.by_session(request.cookies.get(pages.COOKIE))
+        return pages.page(request, "error.html", user, status_code=status, error=e)
+
+    @app.exception_handler(pages.LoginRequired)
+    async def login_required(request: Request, e: pages.LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(e.next_url, safe='/')}", status_code=303)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, e: Exception) -> Response:
+        log.exception("console: unexpected error on %s %s", request.method, request.url.path)
+        body = {"code": "internal_error", "message": f"内部错误（{e.__class__.__name__}），已记入日志"}
+        if wants_json(request):
+            return JSONResponse(body, status_code=500)
+        return pages.page(request, "error.html", None, status_code=500,
+                          error=DomainError(body["code"], body["message"]))
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

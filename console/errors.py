@@ -1,0 +1,40 @@
+"""How a refusal becomes an HTTP status: one table for the API and the pages alike.
+
+403: the rules do not let this person do this (role, scope, not the named body or lead).
+404: no such cluster, action or record.
+409: the cluster's state does not allow it now (stage, already done, nothing waiting).
+422: the data is wrong (every other rule code: panel, score sheet, dates, missing fields).
+503: Temporal did not answer.
+"""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+
+FORBIDDEN = frozenset({
+    "role_not_allowed", "out_of_scope", "read_only", "not_panel_lead", "not_panel_member",
+    "opinion_role_mismatch", "formal_opinion_body", "override_not_leader", "opinion_body_not_named",
+})
+NOT_FOUND = frozenset({"cluster_unknown", "action_unknown", "recognition_unknown", "user_unknown"})
+CONFLICT = frozenset({
+    "action_not_allowed", "lifecycle_ended", "opinion_duplicate", "annual_report_duplicate",
+    "annual_report_year_invalid", "cluster_exists", "duplicate_lifecycle", "meeting_cluster_not_waiting",
+    "meeting_nothing_waiting", "title_unchanged", "action_failed", "user_exists",
+})
+UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout"})
+
+
+def status_for(code: str) -> int:
+    if code in FORBIDDEN:
+        return 403
+    if code in NOT_FOUND:
+        return 404
+    if code in CONFLICT:
+        return 409
+    if code in UNAVAILABLE:
+        return 503
+    return 422
+
+
+def body(e: DomainError) -> dict:
+    return {"code": e.code, "message": e.message}

@@ -1,0 +1,126 @@
+"""The action forms on a cluster page: a few plain fields for the common actions, a JSON box
+(prefilled with a valid example) for the structured ones, and the translation of a submitted
+form into the action's data — the same data the API and the scenarios take."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from domain.errors import DomainError
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # the data key; "" for a JSON box merged into the data
+    label: str
+    kind: str  # text | textarea | date | lines | int | yesno | json
+    hint: str = ""
+    required: bool = False
+
+
+PANEL_EXAMPLE = [
+    {"name": "李专家", "senior": True, "field": "industry_management", "region_code": "110105", "lead": True},
+    {"name": "王专家", "senior": True, "field": "technology", "region_code": "310104"},
+    {"name": "赵专家", "senior": True, "field": "standards", "region_code": "320102"},
+    {"name": "钱专家", "senior": False, "field": "environment", "region_code": "330106"},
+    {"name": "孙专家", "senior": False, "field": "policy_research", "region_code": "110108"},
+]
+REPORT_EXAMPLE = {
+    "findings": ["产业规模居全国前列", "龙头企业带动作用强", "公共服务平台完善", "绿色转型成效明显"],
+    "recommendations": ["加强区域品牌建设", "推进智能制造", "完善标准体系", "培育专业人才"],
+    "recommend": True,
+    "indicators": {"output": {"value": 86.0, "rank": 2}},
+    "score_sheet": {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18,
+                    "part3": 9, "part4": 9, "total": 88},
+}
+APPLICATION_EXAMPLE = {"route": "association", "bodies": ["中国陶瓷工业协会"], "industry_history_years": 20,
+                       "attachments": []}
+
+OPINION = (
+    FormField("body", "出具单位", "text", "留空即本账号署名"),
+    FormField("text", "意见", "textarea"),
+    FormField("recommend", "是否推荐", "yesno"),
+)
+FORMS: dict[str, tuple[FormField, ...]] = {
+    "file_application": (FormField("", "申请信息（JSON）", "json", "route、bodies、industry_history_years、attachments"),),
+    "record_opinion": OPINION,
+    "accept_application": (),
+    "approve_site_visit": (
+        FormField("visit_on", "考评日期", "date", required=True),
+        FormField("panel", "专家组名单（JSON）", "json", "不少于 5 人，其中高级职称不少于 3 人，组长标 lead"),
+    ),
+    "record_site_report": (FormField("", "考评报告与打分表（JSON）", "json", "附件一打分表 score_sheet 及考评意见"),),
+    "record_formal_opinion": OPINION,
+    "request_supplement": (FormField("items", "需补充的材料", "lines", "每行一项", required=True),),
+    "submit_supplement": (FormField("items", "提交的材料", "lines", "每行一项", required=True),),
+    "complete_formal_review": (),
+    "submit_annual_report": (
+        FormField("year", "年度", "int", required=True),
+        FormField("indicators", "主要指标（JSON）", "json", "revenue、profit、firms、employees 等"),
+    ),
+    "file_reevaluation": (FormField("", "复评申请（JSON，可留空沿用上次申请）", "json"),),
+    "file_rectification_review": (FormField("", "整改复查申请（JSON，可留空沿用上次申请）", "json"),),
+    "file_title_change": (FormField("", "变更内容（JSON）", "json", "product、tier、title_word、elements、region_name"),),
+    "revoke": (FormField("reason", "取消理由", "textarea", required=True),),
+    "withdraw": (FormField("reason", "撤回理由", "textarea"),),
+}
+
+
+def example(action: str, field: FormField, today: date, year: int | None = None) -> str:
+    """The value a field starts with: a valid example where the data is structured."""
+    if field.kind == "date" and field.name == "visit_on":
+        return (today + timedelta(days=7)).isoformat()
+    if field.kind == "int" and field.name == "year":
+        return str(year or today.year - 1)
+    if field.kind != "json":
+        return ""
+    value: Any = {}
+    if action == "file_application":
+        value = APPLICATION_EXAMPLE
+    elif action == "approve_site_visit":
+        value = PANEL_EXAMPLE
+    elif action == "record_site_report":
+        value = REPORT_EXAMPLE
+    elif action == "submit_annual_report":
+        value = {"revenue": 1000.0, "profit": 100.0, "firms": 300, "employees": 20000}
+    elif action == "file_title_change":
+        value = {"tier": "capital"}
+    return json.dumps(value, ensure_ascii=False, indent=2) if value else ""
+
+
+def data_from_form(action: str, form: Mapping[str, str]) -> dict[str, Any]:
+    """The action's data from the submitted fields; a bad field is one DomainError."""
+    data: dict[str, Any] = {}
+    for f in FORMS.get(action, ()):
+        raw = (form.get(f"f_{f.name}" if f.name else "f__json") or "").strip()
+        if not raw:
+            if f.required:
+                raise DomainError("invalid_data", f"请填写“{f.label}”")
+            continue
+        if f.kind == "json":
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError as e:
+                raise DomainError("invalid_data", f"“{f.label}”不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列）") from None
+            if not f.name:
+                if not isinstance(value, dict):
+                    raise DomainError("invalid_data", f"“{f.label}”应为 JSON 对象 {{…}}")
+                data.update(value)
+            else:
+                data[f.name] = value
+        elif f.kind == "lines":
+            data[f.name] = [line.strip() for line in raw.splitlines() if line.strip()]
+        elif f.kind == "int":
+            try:
+                data[f.name] = int(raw)
+            except ValueError:
+                raise DomainError("invalid_data", f"“{f.label}”应为整数，收到“{raw}”") from None
+        elif f.kind == "yesno":
+            if raw in ("yes", "no"):
+                data[f.name] = raw == "yes"
+        else:
+            data[f.name] = raw
+    return data

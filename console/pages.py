@@ -1,0 +1,319 @@
+"""The web dashboard: server-rendered Chinese pages over the same ``ConsoleService`` as the
+API. A login session (cookie holding a random token; the store keeps its hash) and a
+per-session form token on every POST."""
+
+from __future__ import annotations
+
+import hmac
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from console import downloads, forms, render
+from console.api import KEY_PATTERN
+from console.errors import status_for
+from domain.access import User
+from domain.errors import DomainError
+from domain.machine import ACTION_LABELS, ACTIONS
+from domain.model import DeadlineKind, Procedure, Role, Stage, TitleStatus
+from service.console import ConsoleService
+from service.simulate import EVENT_LABELS
+from service.users import UserService, csrf_token
+from store.readmodel import ClusterFilter
+
+COOKIE = "designation_session"
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TIERS = {"capital": "都", "base": "基地", "town": "乡镇"}
+
+
+def _label(enum: Any, value: Any) -> str:
+    try:
+        return enum(value).label if value else "—"
+    except ValueError:
+        return str(value)
+
+
+TEMPLATES.env.globals.update(
+    stage_label=lambda v: _label(Stage, v),
+    title_label=lambda v: _label(TitleStatus, v),
+    procedure_label=lambda v: _label(Procedure, v),
+    deadline_label=lambda v: _label(DeadlineKind, v),
+    role_label=lambda v: _label(Role, v),
+    action_label=lambda v: ACTION_LABELS.get(v, v),
+    tier_label=lambda v: TIERS.get(v, v),
+    event_label=lambda v: EVENT_LABELS.get(v, v),
+    STAGES=list(Stage),
+    TITLE_STATUSES=list(TitleStatus),
+)
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+router = APIRouter(include_in_schema=False)
+
+
+def _console(request: Request) -> ConsoleService:
+    return request.app.state.console
+
+
+def _users(request: Request) -> UserService:
+    return request.app.state.users
+
+
+def page_user(request: Request) -> User:
+    user = _users(request).by_session(request.cookies.get(COOKIE))
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return user
+
+
+def _csrf(request: Request) -> str:
+    token = request.cookies.get(COOKIE) or ""
+    return csrf_token(token) if token else ""
+
+
+async def _checked_form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    if not hmac.compare_digest(values.get("csrf", ""), _csrf(request)):
+        raise DomainError("csrf_invalid", "表单已过期，请刷新页面后重试")
+    return values
+
+
+def page(request: Request, name: str, user: User | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, "csrf": _csrf(request), "path": request.url.path,
+                                                      **context}, status_code=status_code)
+
+
+def _safe_next(value: str | None) -> str:
+    return value if value and value.startswith("/") and not value.startswith("//") else "/"
+
+
+# ---------------------------------------------------------------- login
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", None, next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    username = str(form.get("username") or "")[:100]
+    password = str(form.get("password") or "")[:200]
+    target = _safe_next(str(form.get("next") or "/"))
+    login = _users(request).log_in(username, password)
+    if login is None:
+        return page(request, "login.html", None, status_code=401, next=target, username=username,
+                    error="用户名或密码不正确")
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, login.session_token, httponly=True, samesite="lax",
+                        secure=request.app.state.secure_cookies, max_age=12 * 3600)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    _users(request).log_out(request.cookies.get(COOKIE))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+# ---------------------------------------------------------------- overview and lists
+
+
+@router.get("/", response_class=HTMLResponse)
+async def overview(request: Request) -> HTMLResponse:
+    user = page_user(request)
+    console = _console(request)
+    o = await console.overview(user)
+    return page(request, "overview.html", user, overview=o, diagram=render.lifecycle_svg(o.counts),
+                today=await console.today())
+
+
+def _int(value: str | None, default: int | None, lo: int, hi: int) -> int | None:
+    if value is None or value == "":
+        return default
+    try:
+        return min(max(int(value), lo), hi)
+    except ValueError:
+        return default
+
+
+@router.get("/clusters", response_class=HTMLResponse)
+async def clusters(request: Request) -> HTMLResponse:
+    user = page_user(request)
+    console = _console(request)
+    q = request.query_params
+
+    def pick(name: str, allowed: Any = None) -> str | None:
+        value = (q.get(name) or "").strip()[:100]
+        if not value or (allowed is not None and value not in allowed):
+            return None
+        return value
+
+    overdue = {"yes": True, "no": False}.get(q.get("overdue") or "")
+    f = ClusterFilter(stage=pick("stage", {s.value for s in Stage}),
+                      title_status=pick("title_status", {t.value for t in TitleStatus}), tier=pick("tier"),
+                      industry=pick("industry"), province=pick("province"), overdue=overdue, query=pick("q"))
+    within = _int(q.get("within"), None, 0, 1500)
+    number = _int(q.get("page"), 1, 1, 100000) or 1
+    result = await console.clusters(user, f, within, number, 25)
+    params = {k: v for k, v in q.items() if k != "page" and v}
+    return page(request, "clusters.html", user, result=result, f=f, within=within, overdue=q.get("overdue") or "",
+                facets=console.facets(user), query=params,
+                page_url=lambda n: "/clusters?" + urlencode({**params, "page": n}))
+
+
+@router.get("/radar", response_class=HTMLResponse)
+async def radar(request: Request) -> HTMLResponse:
+    user = page_user(request)
+    console = _console(request)
+    within = _int(request.query_params.get("within"), None, 0, 1500)
+    overdue_only = request.query_params.get("overdue") == "yes"
+    total, items = await console.radar(user, within, overdue_only, limit=500)
+    return page(request, "radar.html", user, total=total, items=items, within=within, overdue_only=overdue_only,
+                today=await console.today())
+
+
+# ---------------------------------------------------------------- one cluster
+
+
+async def _cluster_page(request: Request, user: User, key: str, status_code: int = 200,
+                        error: DomainError | None = None, failed_action: str | None = None,
+                        values: dict[str, str] | None = None, done: str | None = None) -> HTMLResponse:
+    console = _console(request)
+    detail = await console.cluster(user, key)
+    today = detail.view.today
+    form_specs = []
+    for action in detail.actions:
+        fields = []
+        for f in forms.FORMS.get(action, ()):
+            name = f"f_{f.name}" if f.name else "f__json"
+            if values is not None and failed_action == action:
+                value = values.get(name, "")
+            else:
+                value = forms.example(action, f, today, _owed_year(detail))
+                if f.name == "body" and f.kind == "text":
+                    value = user.name
+            fields.append((f, name, value))
+        form_specs.append((action, fields))
+    return page(request, "cluster.html", user, status_code=status_code, d=detail, v=detail.view,
+                forms=form_specs, error=error, failed_action=failed_action, done=done,
+                chart=render.timeline_svg(detail.timeline, today), events=list(reversed(detail.timeline)))
+
+
+def _owed_year(detail: Any) -> int | None:
+    years = [d.key.split(":")[1] for d in detail.view.deadlines if d.what == "annual_report" and ":" in d.key]
+    return int(min(years)) if years else None
+
+
+@router.get("/clusters/{key}", response_class=HTMLResponse)
+async def cluster(request: Request, key: str) -> HTMLResponse:
+    user = page_user(request)
+    _check_key(key)
+    done = request.query_params.get("done")
+    return await _cluster_page(request, user, key, done=done if done in ACTIONS else None)
+
+
+@router.post("/clusters/{key}/actions/{action}", response_class=HTMLResponse)
+async def act(request: Request, key: str, action: str) -> Response:
+    user = page_user(request)
+    _check_key(key)
+    values: dict[str, str] = {}
+    try:
+        values = await _checked_form(request)
+        if action not in forms.FORMS:
+            raise DomainError("action_unknown", f"未知的操作“{action}”")
+        data = forms.data_from_form(action, values)
+        await _console(request).act(user, key, action, data)
+    except DomainError as e:
+        if e.code in ("cluster_unknown", "out_of_scope"):
+            raise
+        return await _cluster_page(request, user, key, status_for(e.code), e, action, values)
+    return RedirectResponse(f"/clusters/{quote(key)}?done={action}", status_code=303)
+
+
+def _check_key(key: str) -> None:
+    if not re.match(KEY_PATTERN, key):
+        raise DomainError("cluster_unknown", f"没有编号为 {key[:100]} 的集群")
+
+
+# ---------------------------------------------------------------- meetings
+
+
+@router.get("/meetings", response_class=HTMLResponse)
+async def meetings(request: Request) -> HTMLResponse:
+    user = page_user(request)
+    console = _console(request)
+    return page(request, "meetings.html", user, waiting=await console.waiting(user), error=None, result=None,
+                today=await console.today())
+
+
+@router.post("/meetings", response_class=HTMLResponse)
+async def hold_meeting(request: Request) -> HTMLResponse:
+    user = page_user(request)
+    console = _console(request)
+    try:
+        values = await _checked_form(request)
+        decisions = {k.removeprefix("d_"): v for k, v in values.items() if k.startswith("d_") and v}
+        result = await console.hold_meeting(user, {"decisions": decisions, "held_on": values.get("held_on") or None,
+                                                   "notes": values.get("notes", "")})
+    except DomainError as e:
+        return page(request, "meetings.html", user, status_code=status_for(e.code), waiting=await console.waiting(user),
+                    error=e, result=None, today=await console.today())
+    return page(request, "meetings.html", user, waiting=await console.waiting(user), error=None, result=result,
+                today=await console.today())
+
+
+# ---------------------------------------------------------------- downloads
+
+
+@router.get("/downloads", response_class=HTMLResponse)
+async def downloads_page(request: Request) -> HTMLResponse:
+    user = page_user(request)
+    console = _console(request)
+    return page(request, "downloads.html", user, years=console.recognition_years(),
+                sheets=console.score_sheets(user))
+
+
+@router.get("/downloads/recognition-{year}.{fmt}")
+async def download_recognition(request: Request, year: int, fmt: str) -> Response:
+    user = page_user(request)
+    rec = _console(request).recognition(user, year)
+    if fmt == "xlsx":
+        return _file(downloads.recognition_xlsx(rec), downloads.XLSX, f"recognition-{year}.xlsx")
+    if fmt == "csv":
+        return _file(downloads.recognition_csv(rec), downloads.CSV, f"recognition-{year}.csv")
+    raise DomainError("action_unknown", f"不支持的格式“{fmt}”，应为 xlsx 或 csv")
+
+
+@router.get("/downloads/score-sheets.{fmt}")
+async def download_scores(request: Request, fmt: str) -> Response:
+    user = page_user(request)
+    key = request.query_params.get("cluster") or None
+    if key is not None:
+        _check_key(key)
+    sheets = _console(request).score_sheets(user, key)
+    name = f"score-sheets-{key}" if key else "score-sheets"
+    if fmt == "xlsx":
+        return _file(downloads.score_xlsx(sheets), downloads.XLSX, f"{name}.xlsx")
+    if fmt == "csv":
+        return _file(downloads.score_csv(sheets), downloads.CSV, f"{name}.csv")
+    raise DomainError("action_unknown", f"不支持的格式“{fmt}”，应为 xlsx 或 csv")
+
+
+def _file(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+

@@ -1,0 +1,73 @@
+"""APScheduler in the console process, for housekeeping only (issue 4 §5): the daily deadline
+digest and the read-model reconciliation. Business deadlines never live here — they are
+Temporal timers in the workflows, and survive this process.
+
+CONSOLE_DIGEST_AT       HH:MM Beijing time of the daily digest (default 08:00)
+CONSOLE_RECONCILE_EVERY seconds between reconciliations (default 600)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from domain.calendar import SHANGHAI
+from service.console import ConsoleService
+from service.housekeeping import deadline_digest, reconcile
+
+log = logging.getLogger("designation.housekeeping")
+
+
+class ScheduleProblem(Exception):
+    pass
+
+
+def _settings() -> tuple[int, int, int]:
+    at = os.environ.get("CONSOLE_DIGEST_AT", "08:00")
+    try:
+        hour, minute = (int(p) for p in at.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise ScheduleProblem(f"CONSOLE_DIGEST_AT 应为 HH:MM，收到“{at}”") from None
+    every = os.environ.get("CONSOLE_RECONCILE_EVERY", "600")
+    try:
+        seconds = int(every)
+        if seconds < 1:
+            raise ValueError
+    except ValueError:
+        raise ScheduleProblem(f"CONSOLE_RECONCILE_EVERY 应为正整数秒，收到“{every}”") from None
+    return hour, minute, seconds
+
+
+def start_housekeeping(console: ConsoleService) -> AsyncIOScheduler:
+    """Start the jobs on the running event loop. Both run once soon after start-up too: a
+    console started after the digest hour still sends today's digest (once per user per
+    day, whatever the restarts)."""
+    hour, minute, every = _settings()
+    scheduler = AsyncIOScheduler(timezone=SHANGHAI)
+    soon = datetime.now(SHANGHAI) + timedelta(seconds=3)
+
+    async def digest() -> None:
+        try:
+            await deadline_digest(console)
+        except Exception:
+            log.exception("deadline digest failed")
+
+    async def reconciliation() -> None:
+        try:
+            await reconcile(console)
+        except Exception:
+            log.exception("reconciliation failed")
+
+    scheduler.add_job(digest, CronTrigger(hour=hour, minute=minute, timezone=SHANGHAI), id="deadline_digest",
+                      coalesce=True, max_instances=1, misfire_grace_time=3600, next_run_time=soon)
+    scheduler.add_job(reconciliation, IntervalTrigger(seconds=every, timezone=SHANGHAI), id="reconcile",
+                      coalesce=True, max_instances=1, next_run_time=soon + timedelta(seconds=2))
+    scheduler.start()
+    return scheduler

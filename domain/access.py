@@ -1,0 +1,197 @@
+"""Who may see and do what in the console (issue 4; RULES.md program 1, "Who may do what").
+
+Two questions, answered here and nowhere else: may this user see this cluster (scope), and
+may this user take this action on it (role and scope). Pure: callers pass the user and the
+cluster's facts; the store and the workflow supply them.
+
+Scopes: the secretariat and council leaders see every cluster; an association sees the
+clusters of its industries; a provincial body those of its provinces; an expert the clusters
+whose current panel lists them; an applicant its own clusters; an auditor reads everything
+and acts on nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from domain.errors import DomainError
+from domain.machine import ACTION_LABELS, ACTIONS, action_roles
+from domain.model import Actor, Role
+
+# the roles a console user can hold (the system clock is nobody's login)
+USER_ROLES: tuple[Role, ...] = (
+    Role.SECRETARIAT,
+    Role.LEADER,
+    Role.ASSOCIATION,
+    Role.PROVINCIAL,
+    Role.EXPERT,
+    Role.APPLICANT,
+    Role.AUDITOR,
+)
+SEES_EVERYTHING = (Role.SECRETARIAT, Role.LEADER, Role.AUDITOR)
+
+
+@dataclass(frozen=True)
+class User:
+    """A console user as the rules see it: a role, the name that signs their actions, and
+    what their scope is made of (only the part that fits the role is used)."""
+
+    username: str
+    role: str
+    name: str
+    industries: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+
+    @property
+    def actor(self) -> Actor:
+        """The actor recorded in the Update's input, hence in the history and the journal."""
+        return Actor(self.role, self.name)
+
+    @property
+    def role_label(self) -> str:
+        try:
+            return Role(self.role).label
+        except ValueError:
+            return self.role
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    """What scope depends on, read from the read model (industry, province) and the panel."""
+
+    key: str
+    industry: str
+    province: str
+    panel: tuple[str, ...] = ()  # names on the cluster's current site-evaluation panel
+    panel_leads: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A user's scope in a form a query can use: ``everything``, or the union of the listed
+    industries, provinces, cluster keys and the panels that name ``panel_member``."""
+
+    everything: bool = False
+    industries: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+    panel_member: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.industries or self.provinces or self.clusters or self.panel_member)
+
+
+def scope_of(user: User) -> Scope:
+    role = user.role
+    if role in SEES_EVERYTHING:
+        return Scope(everything=True)
+    if role == Role.ASSOCIATION:
+        return Scope(industries=tuple(user.industries))
+    if role == Role.PROVINCIAL:
+        return Scope(provinces=tuple(user.provinces))
+    if role == Role.EXPERT:
+        return Scope(panel_member=user.name)
+    if role == Role.APPLICANT:
+        return Scope(clusters=tuple(user.clusters))
+    return Scope()
+
+
+def in_scope(user: User, facts: ClusterFacts) -> bool:
+    scope = scope_of(user)
+    return (
+        scope.everything
+        or facts.industry in scope.industries
+        or facts.province in scope.provinces
+        or facts.key in scope.clusters
+        or (scope.panel_member is not None and scope.panel_member in facts.panel)
+    )
+
+
+def out_of_scope(user: User, key: str) -> DomainError:
+    return DomainError("out_of_scope", f"集群 {key} 不在{Role(user.role).label}“{user.name}”的办理范围内")
+
+
+def check_can_see(user: User, facts: ClusterFacts) -> None:
+    if not in_scope(user, facts):
+        raise out_of_scope(user, facts.key)
+
+
+def check_action(user: User, action: str, facts: ClusterFacts | None) -> None:
+    """Refuse, before anything is sent to the workflow, an action this user may not take:
+    an unknown action, a role the rules do not name for it, or a cluster outside the
+    user's scope. ``facts`` is None for the program-wide ``hold_meeting``."""
+    if action not in ACTIONS:
+        raise DomainError("action_unknown", f"未知的操作“{action}”")
+    label = ACTION_LABELS.get(action, action)
+    if user.role == Role.AUDITOR:
+        raise DomainError("read_only", f"审计账号只能查阅，不能{label}")
+    roles = action_roles(action)
+    if user.role not in roles:
+        names = "、".join(Role(r).label for r in roles)
+        raise DomainError("role_not_allowed", f"“{label}”只能由{names}办理，{user.actor.describe()}无此权限")
+    if facts is not None and not in_scope(user, facts):
+        raise out_of_scope(user, facts.key)
+
+
+def actions_for(user: User, facts: ClusterFacts, allowed: Mapping[str, Iterable[str]],
+                outstanding_opinions: Iterable[str] = ()) -> list[str]:
+    """The actions to offer this user on this cluster now: what the lifecycle allows the
+    user's role (the workflow's ``allowed``), within scope, and — where the rules name the
+    person — only to that person (an opinion from a body still owed one, the site report
+    from the panel's lead)."""
+    if user.role == Role.AUDITOR or not in_scope(user, facts):
+        return []
+    out = []
+    for action in allowed.get(user.role, ()):
+        if action == "hold_meeting":
+            continue  # decided for the whole queue on the meetings page
+        if action == "record_opinion" and user.name not in set(outstanding_opinions):
+            continue
+        if action == "record_site_report" and facts.panel_leads and user.name not in facts.panel_leads:
+            continue
+        out.append(action)
+    return out
+
+
+# ---------------------------------------------------------------- managing users
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    role: str
+    name: str
+    industries: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    clusters: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list, compare=False)
+
+
+def check_new_user(username: str, role: str, name: str, industries: Iterable[str] = (),
+                   provinces: Iterable[str] = (), clusters: Iterable[str] = ()) -> NewUser:
+    """A user the rules can work with: a known role, a signing name, and the scope that
+    role needs (an association without industries would see nothing)."""
+    username = (username or "").strip()
+    if not username or len(username) > 64 or not username.isascii() or not all(
+            c.isalnum() or c in "-_." for c in username):
+        raise DomainError("invalid_username", f"用户名“{username}”无效：1–64 个字母、数字、-、_ 或 .")
+    roles = [r.value for r in USER_ROLES]
+    if role not in roles:
+        raise DomainError("invalid_role", f"角色“{role}”无效，应为：{', '.join(roles)}")
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise DomainError("invalid_name", "须写明署名（name）：单位或本人名称，1–200 字；操作以此署名记录")
+    industries = tuple(dict.fromkeys(i.strip() for i in industries if i and i.strip()))
+    provinces = tuple(dict.fromkeys(p.strip() for p in provinces if p and p.strip()))
+    clusters = tuple(dict.fromkeys(c.strip() for c in clusters if c and c.strip()))
+    needs = {
+        Role.ASSOCIATION: (industries, "行业协会须至少指定一个行业（--industry）"),
+        Role.PROVINCIAL: (provinces, "省级轻工行业组织须至少指定一个省份（--province）"),
+        Role.APPLICANT: (clusters, "申请地政府须至少关联一个集群编号（--cluster）"),
+    }
+    if role in needs and not needs[role][0]:
+        raise DomainError("scope_missing", needs[role][1])
+    return NewUser(username, role, name, industries, provinces, clusters)

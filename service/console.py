@@ -1,0 +1,274 @@
+"""The console's service layer: what the HTTP API, the pages and the CLI call. Every read is
+narrowed to the user's scope, every action is checked against the user's role and scope in
+the domain (``domain.access``) before the Update is sent, and the user is the Update's actor.
+
+Lists come from the store's read model; one cluster's page comes from its workflow (the read
+model is written asynchronously, the workflow's own view is current the moment an Update
+returns).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from sqlalchemy.engine import Engine
+
+from domain import access
+from domain.access import ClusterFacts, User
+from domain.calendar import WorkCalendar, parse_date
+from domain.errors import DomainError
+from domain.model import Event
+from service.lifecycle import LifecycleService
+from store import readmodel
+from store.calendars import service_calendar
+from store.models import Cluster, PanelMemberRow, RecognitionRow, ScoreSheetRow
+from workflows.contracts import ActionResult, ClusterView, MeetingResult, WaitingCluster, designation_workflow_id
+
+ACTION_TIMEOUT = 60.0  # seconds an Update may take before the user is told the outcome is unknown
+CALENDAR_TTL = 60.0
+MAX_WITHIN = 1500  # working days (about six years): further out than a validity cycle is a typo
+_DAYS: dict[str, dict[date, bool]] = {}  # calendar version -> day -> working?
+
+
+class WorkingDays:
+    """Working-day arithmetic over the service calendar, each day's answer remembered per
+    calendar version: the calendar estimates future years at about a millisecond a day,
+    and the radar asks about the same few years on every request."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self._days = _DAYS.setdefault(calendar.version, {})
+
+    def working(self, day: date) -> bool:
+        answer = self._days.get(day)
+        if answer is None:
+            answer = self._days[day] = self.calendar.is_working_day(day)
+        return answer
+
+    def between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when ``end`` is before ``start``."""
+        if end < start:
+            return -self.between(end, start)
+        return sum(1 for n in range(1, (end - start).days + 1) if self.working(start + timedelta(days=n)))
+
+    def add(self, start: date, days: int) -> date:
+        current = start
+        while days > 0:
+            current += timedelta(days=1)
+            if self.working(current):
+                days -= 1
+        return current
+
+
+@dataclass(frozen=True)
+class RadarEntry:
+    cluster_key: str
+    cluster_name: str
+    title: str
+    stage: str
+    key: str
+    what: str
+    due: date
+    days_left: int
+    working_days_left: int
+    overdue: bool
+    overdue_since: date | None
+    provisional: bool
+
+
+@dataclass
+class ClusterDetail:
+    row: Cluster
+    view: ClusterView
+    timeline: list[Event]
+    actions: list[str]
+    facts: ClusterFacts
+    panel: list[PanelMemberRow]
+    workflow_id: str
+    temporal_url: str | None
+    working_days_left: dict[str, int] = field(default_factory=dict)  # by deadline key
+
+
+@dataclass(frozen=True)
+class Overview:
+    counts: dict[str, int]
+    total: int
+    overdue: int
+    radar: list[RadarEntry]
+    radar_total: int
+
+
+@dataclass(frozen=True)
+class RecognitionList:
+    year: int
+    announced_on: date
+    lists: dict[str, list[Cluster | str]]  # recognised | overdue | rectifying | revoked
+
+
+class ConsoleService:
+    def __init__(self, lifecycle: LifecycleService, engine: Engine, *, temporal_ui: str | None = None,
+                 action_timeout: float = ACTION_TIMEOUT) -> None:
+        self.lifecycle = lifecycle
+        self.engine = engine
+        self.temporal_ui = temporal_ui.rstrip("/") if temporal_ui else None
+        self.action_timeout = action_timeout
+        self._calendar: tuple[float, WorkingDays] | None = None
+
+    # ------------------------------------------------------------------ shared
+
+    async def today(self) -> date:
+        return await self.lifecycle.today()
+
+    def calendar(self) -> WorkingDays:
+        """The service calendar (shipped + imported schedules), re-read once a minute."""
+        now = time.monotonic()
+        if self._calendar is None or now - self._calendar[0] > CALENDAR_TTL:
+            self._calendar = (now, WorkingDays(service_calendar(self.engine)))
+        return self._calendar[1]
+
+    def due_by(self, today: date, within: int | None) -> date | None:
+        if within is None:
+            return None
+        if within < 0 or within > MAX_WITHIN:
+            raise DomainError("invalid_data", f"工作日天数应在 0–{MAX_WITHIN} 之间，收到 {within}")
+        return self.calendar().add(today, within)
+
+    def facts(self, user: User, key: str) -> ClusterFacts:
+        """The cluster's scope facts, refusing a cluster the user may not see."""
+        facts = readmodel.facts(self.engine, key)
+        if facts is None:
+            raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
+        access.check_can_see(user, facts)
+        return facts
+
+    def temporal_link(self, key: str) -> str | None:
+        return f"{self.temporal_ui}/{designation_workflow_id(key)}" if self.temporal_ui else None
+
+    # ------------------------------------------------------------------ lists
+
+    async def clusters(self, user: User, f: readmodel.ClusterFilter, within: int | None = None, page: int = 1,
+                       per_page: int = 50) -> readmodel.Page:
+        if within is not None:
+            f = readmodel.ClusterFilter(**{**f.__dict__, "due_by": self.due_by(await self.today(), within)})
+        return readmodel.list_clusters(self.engine, access.scope_of(user), f, page, per_page)
+
+    async def radar(self, user: User, within: int | None = None, overdue_only: bool = False, limit: int = 200,
+                    offset: int = 0) -> tuple[int, list[RadarEntry]]:
+        today = await self.today()
+        total, items = readmodel.radar(self.engine, access.scope_of(user), self.due_by(today, within), overdue_only,
+                                       limit, offset)
+        calendar = self.calendar()
+        counted: dict[date, int] = {}
+
+        def working_days(due: date) -> int:
+            if due not in counted:
+                counted[due] = calendar.between(today, due)
+            return counted[due]
+
+        return total, [
+            RadarEntry(
+                cluster_key=i.cluster.key, cluster_name=i.cluster.name, title=i.cluster.title, stage=i.cluster.stage,
+                key=i.deadline.key, what=i.deadline.what, due=i.deadline.due, days_left=(i.deadline.due - today).days,
+                working_days_left=working_days(i.deadline.due),
+                overdue=i.deadline.overdue_since is not None or i.deadline.due < today,
+                overdue_since=i.deadline.overdue_since, provisional=i.deadline.provisional,
+            )
+            for i in items
+        ]
+
+    async def overview(self, user: User, radar_size: int = 8) -> Overview:
+        scope = access.scope_of(user)
+        counts = readmodel.stage_counts(self.engine, scope)
+        radar_total, radar = await self.radar(user, limit=radar_size)
+        return Overview(counts, sum(counts.values()), readmodel.overdue_count(self.engine, scope), radar, radar_total)
+
+    def facets(self, user: User) -> dict[str, list[str]]:
+        return readmodel.facet_values(self.engine, access.scope_of(user))
+
+    # ------------------------------------------------------------------ one cluster
+
+    async def cluster(self, user: User, key: str) -> ClusterDetail:
+        facts = self.facts(user, key)
+        view, timeline = await asyncio.gather(self.lifecycle.view(key), self.lifecycle.timeline(key))
+        row = readmodel.cluster_row(self.engine, key)
+        assert row is not None  # facts() found it
+        calendar = self.calendar()
+        left = {}
+        for d in view.deadlines:
+            left[d.key] = d.working_days_left if d.working_days_left is not None else \
+                calendar.between(view.today, d.due)
+        return ClusterDetail(
+            row=row, view=view, timeline=timeline,
+            actions=access.actions_for(user, facts, view.allowed, view.outstanding_opinions),
+            facts=facts, panel=readmodel.current_panel(self.engine, key),
+            workflow_id=designation_workflow_id(key), temporal_url=self.temporal_link(key), working_days_left=left,
+        )
+
+    async def act(self, user: User, key: str, action: str, data: Any) -> ActionResult:
+        """Check role and scope here, then send the Update as this user; the workflow's
+        validator checks the rules (and the role) again."""
+        facts = self.facts(user, key)
+        access.check_action(user, action, facts)
+        if action == "hold_meeting":
+            raise DomainError("action_not_allowed", "会长办公会决定针对全部待审集群，请在“会长办公会”中统一录入")
+        if not isinstance(data, Mapping):
+            raise DomainError("invalid_data", "操作数据（data）应为对象")
+        try:
+            return await asyncio.wait_for(self.lifecycle.act(key, action, data, user.actor), self.action_timeout)
+        except asyncio.TimeoutError:
+            raise DomainError("temporal_timeout",
+                              f"工作流服务 {self.action_timeout:.0f} 秒内未答复，操作结果未知，请稍后刷新查看") from None
+
+    # ------------------------------------------------------------------ the president's office meeting
+
+    async def waiting(self, user: User) -> list[WaitingCluster]:
+        waiting = await self.lifecycle.waiting_for_meeting()
+        seen = readmodel.visible_keys(self.engine, access.scope_of(user), [w.cluster_key for w in waiting])
+        return sorted((w for w in waiting if w.cluster_key in seen), key=lambda w: (w.since, w.cluster_key))
+
+    async def hold_meeting(self, user: User, data: Any) -> MeetingResult:
+        access.check_action(user, "hold_meeting", None)
+        if not isinstance(data, Mapping):
+            raise DomainError("invalid_data", "会议数据应为 {decisions: {集群编号: approve | refuse | defer}, held_on}")
+        decisions = data.get("decisions") or {}
+        if not isinstance(decisions, Mapping):
+            raise DomainError("invalid_data", "decisions 应为 {集群编号: approve | refuse | defer}")
+        held_on = parse_date(data["held_on"], "held_on") if data.get("held_on") else None
+        notes = data.get("notes") or ""
+        if not isinstance(notes, str):
+            raise DomainError("invalid_data", "notes 应为文字")
+        try:
+            return await asyncio.wait_for(
+                self.lifecycle.hold_meeting({str(k): str(v) for k, v in decisions.items()}, user.actor, held_on, notes),
+                self.action_timeout)
+        except asyncio.TimeoutError:
+            raise DomainError("temporal_timeout",
+                              f"工作流服务 {self.action_timeout:.0f} 秒内未答复，会议结果未知，请稍后刷新查看") from None
+
+    # ------------------------------------------------------------------ downloads
+
+    def score_sheets(self, user: User, key: str | None = None) -> list[tuple[ScoreSheetRow, Cluster]]:
+        if key is not None:
+            self.facts(user, key)
+        return readmodel.score_sheets(self.engine, access.scope_of(user), key)
+
+    def recognition_years(self) -> list[int]:
+        return readmodel.recognition_years(self.engine)
+
+    def recognition(self, user: User, year: int) -> RecognitionList:
+        """A year's announced lists, each narrowed to the clusters this user may see."""
+        row: RecognitionRow | None = readmodel.recognition(self.engine, year)
+        if row is None:
+            raise DomainError("recognition_unknown", f"{year} 年度的认定名单尚未公布")
+        lists = {"recognised": row.recognised, "overdue": row.overdue, "rectifying": row.rectifying,
+                 "revoked": row.revoked}
+        keys = [k for v in lists.values() for k in v]
+        seen = readmodel.visible_keys(self.engine, access.scope_of(user), keys)
+        rows = readmodel.clusters_by_key(self.engine, seen)
+        return RecognitionList(row.year, row.announced_on,
+                               {name: [rows.get(k, k) for k in v if k in seen] for name, v in lists.items()})
+

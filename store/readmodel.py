@@ -1,0 +1,298 @@
+"""The console's reads of the store: cluster lists with filters and paging, counts per stage,
+the deadline radar, the facts scope depends on, score sheets and recognition lists — all
+narrowed to a user's scope in SQL. Plus the two housekeeping writes: a reconciled read-model
+row and a digest in the outbox.
+
+Lists come from the read model (``cluster``, ``deadline``), never from querying workflows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import and_, false, func, or_, true
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select
+
+from domain.access import ClusterFacts, Scope
+from store.db import session
+from store.models import (
+    Cluster,
+    DeadlineRow,
+    JournalRow,
+    OutboxRow,
+    PanelMemberRow,
+    RecognitionRow,
+    ScoreSheetRow,
+)
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class ClusterFilter:
+    stage: str | None = None
+    title_status: str | None = None
+    tier: str | None = None
+    industry: str | None = None
+    province: str | None = None
+    overdue: bool | None = None
+    due_by: date | None = None  # an open deadline falls due on or before this day
+    query: str | None = None  # part of the key, name or title
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int
+    page: int
+    per_page: int
+    items: list[Cluster]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class RadarItem:
+    deadline: DeadlineRow
+    cluster: Cluster
+
+
+def _current_panels():
+    """(cluster_key, seq) of each cluster's latest panel: the panel sitting now."""
+    return (
+        select(PanelMemberRow.cluster_key, func.max(PanelMemberRow.seq).label("seq"))
+        .group_by(PanelMemberRow.cluster_key)
+        .subquery()
+    )
+
+
+def _panel_clusters(name: str):
+    latest = _current_panels()
+    return (
+        select(PanelMemberRow.cluster_key)
+        .join(latest, and_(PanelMemberRow.cluster_key == latest.c.cluster_key, PanelMemberRow.seq == latest.c.seq))
+        .where(PanelMemberRow.name == name)
+    )
+
+
+def scope_clause(scope: Scope) -> Any:
+    if scope.everything:
+        return true()
+    parts = []
+    if scope.industries:
+        parts.append(col(Cluster.industry).in_(scope.industries))
+    if scope.provinces:
+        parts.append(col(Cluster.province).in_(scope.provinces))
+    if scope.clusters:
+        parts.append(col(Cluster.key).in_(scope.clusters))
+    if scope.panel_member:
+        parts.append(col(Cluster.key).in_(_panel_clusters(scope.panel_member)))
+    return or_(*parts) if parts else false()
+
+
+def _filters(f: ClusterFilter) -> list[Any]:
+    out = []
+    for name in ("stage", "title_status", "tier", "industry", "province"):
+        value = getattr(f, name)
+        if value:
+            out.append(getattr(Cluster, name) == value)
+    if f.overdue is not None:
+        out.append(Cluster.overdue == f.overdue)
+    if f.due_by is not None:
+        out.append(col(Cluster.next_deadline).is_not(None))
+        out.append(col(Cluster.next_deadline) <= f.due_by)
+    if f.query:
+        like = f"%{f.query}%"
+        out.append(or_(col(Cluster.key).like(like), col(Cluster.name).like(like), col(Cluster.title).like(like)))
+    return out
+
+
+def list_clusters(engine: Engine, scope: Scope, f: ClusterFilter, page: int = 1, per_page: int = 50) -> Page:
+    page = max(1, page)
+    per_page = min(max(1, per_page), MAX_PAGE)
+    where = [scope_clause(scope), *_filters(f)]
+    with session(engine) as s:
+        total = s.exec(select(func.count()).select_from(Cluster).where(*where)).one()
+        rows = s.exec(
+            select(Cluster).where(*where).order_by(Cluster.key).offset((page - 1) * per_page).limit(per_page)
+        ).all()
+    return Page(total, page, per_page, list(rows))
+
+
+def stage_counts(engine: Engine, scope: Scope) -> dict[str, int]:
+    with session(engine) as s:
+        rows = s.exec(select(Cluster.stage, func.count()).where(scope_clause(scope)).group_by(Cluster.stage)).all()
+    return {stage: n for stage, n in rows}
+
+
+def overdue_count(engine: Engine, scope: Scope) -> int:
+    with session(engine) as s:
+        return s.exec(select(func.count()).select_from(Cluster).where(scope_clause(scope), Cluster.overdue == True)).one()  # noqa: E712
+
+
+def facet_values(engine: Engine, scope: Scope) -> dict[str, list[str]]:
+    """The industries, provinces and tiers present in scope (for the filter form)."""
+    out: dict[str, list[str]] = {}
+    with session(engine) as s:
+        for name in ("industry", "province", "tier"):
+            column = getattr(Cluster, name)
+            out[name] = list(s.exec(select(column).where(scope_clause(scope)).distinct().order_by(column)).all())
+    return out
+
+
+def radar(engine: Engine, scope: Scope, due_by: date | None = None, overdue_only: bool = False,
+          limit: int = 200, offset: int = 0) -> tuple[int, list[RadarItem]]:
+    """Open deadlines in scope, soonest first (overdue ones are the soonest)."""
+    where = [scope_clause(scope)]
+    if due_by is not None:
+        where.append(col(DeadlineRow.due) <= due_by)
+    if overdue_only:
+        where.append(col(DeadlineRow.overdue_since).is_not(None))
+    with session(engine) as s:
+        joined = select(DeadlineRow, Cluster).join(Cluster, col(Cluster.key) == col(DeadlineRow.cluster_key))
+        total = s.exec(
+            select(func.count()).select_from(DeadlineRow).join(Cluster, col(Cluster.key) == col(DeadlineRow.cluster_key))
+            .where(*where)
+        ).one()
+        rows = s.exec(
+            joined.where(*where).order_by(DeadlineRow.due, DeadlineRow.cluster_key, DeadlineRow.key)
+            .offset(max(0, offset)).limit(min(max(1, limit), 1000))
+        ).all()
+    return total, [RadarItem(d, c) for d, c in rows]
+
+
+def cluster_row(engine: Engine, key: str) -> Cluster | None:
+    with session(engine) as s:
+        return s.get(Cluster, key)
+
+
+def current_panel(engine: Engine, key: str) -> list[PanelMemberRow]:
+    with session(engine) as s:
+        seq = s.exec(select(func.max(PanelMemberRow.seq)).where(PanelMemberRow.cluster_key == key)).one()
+        if seq is None:
+            return []
+        return list(s.exec(select(PanelMemberRow).where(PanelMemberRow.cluster_key == key, PanelMemberRow.seq == seq)
+                           .order_by(PanelMemberRow.id)).all())
+
+
+def facts(engine: Engine, key: str) -> ClusterFacts | None:
+    """What scope depends on, or None for a cluster the store does not know."""
+    row = cluster_row(engine, key)
+    if row is None:
+        return None
+    panel = current_panel(engine, key)
+    return ClusterFacts(key=row.key, industry=row.industry, province=row.province,
+                        panel=tuple(m.name for m in panel), panel_leads=tuple(m.name for m in panel if m.lead))
+
+
+def score_sheets(engine: Engine, scope: Scope, key: str | None = None) -> list[tuple[ScoreSheetRow, Cluster]]:
+    where = [scope_clause(scope)]
+    if key is not None:
+        where.append(ScoreSheetRow.cluster_key == key)
+    with session(engine) as s:
+        rows = s.exec(
+            select(ScoreSheetRow, Cluster).join(Cluster, col(Cluster.key) == col(ScoreSheetRow.cluster_key))
+            .where(*where).order_by(ScoreSheetRow.recorded_on, ScoreSheetRow.cluster_key, ScoreSheetRow.seq)
+        ).all()
+    return [(sheet, c) for sheet, c in rows]
+
+
+def recognition_years(engine: Engine) -> list[int]:
+    with session(engine) as s:
+        return list(s.exec(select(RecognitionRow.year).order_by(col(RecognitionRow.year).desc())).all())
+
+
+def recognition(engine: Engine, year: int) -> RecognitionRow | None:
+    with session(engine) as s:
+        return s.get(RecognitionRow, year)
+
+
+def clusters_by_key(engine: Engine, keys: Iterable[str]) -> dict[str, Cluster]:
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    with session(engine) as s:
+        return {c.key: c for c in s.exec(select(Cluster).where(col(Cluster.key).in_(keys))).all()}
+
+
+def visible_keys(engine: Engine, scope: Scope, keys: Iterable[str]) -> set[str]:
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return set()
+    with session(engine) as s:
+        return set(s.exec(select(Cluster.key).where(col(Cluster.key).in_(keys), scope_clause(scope))).all())
+
+
+def live_rows(engine: Engine) -> list[Cluster]:
+    with session(engine) as s:
+        return list(s.exec(select(Cluster).where(Cluster.live == True).order_by(Cluster.key)).all())  # noqa: E712
+
+
+def journal_seqs(engine: Engine, key: str) -> set[int]:
+    with session(engine) as s:
+        return set(s.exec(select(JournalRow.seq).where(JournalRow.cluster_key == key)).all())
+
+
+# ---------------------------------------------------------------- housekeeping writes
+
+
+@dataclass(frozen=True)
+class DeadlineFacts:
+    """An open deadline as the workflow reports it, with the arming facts from its history."""
+
+    key: str
+    what: str
+    due: date
+    armed_on: date
+    anchor: date
+    reminders: Sequence[date]
+    calendar_version: str
+    provisional: bool
+    basis: str
+    overdue_since: date | None
+
+
+def repair_cluster(engine: Engine, key: str, fields: dict[str, Any], deadlines: Sequence[DeadlineFacts] | None,
+                   seq: int) -> bool:
+    """Overwrite a drifted read-model row with the workflow's own view. Skipped when the
+    row already moved past ``seq`` (the record activity got there first)."""
+    with session(engine) as s:
+        row = s.get(Cluster, key)
+        if row is None or row.last_seq > seq:
+            return False
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.last_seq = seq
+        row.updated_at = datetime.now(timezone.utc)
+        s.add(row)
+        if deadlines is not None:
+            s.exec(delete(DeadlineRow).where(DeadlineRow.cluster_key == key))
+            for d in deadlines:
+                s.add(DeadlineRow(cluster_key=key, key=d.key, what=d.what, due=d.due, armed_on=d.armed_on,
+                                  anchor=d.anchor, reminders=[r.isoformat() for r in d.reminders],
+                                  calendar_version=d.calendar_version, provisional=d.provisional,
+                                  basis=d.basis[:500], overdue_since=d.overdue_since))
+    return True
+
+
+def open_deadlines_of(engine: Engine, key: str) -> list[DeadlineRow]:
+    with session(engine) as s:
+        return list(s.exec(select(DeadlineRow).where(DeadlineRow.cluster_key == key).order_by(DeadlineRow.key)).all())
+
+
+def add_digest(engine: Engine, idem_key: str, recipient: str, subject: str, body: str, on: date) -> bool:
+    """One digest per user per day: a second run of the same day writes nothing."""
+    try:
+        with session(engine) as s:
+            if s.exec(select(OutboxRow.id).where(OutboxRow.idem_key == idem_key)).first() is not None:
+                return False
+            s.add(OutboxRow(idem_key=idem_key, cluster_key=None, recipient=recipient, kind="digest",
+                            subject=subject[:300], body=body, created_on=on, created_at=datetime.now(timezone.utc)))
+    except IntegrityError:
+        return False
+    return True

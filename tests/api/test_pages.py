@@ -1,0 +1,88 @@
+"""The web pages, driven over HTTP the way a browser posts forms: login, the overview with
+the lifecycle diagram, the filtered list, a cluster page whose forms are exactly the user's
+actions, and a refused action shown inline with the rule's message."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from console.pages import COOKIE
+from service.users import csrf_token
+
+pytestmark = pytest.mark.api
+
+
+async def log_in(env, username: str, password: str = "password-123"):
+    env.client.cookies.clear()
+    r = await env.client.post("/login", data={"username": username, "password": password, "next": "/"})
+    assert r.status_code == 303, r.text
+    token = r.cookies.get(COOKIE)
+    assert token
+    return token
+
+
+async def test_pages_send_a_visitor_without_a_session_to_the_login_page(env):
+    env.client.cookies.clear()
+    r = await env.client.get("/clusters?stage=applied")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/clusters%3Fstage%3Dapplied"
+    r = await env.client.post("/login", data={"username": "secretariat", "password": "wrong-password"})
+    assert r.status_code == 401 and "用户名或密码不正确" in r.text and COOKIE not in r.cookies
+
+
+async def test_the_overview_draws_the_lifecycle_with_counts_and_the_radar(env):
+    await env.register("page")
+    await log_in(env, "secretariat")
+    r = await env.client.get("/")
+    assert r.status_code == 200 and "<svg" in r.text
+    assert 'data-stage="applied"' in r.text and "申请" in r.text and "时限雷达" in r.text
+    listed = await env.client.get("/clusters", params={"stage": "applied"})
+    assert listed.status_code == 200 and "共 " in listed.text and "page-" in listed.text
+
+
+async def test_a_cluster_page_offers_exactly_the_users_actions_and_shows_a_refusal_inline(env):
+    key = await env.register("page")
+    token = await log_in(env, "secretariat")
+    page = await env.client.get(f"/clusters/{key}")
+    assert page.status_code == 200
+    offered = re.findall(r'data-action="([a-z_]+)"', page.text)
+    view = await env.sim.service.view(key)
+    # opinions are outstanding: nothing to accept yet; only what the secretariat may do now
+    assert set(offered) == set(view.allowed["secretariat"]) - {"hold_meeting"} and "accept_application" not in offered
+    r = await env.client.post(f"/clusters/{key}/actions/accept_application", data={"csrf": csrf_token(token)})
+    assert r.status_code == 409
+    assert "action_not_allowed" in r.text and "尚缺以下单位的审查意见" in r.text
+    before = len(env.sim.journal(key))
+    r = await env.client.post(f"/clusters/{key}/actions/withdraw", data={"f_reason": "不再申请"})
+    assert r.status_code == 422 and "csrf_invalid" in r.text  # a form without its token is refused
+    assert len(env.sim.journal(key)) == before
+
+
+async def test_an_action_from_a_form_moves_the_cluster_and_the_page_shows_the_new_stage(env):
+    key = await env.register("page")
+    await env.ok("association", key, "record_opinion")
+    token = await log_in(env, "secretariat")
+    r = await env.client.post(f"/clusters/{key}/actions/accept_application", data={"csrf": csrf_token(token)})
+    assert r.status_code == 303 and r.headers["location"] == f"/clusters/{key}?done=accept_application"
+    page = await env.client.get(r.headers["location"])
+    assert "已办理：受理申请" in page.text and 'id="stage">受理<' in page.text
+    assert 'data-deadline="site_visit"' in page.text
+
+
+async def test_an_auditor_reads_every_page_and_is_offered_no_action(env):
+    key = await env.register("page")
+    await log_in(env, "auditor", "password-123")
+    page = await env.client.get(f"/clusters/{key}")
+    assert page.status_code == 200 and "data-action=" not in page.text and "审计账号只读" in page.text
+    for path in ("/", "/clusters", "/radar", "/meetings", "/downloads"):
+        assert (await env.client.get(path)).status_code == 200, path
+    csv_file = await env.client.get("/downloads/score-sheets.csv")
+    assert csv_file.status_code == 200 and csv_file.content.startswith("\ufeff".encode())
+
+
+async def test_a_cluster_outside_the_scope_is_refused_on_its_page(env):
+    key = await env.register("page", industry="家具", product="家具")
+    await log_in(env, "association")
+    r = await env.client.get(f"/clusters/{key}")
+    assert r.status_code == 403 and "out_of_scope" in r.text
