@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 
 from domain.errors import DomainError
+from service import demo
 
 
 @dataclass(frozen=True)
@@ -21,21 +22,9 @@ class FormField:
     required: bool = False
 
 
-PANEL_EXAMPLE = [
-    {"name": "李专家", "senior": True, "field": "industry_management", "region_code": "110105", "lead": True},
-    {"name": "王专家", "senior": True, "field": "technology", "region_code": "310104"},
-    {"name": "赵专家", "senior": True, "field": "standards", "region_code": "320102"},
-    {"name": "钱专家", "senior": False, "field": "environment", "region_code": "330106"},
-    {"name": "孙专家", "senior": False, "field": "policy_research", "region_code": "110108"},
-]
-REPORT_EXAMPLE = {
-    "findings": ["产业规模居全国前列", "龙头企业带动作用强", "公共服务平台完善", "绿色转型成效明显"],
-    "recommendations": ["加强区域品牌建设", "推进智能制造", "完善标准体系", "培育专业人才"],
-    "recommend": True,
-    "indicators": {"output": {"value": 86.0, "rank": 2}},
-    "score_sheet": {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18,
-                    "part3": 9, "part4": 9, "total": 88},
-}
+# The forms' pre-filled examples are the demo set's panel and site report (a valid pair).
+PANEL_EXAMPLE = demo.PANEL
+REPORT_EXAMPLE = demo.REPORT
 APPLICATION_EXAMPLE = {"route": "association", "bodies": ["中国陶瓷工业协会"], "industry_history_years": 20,
                        "attachments": []}
 
