@@ -14,6 +14,7 @@ from domain.errors import DomainError
 FORBIDDEN = frozenset({
     "role_not_allowed", "out_of_scope", "read_only", "not_panel_lead", "not_panel_member",
     "opinion_role_mismatch", "formal_opinion_body", "override_not_leader", "opinion_body_not_named",
+    "audit_not_allowed",
 })
 NOT_FOUND = frozenset({"cluster_unknown", "action_unknown", "recognition_unknown", "user_unknown"})
 CONFLICT = frozenset({

@@ -317,3 +317,28 @@ async def download_scores(request: Request, fmt: str) -> Response:
 def _file(content: bytes, media_type: str, filename: str) -> Response:
     return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
+
+
+# ---------------------------------------------------------------- audit (every read is journaled)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_overview(request: Request) -> HTMLResponse:
+    user = page_user(request)
+    reports = await _console(request).verify_all(user)
+    return page(request, "audit.html", user, reports=reports, report=None, key=None)
+
+
+@router.get("/audit/{key}", response_class=HTMLResponse)
+async def audit_cluster(request: Request, key: str) -> HTMLResponse:
+    user = page_user(request)
+    _check_key(key)
+    report = await _console(request).audit(user, key)
+    return page(request, "audit.html", user, reports=None, report=report, key=key)
+
+
+@router.get("/audit/{key}/evidence.zip")
+async def audit_evidence(request: Request, key: str) -> Response:
+    user = page_user(request)
+    _check_key(key)
+    return _file(await _console(request).evidence(user, key), "application/zip", f"evidence-{key}.zip")

@@ -252,6 +252,10 @@ def timeline_bars(events: Iterable[Event], today: date, open_keys: Iterable[str]
             bar = Bar(label, e.on, due, "deadline", "#4c78a8", due=due, state="open")
             current[key] = bar
             deadlines.append(bar)
+        elif e.kind == "deadline_moved" and key in current:
+            bar = current[key]
+            bar.due = bar.end = date.fromisoformat(e.data["new_due"])
+            bar.label = f"{bar.label}（已调整）"
         elif e.kind == "overdue" and key in current:
             current[key].state = "overdue"
             current[key].color = "#d62828"

@@ -119,6 +119,15 @@ def check_can_see(user: User, facts: ClusterFacts) -> None:
         raise out_of_scope(user, facts.key)
 
 
+AUDITORS = SEES_EVERYTHING  # who may replay, verify and export: the roles that see every cluster
+
+
+def check_can_audit(user: User) -> None:
+    if user.role not in AUDITORS:
+        names = "、".join(Role(r).label for r in AUDITORS)
+        raise DomainError("audit_not_allowed", f"审计（重放、校验、导出证据包）只对{names}开放")
+
+
 def check_action(user: User, action: str, facts: ClusterFacts | None) -> None:
     """Refuse, before anything is sent to the workflow, an action this user may not take:
     an unknown action, a role the rules do not name for it, or a cluster outside the

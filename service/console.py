@@ -22,6 +22,9 @@ from domain.access import ClusterFacts, User
 from domain.calendar import WorkCalendar, parse_date
 from domain.errors import DomainError
 from domain.model import Event
+from audit.replay import ReplayReport
+from audit.service import AuditService
+from audit.verify import VerifyReport
 from service.lifecycle import LifecycleService
 from store import readmodel
 from store.calendars import service_calendar
@@ -144,6 +147,27 @@ class ConsoleService:
             raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
         access.check_can_see(user, facts)
         return facts
+
+    # ------------------------------------------------------------------ audit (each read is journaled)
+
+    def _auditor(self, user: User) -> AuditService:
+        access.check_can_audit(user)
+        return AuditService(self.lifecycle.client, self.engine)
+
+    async def audit(self, user: User, key: str) -> ReplayReport:
+        """Replay every run, compare the re-derived timeline with the journal, verify the chain."""
+        auditor = self._auditor(user)
+        self.facts(user, key)
+        return await auditor.replay(key, user.actor.describe())
+
+    async def verify_all(self, user: User) -> list[VerifyReport]:
+        return await self._auditor(user).verify(None, user.actor.describe())
+
+    async def evidence(self, user: User, key: str) -> bytes:
+        auditor = self._auditor(user)
+        self.facts(user, key)
+        _, pack = await auditor.export(key, user.actor.describe())
+        return pack
 
     def temporal_link(self, key: str) -> str | None:
         return f"{self.temporal_ui}/{designation_workflow_id(key)}" if self.temporal_ui else None
