@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.access import User
 from service.users import UserService
 
 
 @dataclass(frozen=True)
-class DemoUser:
-    username: str
-    role: str
-    name: str
-    industries: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()
-    clusters: tuple[str, ...] = ()
+class DemoUser(User):
+    """A console user whose password is derived from the login, for the printed banner."""
 
     @property
     def password(self) -> str:
