@@ -17,7 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import metadata
 from typing import Any, Iterable, Mapping
 
@@ -231,6 +231,7 @@ class _Day:
     holiday: str | None
 
 
+@cache  # a metadata lookup reads the disk; the answer is fixed for the life of the process
 def _package_version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -325,6 +326,20 @@ class WorkCalendar:
         )
 
     def day(self, day: date) -> DayInfo:
+        """What ``day`` is on this calendar. Answers are remembered per calendar version (a
+        version fixes every answer), so the radar's and the deadlines' day-by-day counting
+        over several years costs a dictionary lookup per day after the first time."""
+        memo = _DAY_MEMO.get(self.version)
+        if memo is None:
+            if len(_DAY_MEMO) >= _DAY_MEMO_VERSIONS:
+                _DAY_MEMO.clear()
+            memo = _DAY_MEMO[self.version] = {}
+        info = memo.get(day)
+        if info is None:
+            info = memo[day] = self._compute_day(day)
+        return info
+
+    def _compute_day(self, day: date) -> DayInfo:
         provenance = self.provenance(day)
         if day in self.override_holidays:
             return DayInfo(day, False, "holiday", self.override_holidays[day] or None, provenance, "本次指定的假日")
@@ -412,6 +427,8 @@ class _EstimateYear:
 
 
 _ESTIMATES: dict[int, _EstimateYear] = {}
+_DAY_MEMO: dict[str, dict[date, DayInfo]] = {}  # calendar version -> day -> answer
+_DAY_MEMO_VERSIONS = 32  # scenario runs make throw-away versions; forget them all past this many
 
 
 def _estimate_year(year: int) -> _EstimateYear:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Mapping
 
 from sqlalchemy.engine import Engine
@@ -34,37 +34,6 @@ from workflows.contracts import ActionResult, ClusterView, MeetingResult, Waitin
 ACTION_TIMEOUT = 60.0  # seconds an Update may take before the user is told the outcome is unknown
 CALENDAR_TTL = 60.0
 MAX_WITHIN = 1500  # working days (about six years): further out than a validity cycle is a typo
-_DAYS: dict[str, dict[date, bool]] = {}  # calendar version -> day -> working?
-
-
-class WorkingDays:
-    """Working-day arithmetic over the service calendar, each day's answer remembered per
-    calendar version: the calendar estimates future years at about a millisecond a day,
-    and the radar asks about the same few years on every request."""
-
-    def __init__(self, calendar: WorkCalendar) -> None:
-        self.calendar = calendar
-        self._days = _DAYS.setdefault(calendar.version, {})
-
-    def working(self, day: date) -> bool:
-        answer = self._days.get(day)
-        if answer is None:
-            answer = self._days[day] = self.calendar.is_working_day(day)
-        return answer
-
-    def between(self, start: date, end: date) -> int:
-        """Working days in (start, end]; negative when ``end`` is before ``start``."""
-        if end < start:
-            return -self.between(end, start)
-        return sum(1 for n in range(1, (end - start).days + 1) if self.working(start + timedelta(days=n)))
-
-    def add(self, start: date, days: int) -> date:
-        current = start
-        while days > 0:
-            current += timedelta(days=1)
-            if self.working(current):
-                days -= 1
-        return current
 
 
 @dataclass(frozen=True)
@@ -119,18 +88,18 @@ class ConsoleService:
         self.engine = engine
         self.temporal_ui = temporal_ui.rstrip("/") if temporal_ui else None
         self.action_timeout = action_timeout
-        self._calendar: tuple[float, WorkingDays] | None = None
+        self._calendar: tuple[float, WorkCalendar] | None = None
 
     # ------------------------------------------------------------------ shared
 
     async def today(self) -> date:
         return await self.lifecycle.today()
 
-    def calendar(self) -> WorkingDays:
+    def calendar(self) -> WorkCalendar:
         """The service calendar (shipped + imported schedules), re-read once a minute."""
         now = time.monotonic()
         if self._calendar is None or now - self._calendar[0] > CALENDAR_TTL:
-            self._calendar = (now, WorkingDays(service_calendar(self.engine)))
+            self._calendar = (now, service_calendar(self.engine))
         return self._calendar[1]
 
     def due_by(self, today: date, within: int | None) -> date | None:
@@ -138,7 +107,7 @@ class ConsoleService:
             return None
         if within < 0 or within > MAX_WITHIN:
             raise DomainError("invalid_data", f"工作日天数应在 0–{MAX_WITHIN} 之间，收到 {within}")
-        return self.calendar().add(today, within)
+        return self.calendar().add_working_days(today, within)
 
     def facts(self, user: User, key: str) -> ClusterFacts:
         """The cluster's scope facts, refusing a cluster the user may not see."""
@@ -190,7 +159,7 @@ class ConsoleService:
 
         def working_days(due: date) -> int:
             if due not in counted:
-                counted[due] = calendar.between(today, due)
+                counted[due] = calendar.working_days_between(today, due)
             return counted[due]
 
         return total, [
@@ -224,7 +193,7 @@ class ConsoleService:
         left = {}
         for d in view.deadlines:
             left[d.key] = d.working_days_left if d.working_days_left is not None else \
-                calendar.between(view.today, d.due)
+                calendar.working_days_between(view.today, d.due)
         return ClusterDetail(
             row=row, view=view, timeline=timeline,
             actions=access.actions_for(user, facts, view.allowed, view.outstanding_opinions),
