@@ -26,14 +26,14 @@ KIND_LABELS = {
 def _what(item: dict[str, Any]) -> str:
     d = item["data"]
     if item["kind"] == "stage":
-        return f"{d.get('from')} → {d.get('to')}"
+        return f"{d.get('from') or '—'} → {d.get('to')}"
     if item["kind"] in ("deadline", "reminder", "overdue", "deadline_cleared"):
         version = f" [{d['calendar_version']}]" if d.get("calendar_version") else ""
         return f"{d.get('what')} 截止 {d.get('due')}{version}"
     if item["kind"] == "deadline_moved":
         return f"{d.get('what')} {d.get('old_due')} → {d.get('new_due')} [{d.get('old_calendar_version')} → {d.get('new_calendar_version')}]"
     if item["kind"] == "title":
-        return f"{d.get('status')} 至 {d.get('valid_until')}"
+        return f"{d.get('status')} 至 {d.get('valid_until') or '—'}"
     if item["kind"] == "action":
         return str(d.get("action"))
     if item["kind"] == "decision":
