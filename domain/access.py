@@ -12,7 +12,7 @@ and acts on nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from domain.errors import DomainError
@@ -168,19 +168,8 @@ def actions_for(user: User, facts: ClusterFacts, allowed: Mapping[str, Iterable[
 # ---------------------------------------------------------------- managing users
 
 
-@dataclass(frozen=True)
-class NewUser:
-    username: str
-    role: str
-    name: str
-    industries: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()
-    clusters: tuple[str, ...] = ()
-    notes: list[str] = field(default_factory=list, compare=False)
-
-
 def check_new_user(username: str, role: str, name: str, industries: Iterable[str] = (),
-                   provinces: Iterable[str] = (), clusters: Iterable[str] = ()) -> NewUser:
+                   provinces: Iterable[str] = (), clusters: Iterable[str] = ()) -> User:
     """A user the rules can work with: a known role, a signing name, and the scope that
     role needs (an association without industries would see nothing)."""
     username = (username or "").strip()
@@ -203,4 +192,4 @@ def check_new_user(username: str, role: str, name: str, industries: Iterable[str
     }
     if role in needs and not needs[role][0]:
         raise DomainError("scope_missing", needs[role][1])
-    return NewUser(username, role, name, industries, provinces, clusters)
+    return User(username, role, name, industries, provinces, clusters)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
-from domain.access import NewUser
+from domain.access import User
 from domain.errors import DomainError
 from store.db import session
 from store.models import ApiTokenRow, SessionRow, UserRow
@@ -25,7 +25,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def add_user(engine: Engine, new: NewUser, password_hash: str) -> UserRow:
+def add_user(engine: Engine, new: User, password_hash: str) -> UserRow:
     row = UserRow(username=new.username, role=new.role, name=new.name, password_hash=password_hash,
                   industries=list(new.industries), provinces=list(new.provinces), clusters=list(new.clusters),
                   active=True, created_at=_now())
