@@ -36,6 +36,7 @@ class Cluster(SQLModel, table=True):
     __table_args__ = (
         *(Index(f"ix_cluster_{c}", c) for c in ("stage", "title_status", "industry", "province", "next_deadline", "tier")),
         Index("ix_cluster_region_industry", "region_code", "industry"),
+        Index("ix_cluster_overdue", "overdue"),
     )
 
     key: str = Field(primary_key=True)
@@ -70,7 +71,12 @@ class JournalRow(SQLModel, table=True):
     """One lifecycle event, written once (``idem_key`` = workflow id + event sequence)."""
 
     __tablename__ = "journal"
-    __table_args__ = (Index("ix_journal_cluster_seq", "cluster_key", "seq"), Index("ix_journal_on", "on"))
+    __table_args__ = (
+        Index("ix_journal_cluster_seq", "cluster_key", "seq"),
+        Index("ix_journal_on", "on"),
+        Index("ix_journal_workflow_seq", "workflow_id", "seq"),  # record_events: already journaled?
+        Index("ix_journal_kind_on", "kind", "on"),  # the annual recognition's title events
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     idem_key: str = Field(unique=True)
@@ -92,7 +98,11 @@ class DeadlineRow(SQLModel, table=True):
     """An open deadline (the read model; the history of every clock is in the journal)."""
 
     __tablename__ = "deadline"
-    __table_args__ = (UniqueConstraint("cluster_key", "key", name="uq_deadline_cluster_key"), Index("ix_deadline_due", "due"))
+    __table_args__ = (
+        UniqueConstraint("cluster_key", "key", name="uq_deadline_cluster_key"),
+        Index("ix_deadline_due", "due"),
+        Index("ix_deadline_overdue_since", "overdue_since"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cluster_key: str

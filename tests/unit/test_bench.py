@@ -13,3 +13,10 @@ def test_the_listing_benchmark_runs_and_prints_a_figure_per_query():
     assert done.returncode == 0, done.stderr
     assert "300 clusters" in done.stdout and "list by stage 'designated'" in done.stdout
     assert done.stdout.count("ms") >= 7
+
+
+def test_the_journal_write_benchmark_runs_and_prints_a_figure_per_size():
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "journal_write.py"), "--sizes", "100,400",
+                           "--writes", "3", "--no-postgres"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("sqlite      after") == 2

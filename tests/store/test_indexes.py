@@ -1,0 +1,65 @@
+"""Migration 0005: the columns hot queries filter on are indexed, on SQLite and PostgreSQL,
+and the record activity's look-up uses its index instead of scanning the journal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, text
+
+from domain.lifecycle import profile_from_dict
+from domain.model import Actor, Event
+from store import lifecycle as repo
+from store.db import MIGRATIONS, make_engine
+from tests.support import cluster
+
+WRITE_INDEXES = {
+    "journal": {"ix_journal_workflow_seq": ["workflow_id", "seq"], "ix_journal_kind_on": ["kind", "on"]},
+    "cluster": {"ix_cluster_overdue": ["overdue"]},
+    "deadline": {"ix_deadline_overdue_since": ["overdue_since"]},
+}
+
+
+def indexes(engine, table: str) -> dict[str, list[str]]:
+    return {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes(table)}
+
+
+def alembic(engine, verb: str, revision: str) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        getattr(command, verb)(cfg, revision)
+
+
+def test_the_migration_indexes_the_journal_lookup_and_every_hot_filter(engine):
+    for table, wanted in WRITE_INDEXES.items():
+        have = indexes(engine, table)
+        for name, columns in wanted.items():
+            assert have.get(name) == columns, (table, name, have)
+
+
+def test_a_store_written_before_the_indexes_upgrades_and_downgrades_with_its_rows(engine):
+    alembic(engine, "downgrade", "0004")
+    assert "ix_journal_workflow_seq" not in indexes(engine, "journal")
+    profile = profile_from_dict(cluster())
+    events = [Event(1, date(2027, 3, 1), "registered", {}, Actor("secretariat", "综合业务部"))]
+    snapshot = {"stage": "applied", "procedure": "designation", "title_status": "none", "policy_version": "cnlic-2022",
+                "seq": 1}
+    assert repo.record_events(engine, "designation-ceramics", "r1", profile, snapshot, events, []) == 1
+    alembic(engine, "upgrade", "head")
+    assert indexes(engine, "journal")["ix_journal_workflow_seq"] == ["workflow_id", "seq"]
+    assert repo.record_events(engine, "designation-ceramics", "r1", profile, snapshot, events, []) == 0
+
+
+def test_sqlite_answers_the_record_lookup_and_the_recognition_query_from_indexes(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    alembic(engine, "upgrade", "head")
+    with engine.connect() as c:
+        lookup = c.execute(text("EXPLAIN QUERY PLAN SELECT seq FROM journal WHERE workflow_id = 'w' AND seq IN (1, 2)"))
+        titles = c.execute(text("""EXPLAIN QUERY PLAN SELECT * FROM journal WHERE kind = 'title' AND "on" <= '2027-12-31'"""))
+        assert "ix_journal_workflow_seq" in " ".join(str(r) for r in lookup)
+        assert "ix_journal_kind_on" in " ".join(str(r) for r in titles)
+    engine.dispose()
