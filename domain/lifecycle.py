@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from domain.calendar import add_years, parse_date, period_end
 from domain.deadlines import DeadlinePlan, DeadlineRequest
 from domain.errors import DomainError
+from domain.limits import check_name
 from domain.machine import (
     ACTION_LABELS,
     ACTIONS,
@@ -121,6 +122,9 @@ class LifecycleState:
     handled: list[str] = field(default_factory=list)  # dedup keys of meeting/recognition signals
     seq: int = 0
     cycle: int = 0
+    # Events live in the journal, not here (issue 9: a state that grew with every event wedged
+    # a lifecycle). Kept only so inputs written before that change still decode; such a list
+    # is read once, to chain a lifecycle that predates the journal's hash chain.
     events: list[Event] = field(default_factory=list)
     ended_reason: str = ""
     journal_head: str = ""  # hash-chain head of the recorded events (domain.journal)
@@ -214,7 +218,6 @@ class Lifecycle:
     def _event(self, out: Outcome, today: date, kind: str, data: dict[str, Any], actor: Actor = SYSTEM_ACTOR) -> Event:
         self.state.seq += 1
         ev = Event(self.state.seq, today, kind, data, actor)
-        self.state.events.append(ev)
         out.events.append(ev)
         return ev
 
@@ -378,7 +381,9 @@ class Lifecycle:
             "route": app.route,
             "bodies": [{"name": b.name, "kind": b.kind} for b in app.bodies],
             "industry_history_years": app.industry_history_years,
-            "attachments": list(app.attachments),
+            # the attachments themselves are in the journal's action event: the state keeps
+            # what later decisions read (bodies, route, years for a re-application)
+            "attachments_count": len(app.attachments),
             "attachments_itemised": app.attachments_itemised,
             "filed_on": today.isoformat(),
             "late": late,
@@ -592,7 +597,8 @@ class Lifecycle:
         self._move(out, today, "file_application", actor)
 
     def _apply_record_opinion(self, out, p, actor, today):
-        self.state.opinions.append(Opinion(p["body"], p["kind"], p["text"], p["recommend"], today, actor))
+        # the opinion's text is in the journal; the state keeps who has answered and how
+        self.state.opinions.append(Opinion(p["body"], p["kind"], "", p["recommend"], today, actor))
 
     def _apply_accept_application(self, out, p, actor, today):
         self._move(out, today, "accept_application", actor)
@@ -635,7 +641,9 @@ class Lifecycle:
         key = f"annual_report:{report.year}"
         late = p["late"]
         self.state.annual_reports[str(report.year)] = {"filed_on": today.isoformat(), "late": late}
-        self.state.last_annual_indicators = dict(report.indicators)
+        # growth is computed on numbers only; the texts stay in the journal
+        self.state.last_annual_indicators = {k: v for k, v in report.indicators.items()
+                                             if isinstance(v, (int, float)) and not isinstance(v, bool)}
         self._clear(out, today, key, "report filed late" if late else "report filed", actor)
         self._arm_next_annual(out, report.year + 1)
 
@@ -817,6 +825,18 @@ class Lifecycle:
         self._title(out, today, TitleStatus.REVOKED)
         return out
 
+    # ------------------------------------------------------------ carrying the state on
+
+    def compact(self, keep_handled: int = 40) -> LifecycleState:
+        """The state a new run needs to decide (continue-as-new): no events (the journal has
+        them, the chain head stands for them) and only the latest signal dedup keys (an
+        older meeting or recognition can no longer apply: its stage has passed)."""
+        st = self.state
+        if st.journal_head_seq == st.seq:
+            st.events = []
+        st.handled = st.handled[-keep_handled:]
+        return st
+
     # ------------------------------------------------------------ calendar revisions
 
     def recompute_requests(self, today: date) -> list[DeadlineRequest]:
@@ -937,7 +957,13 @@ def profile_from_dict(d: Mapping[str, Any]) -> ClusterProfile:
     key = str(d["key"])
     if not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
         raise DomainError("invalid_data", f"集群编号“{key}”只能包含字母、数字、- 和 _")
+    for name in ("key", "industry", "product", "tier", "title_word", "name"):
+        check_name(str(d.get(name) or ""), f"集群信息 {name}")
+    for name in ("province", "city", "county", "code", "name"):
+        check_name(str(region.get(name) or ""), f"地区 {name}")
     elements = d.get("elements") or ()
+    if not isinstance(elements, (list, tuple)) or len(elements) > 10:
+        raise DomainError("invalid_data", "elements 应为至多 10 个命名元素的列表")
     profile = ClusterProfile(
         key=key,
         industry=str(d["industry"]),

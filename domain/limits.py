@@ -26,6 +26,15 @@ class Limits:
     action_bytes: int = 256 * 1024  # one action's data as JSON (UTF-8)
     http_body_bytes: int = 256 * 1024  # one HTTP request body: 413 beyond it
     meeting_decisions: int = 500  # clusters decided at one meeting
+    # a file handed to the CLI (scenario, action data, calendar, score sheet): domain.yamlfmt
+    file_bytes: int = 1024 * 1024
+    file_depth: int = 32  # nesting, counted through YAML aliases
+    file_nodes: int = 100_000  # values once YAML aliases are expanded: a billion laughs stops here
+    # console logins: service.throttle
+    login_failures: int = 5  # failed logins per username, or per client address, within the window
+    login_window_seconds: int = 300
+    login_lockout_seconds: int = 60  # then every login for it is refused, the right password too
+    login_tracked: int = 10_000  # usernames and addresses remembered at once (oldest forgotten first)
 
 
 LIMITS = Limits()
@@ -83,6 +92,15 @@ def _walk(value: Any, limits: Limits, path: str, depth: int) -> None:
     else:
         # dates and other scalars the CLI's YAML may produce: carried as their text
         _check_text(str(value), limits, path)
+
+
+def check_name(name: str, what: str, limits: Limits = LIMITS) -> str:
+    """A short string the lifecycle keeps in its state (a body, a panel member, an item):
+    bounded tighter than free text, so the workflow's state stays small."""
+    if len(name) > limits.name_chars:
+        raise DomainError("text_too_long", f"{what}“{name[:20]}…”长 {len(name)} 字，超过上限 {limits.name_chars} 字",
+                          limit=limits.name_chars, size=len(name))
+    return name
 
 
 def _check_text(text: str, limits: Limits, path: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from domain.calendar import parse_date
 from domain.errors import DomainError, ScoreSheetInvalid
+from domain.limits import check_name
 from domain.model import Actor, ClusterProfile, Role
 from domain.policy import Policy, ScoreBand
 
@@ -99,6 +100,7 @@ def check_application(policy: Policy, data: Mapping[str, Any]) -> Application:
             kind = classify_body(name)
         if not name:
             raise DomainError("invalid_data", "意见单位名称不能为空")
+        check_name(name, "意见单位")
         if kind not in (ASSOCIATION, PROVINCIAL):
             raise DomainError("invalid_data", f"意见单位“{name}”的类别“{kind}”无效")
         if name in {b.name for b in bodies}:
@@ -243,6 +245,7 @@ def check_panel(
         name = str(item.get("name", "")).strip()
         if not name:
             raise DomainError("invalid_data", "专家姓名不能为空")
+        check_name(name, "专家姓名")
         if name in {m.name for m in members}:
             raise DomainError("panel_duplicate_member", f"专家“{name}”重复列出")
         field_code = str(item.get("field", "")).strip()
@@ -705,5 +708,7 @@ def require_items(data: Mapping[str, Any], what: str) -> list[str]:
     items = _text_list(data.get("items"), f"{what}清单（items）")
     if not items:
         raise DomainError("supplement_items_missing", f"{what}须列出具体材料（items）")
+    for item in items:
+        check_name(item, what)
     return items
 

@@ -320,6 +320,21 @@ def journal(engine: Engine, cluster_key: str | None = None) -> list[JournalRow]:
         return list(s.exec(q.order_by(JournalRow.on, JournalRow.id)).all())
 
 
+def events(engine: Engine, cluster_key: str, last: int | None = None) -> tuple[int, list[Event]]:
+    """A cluster's events from the journal, oldest first: all of them, or the ``last`` ones;
+    with how many there are in all."""
+    from domain.model import Actor
+
+    with session(engine) as s:
+        total = s.exec(select(func.count()).select_from(JournalRow).where(JournalRow.cluster_key == cluster_key)).one()
+        q = select(JournalRow).where(JournalRow.cluster_key == cluster_key).order_by(col(JournalRow.seq).desc())
+        if last is not None:
+            q = q.limit(last)
+        rows = list(s.exec(q).all())
+    rows.reverse()
+    return total, [Event(r.seq, r.on, r.kind, dict(r.data or {}), Actor(r.actor_role, r.actor_name)) for r in rows]
+
+
 def cluster(engine: Engine, key: str) -> Cluster | None:
     with session(engine) as s:
         return s.get(Cluster, key)

@@ -85,6 +85,7 @@ class PureDriver:
         self.lc = Lifecycle(new_state(profile_from_dict(profile or CERAMICS), self.policy.version))
         self.today: date | None = None
         self.meetings = 0
+        self.events: list = []  # every event so far, as the journal would hold them
 
     @property
     def state(self):
@@ -114,6 +115,7 @@ class PureDriver:
                 break
             out = self._settle(self.lc.fire_clocks(wake), wake)
             events += out.events
+            self.events += out.events
         self.today = to
         return events
 
@@ -124,7 +126,9 @@ class PureDriver:
         today = max(on, self.today or on) if stage != "designated" else (self.today or on)
         self.today = today
         out = self.lc.start(StartSpec(stage=stage, on=on, **kw), Actor(**SECRETARIAT), today)
-        return self._settle(out, today).events
+        events = self._settle(out, today).events
+        self.events += events
+        return events
 
     def act(self, on: date, action: str, data: dict[str, Any] | None = None, by: dict[str, str] | None = None):
         from domain.model import Actor
@@ -133,6 +137,7 @@ class PureDriver:
         actor = Actor(**(by or default_actor(action)))
         out = self.lc.apply(action, data or {}, actor, on)
         out = self._settle(out, on)
+        self.events += out.events
         return out
 
     def meeting(self, on: date, decision: str):
@@ -141,7 +146,9 @@ class PureDriver:
         self.advance(on)
         self.meetings += 1
         out = self.lc.apply_meeting_decision(f"m{self.meetings}", on, decision, Actor(**SECRETARIAT), on)
-        return self._settle(out, on)
+        out = self._settle(out, on)
+        self.events += out.events
+        return out
 
     def designate(self, applied_on: date = date(2027, 3, 1), meeting_on: date = date(2027, 6, 20)):
         """Walk the whole designation procedure from cultivation to an approved title."""

@@ -110,6 +110,10 @@ class ClusterView:
     profile: ClusterProfile
     journal_head: str = ""
     journal_head_seq: int = 0
+    # scope facts as the workflow knows them this instant (the read model may lag)
+    panel: list[str] = field(default_factory=list)
+    panel_leads: list[str] = field(default_factory=list)
+    busy: bool = False  # an action or a clock is being applied and recorded right now
 
 
 # ---------------------------------------------------------------- activities

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError
     from domain.journal import head_of
     from domain.lifecycle import Lifecycle, Outcome, new_state
-    from domain.model import Actor, Event, Role
+    from domain.model import Actor, Role
     from workflows.contracts import (
         ActionInput,
         ActionResult,
@@ -59,6 +59,8 @@ HEARTBEAT = timedelta(seconds=10)
 # wake at least this often, so a run can continue as new even when no clock is armed
 MAX_SLEEP = timedelta(days=365)
 MAX_RUN_AGE = timedelta(days=5 * 365)  # a validity cycle plus its re-evaluation; well under 10 years
+# workflow.patched ids: one per behaviour change once recorded histories exist
+BOUNDED_STATE = "bounded-state-v1"  # continue-as-new carries a compacted state (issue 9)
 
 
 def today() -> date:
@@ -123,12 +125,15 @@ class DesignationWorkflow:
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if not self._lc.terminal:
+                    # issue 9: carry what the next run decides with, not the events (the
+                    # journal holds them), so the input stays small whatever the age
+                    state = self._lc.compact() if workflow.patched(BOUNDED_STATE) else self._lc.state
                     workflow.continue_as_new(
                         DesignationInput(
-                            profile=self._lc.state.profile,
-                            policy_version=self._lc.state.policy_version,
+                            profile=state.profile,
+                            policy_version=state.policy_version,
                             program_id=inp.program_id,
-                            state=self._lc.state,
+                            state=state,
                         )
                     )
             # every wake-up falls at 00:00 Beijing time, like the clocks themselves, so a
@@ -480,11 +485,10 @@ class DesignationWorkflow:
             profile=st.profile,
             journal_head=st.journal_head,
             journal_head_seq=st.journal_head_seq,
+            panel=[m["name"] for m in st.panel],
+            panel_leads=[m["name"] for m in st.panel if m.get("lead")],
+            busy=self._lock.locked(),
         )
-
-    @workflow.query
-    def timeline(self) -> list[Event]:
-        return list(self._lc.state.events)
 
     @workflow.query
     def allowed_actions(self, role: str) -> list[str]:

@@ -124,7 +124,7 @@ def check_invariants(d: PureDriver, before: Stage) -> None:
         assert not s.deadlines
     if s.title_status == TitleStatus.VALID:
         assert s.valid_until is not None and d.today <= s.valid_until
-    seqs = [e.seq for e in s.events]
+    seqs = [e.seq for e in d.events]
     assert seqs == list(range(1, len(seqs) + 1))
 
 
