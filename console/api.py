@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
@@ -158,7 +158,8 @@ class ClusterDetailOut(BaseModel):
     supplement_items: list[str]
     outstanding_opinions: list[str]
     panel: list[PanelMemberOut]
-    timeline: list[EventOut]
+    timeline: list[EventOut] = Field(description="最近的事件（至多 300 条，按顺序）；全部事件见审计证据包")
+    timeline_total: int = Field(description="该集群日志中的事件总数")
     workflow_id: str
     temporal_url: str | None
 
@@ -390,7 +391,7 @@ async def show_cluster(key: KeyPath, user: UserDep, console: ConsoleDep) -> Clus
         actions=[ActionOut(action=a, label=ACTION_LABELS.get(a, a)) for a in d.actions],
         supplement_items=v.supplement_items, outstanding_opinions=v.outstanding_opinions,
         panel=[PanelMemberOut(name=m.name, senior=m.senior, field=m.field, lead=m.lead) for m in d.panel],
-        timeline=[event_out(e) for e in d.timeline], workflow_id=d.workflow_id, temporal_url=d.temporal_url,
+        timeline=[event_out(e) for e in d.timeline], timeline_total=d.timeline_total, workflow_id=d.workflow_id, temporal_url=d.temporal_url,
     )
 
 
@@ -581,8 +582,26 @@ def file_response(content: bytes, media_type: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/health", include_in_schema=True, responses={})
-async def health() -> dict[str, str]:
-    """存活检查（无需令牌）。"""
-    return {"status": "ok"}
+class HealthOut(BaseModel):
+    status: str
+
+
+class ReadyOut(BaseModel):
+    status: str = Field(description="ready 或 not_ready")
+    missing: dict[str, str] = Field(default_factory=dict, description="缺少的部分：store、temporal、worker")
+
+
+@router.get("/health", response_model=HealthOut, responses={})
+async def health() -> HealthOut:
+    """存活检查（无需令牌）：本进程在运行。不检查依赖，依赖见 /api/ready。"""
+    return HealthOut(status="ok")
+
+
+@router.get("/ready", response_model=ReadyOut, responses={503: {"model": ReadyOut, "description": "缺少依赖"}})
+async def ready(console: ConsoleDep) -> Response:
+    """就绪检查（无需令牌）：存储、Temporal 和一个正在轮询任务队列的工作进程都在；缺少时 503 并列出缺少的部分。"""
+    missing = await console.readiness()
+    body = ReadyOut(status="not_ready" if missing else "ready", missing=missing)
+    return JSONResponse(body.model_dump(), status_code=503 if missing else 200,
+                        headers={"Retry-After": "5"} if missing else None)
 

@@ -12,16 +12,21 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Mapping
 
 from sqlalchemy.engine import Engine
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.service import RPCError
 
 from domain import access
 from domain.access import ClusterFacts, User
+from domain.limits import LIMITS, check_data
 from domain.calendar import WorkCalendar, parse_date
 from domain.errors import DomainError
-from domain.model import Event
+from domain.model import Event, Stage
 from audit.replay import ReplayReport
 from audit.service import AuditService
 from audit.verify import VerifyReport
@@ -32,6 +37,7 @@ from store.models import Cluster, PanelMemberRow, RecognitionRow, ScoreSheetRow
 from workflows.contracts import ActionResult, ClusterView, MeetingResult, WaitingCluster, designation_workflow_id
 
 ACTION_TIMEOUT = 60.0  # seconds an Update may take before the user is told the outcome is unknown
+TIMELINE_SIZE = 300  # the latest events a cluster's page shows (the journal and the evidence pack have all)
 CALENDAR_TTL = 60.0
 MAX_WITHIN = 1500  # working days (about six years): further out than a validity cycle is a typo
 
@@ -56,7 +62,8 @@ class RadarEntry:
 class ClusterDetail:
     row: Cluster
     view: ClusterView
-    timeline: list[Event]
+    timeline: list[Event]  # the latest TIMELINE_SIZE events
+    timeline_total: int
     actions: list[str]
     facts: ClusterFacts
     panel: list[PanelMemberRow]
@@ -116,6 +123,45 @@ class ConsoleService:
             raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
         access.check_can_see(user, facts)
         return facts
+
+    async def live_facts(self, user: User, key: str) -> tuple[ClusterFacts, ClusterView | None]:
+        """Scope facts that never lag the workflow (issue 9): the read model answers first;
+        when it would refuse, the workflow's own view (this instant's panel and profile)
+        decides, so a panel member named a moment ago is not turned away while the store
+        catches up. Returns the view when it was read."""
+        facts = readmodel.facts(self.engine, key)
+        if facts is None:
+            raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
+        if access.in_scope(user, facts):
+            return facts, None
+        view = await self.lifecycle.view(key)
+        live = facts_from_view(view)
+        access.check_can_see(user, live)
+        return live, view
+
+    # ------------------------------------------------------------------ readiness
+
+    async def readiness(self) -> dict[str, str]:
+        """What is missing for the service to do its work: the store, Temporal, and a worker
+        polling the task queue. Empty when everything is there (``/api/ready``)."""
+        missing: dict[str, str] = {}
+        try:
+            readmodel.ping(self.engine)
+        except Exception as e:  # any driver error means the same to a caller: not ready
+            missing["store"] = f"数据存储不可用（{e.__class__.__name__}）"
+        client = self.lifecycle.client
+        try:
+            queue = await client.workflow_service.describe_task_queue(
+                DescribeTaskQueueRequest(namespace=client.namespace,
+                                         task_queue=TaskQueue(name=self.lifecycle.task_queue),
+                                         task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
+                timeout=timedelta(seconds=3))
+        except RPCError as e:
+            missing["temporal"] = f"工作流服务不可用（{e.status.name if e.status else e.message}）"
+        else:
+            if not queue.pollers:
+                missing["worker"] = f"没有工作进程在处理任务队列“{self.lifecycle.task_queue}”"
+        return missing
 
     # ------------------------------------------------------------------ audit (each read is journaled)
 
@@ -185,17 +231,21 @@ class ConsoleService:
     # ------------------------------------------------------------------ one cluster
 
     async def cluster(self, user: User, key: str) -> ClusterDetail:
-        facts = self.facts(user, key)
-        view, timeline = await asyncio.gather(self.lifecycle.view(key), self.lifecycle.timeline(key))
+        facts, view = await self.live_facts(user, key)
+        if view is None:
+            view = await self.lifecycle.view(key)
+            facts = facts_from_view(view)  # the actions offered follow the workflow, not the store
+        total, timeline = self.lifecycle.timeline(key, TIMELINE_SIZE)
         row = readmodel.cluster_row(self.engine, key)
-        assert row is not None  # facts() found it
+        if row is None:
+            raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
         calendar = self.calendar()
         left = {}
         for d in view.deadlines:
             left[d.key] = d.working_days_left if d.working_days_left is not None else \
                 calendar.working_days_between(view.today, d.due)
         return ClusterDetail(
-            row=row, view=view, timeline=timeline,
+            row=row, view=view, timeline=timeline, timeline_total=total,
             actions=access.actions_for(user, facts, view.allowed, view.outstanding_opinions),
             facts=facts, panel=readmodel.current_panel(self.engine, key),
             workflow_id=designation_workflow_id(key), temporal_url=self.temporal_link(key), working_days_left=left,
@@ -204,12 +254,16 @@ class ConsoleService:
     async def act(self, user: User, key: str, action: str, data: Any) -> ActionResult:
         """Check role and scope here, then send the Update as this user; the workflow's
         validator checks the rules (and the role) again."""
-        facts = self.facts(user, key)
+        facts, _ = await self.live_facts(user, key)  # a cluster out of scope is not even named
         access.check_action(user, action, facts)
         if action == "hold_meeting":
             raise DomainError("action_not_allowed", "会长办公会决定针对全部待审集群，请在“会长办公会”中统一录入")
         if not isinstance(data, Mapping):
             raise DomainError("invalid_data", "操作数据（data）应为对象")
+        check_data(dict(data))
+        row = readmodel.cluster_row(self.engine, key)
+        if row is not None and not row.live:  # ended stages are terminal: the store cannot be ahead
+            raise DomainError("lifecycle_ended", f"集群 {key} 的共建已结束（{_stage_label(row.stage)}），不能再办理")
         try:
             return await asyncio.wait_for(self.lifecycle.act(key, action, data, user.actor), self.action_timeout)
         except asyncio.TimeoutError:
@@ -230,6 +284,8 @@ class ConsoleService:
         decisions = data.get("decisions") or {}
         if not isinstance(decisions, Mapping):
             raise DomainError("invalid_data", "decisions 应为 {集群编号: approve | refuse | defer}")
+        if len(decisions) > LIMITS.meeting_decisions:
+            raise DomainError("too_many_items", f"一次会议最多录入 {LIMITS.meeting_decisions} 个集群的决定")
         held_on = parse_date(data["held_on"], "held_on") if data.get("held_on") else None
         notes = data.get("notes") or ""
         if not isinstance(notes, str):
@@ -265,3 +321,14 @@ class ConsoleService:
         return RecognitionList(row.year, row.announced_on,
                                {name: [rows.get(k, k) for k in v if k in seen] for name, v in lists.items()})
 
+
+def facts_from_view(view: ClusterView) -> ClusterFacts:
+    return ClusterFacts(key=view.key, industry=view.profile.industry, province=view.profile.region.province,
+                        panel=tuple(view.panel), panel_leads=tuple(view.panel_leads))
+
+
+def _stage_label(stage: str) -> str:
+    try:
+        return Stage(stage).label
+    except ValueError:
+        return stage

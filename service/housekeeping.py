@@ -182,9 +182,11 @@ async def reconcile_cluster(console: ConsoleService, row: Cluster) -> Repair | N
     deadlines_differ = have != wanted
     if not changes and not deadlines_differ:
         return None
-    if view.seq > row.last_seq and await _activity_pending(console, key):
-        return "pending"  # the record activity is on its way: not drift
-    timeline = await console.lifecycle.timeline(key)
+    # mid-update (issue 9): an action or a clock is being applied, or its record activity is
+    # on its way — the row will be written; repairing now would race the writer
+    if view.busy or (view.seq > row.last_seq and await _activity_pending(console, key)):
+        return "pending"
+    _, timeline = console.lifecycle.timeline(key)
     facts = _deadline_facts(view, timeline, existing) if deadlines_differ else None
     if not readmodel.repair_cluster(console.engine, key, want, facts, max(view.seq, row.last_seq)):
         return "pending"

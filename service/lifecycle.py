@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Awaitable, Callable, Mapping
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.calendar import SHANGHAI
 from domain.errors import DomainError
+from domain.limits import LIMITS, check_data
 from domain.lifecycle import Lifecycle, new_state, parse_start, profile_from_dict
 from domain.machine import ACTIONS
 from domain.model import Actor, Event
@@ -45,6 +46,8 @@ from workflows.program import ProgramWorkflow
 
 
 QUERY_TIMEOUT = timedelta(seconds=3)
+# a meeting decides the whole queue at once: its mapping may be as long as the queue
+LIMITS_FOR_MEETING = replace(LIMITS, mapping_keys=LIMITS.meeting_decisions)
 QUERY_ATTEMPTS = 4
 
 
@@ -64,6 +67,18 @@ def domain_error_from(e: BaseException) -> DomainError | None:
             return DomainError(cause.type, cause.message)
         cause = cause.__cause__ or getattr(cause, "cause", None)
     return None
+
+
+def timeout_error() -> DomainError:
+    return DomainError("temporal_timeout", "工作流服务未在时限内答复，操作结果未知，请稍后刷新查看")
+
+
+def temporal_error(e: RPCError) -> DomainError:
+    """Temporal did not do what was asked: down, slow, or a workflow task that cannot run.
+    The gRPC details stay in the log; people get one line."""
+    if e.status == RPCStatusCode.DEADLINE_EXCEEDED or "timeout" in (e.message or "").lower():
+        return timeout_error()
+    return DomainError("temporal_unavailable", "工作流服务暂时不可用，请稍后重试")
 
 
 @dataclass
@@ -117,6 +132,9 @@ class LifecycleService:
     ) -> Registered:
         """Take a cluster into the program: check it, claim its key, start its workflow."""
         policy = get_policy(policy_version)
+        check_data({"cluster": dict(cluster) if isinstance(cluster, Mapping) else cluster,
+                    "start": dict(start) if isinstance(start, Mapping) else start,
+                    "override": dict(override) if isinstance(override, Mapping) else override}, what="登记数据")
         profile = profile_from_dict(cluster)
         spec = parse_start(start, cluster)
         today = await self.today()
@@ -162,26 +180,35 @@ class LifecycleService:
             raise DomainError("action_not_allowed", "会长办公会决定请用 hold_meeting 统一录入")
         if action not in ACTIONS:
             raise DomainError("action_unknown", f"未知的操作“{action}”（可选：{', '.join(ACTIONS)}）")
+        if not isinstance(data, Mapping):
+            raise DomainError("invalid_data", "操作数据（data）应为对象")
+        check_data(dict(data))  # before Temporal sees it: nothing oversized reaches a history
         handle = self.client.get_workflow_handle(designation_workflow_id(key))
         try:
             return await handle.execute_update(action, ActionInput(actor=actor, data=dict(data)),
                                                result_type=ActionResult)
         except WorkflowUpdateFailedError as e:
             raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise timeout_error() from None
         except RPCError as e:
             raise self._rpc_error(key, action, e) from None
 
     def _rpc_error(self, key: str, action: str, e: RPCError) -> DomainError:
         if e.status == RPCStatusCode.NOT_FOUND:
+            row = repo.cluster(self.engine, key)
+            if row is not None and not row.live:
+                return DomainError("lifecycle_ended", f"集群 {key} 的共建已结束，不能再办理")
             return DomainError("cluster_unknown", f"没有编号为 {key} 的进行中的共建")
         if e.status == RPCStatusCode.INVALID_ARGUMENT and "update" in str(e).lower():
             return DomainError("action_unknown", f"未知的操作“{action}”")
-        return DomainError("temporal_unavailable", f"工作流服务暂时不可用：{e.message}")
+        return temporal_error(e)
 
     async def hold_meeting(self, decisions: Mapping[str, str], actor: Actor, held_on: date | None = None,
                            notes: str = "") -> MeetingResult:
         if not isinstance(decisions, Mapping):
             raise DomainError("invalid_data", "decisions 应为 {集群编号: approve | refuse | defer}")
+        check_data({"decisions": dict(decisions), "notes": notes}, LIMITS_FOR_MEETING, what="会议数据")
         handle = self.client.get_workflow_handle(self.program_id)
         try:
             return await handle.execute_update(
@@ -191,10 +218,12 @@ class LifecycleService:
             )
         except WorkflowUpdateFailedError as e:
             raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise timeout_error() from None
         except RPCError as e:
             if e.status == RPCStatusCode.NOT_FOUND:
                 raise DomainError("meeting_nothing_waiting", "目前没有待会长办公会审核的集群") from None
-            raise DomainError("temporal_unavailable", f"工作流服务暂时不可用：{e.message}") from None
+            raise temporal_error(e) from None
 
     async def recompute_deadlines(self, actor: Actor, reason: str) -> dict[str, list[Event]]:
         """After a calendar revision: every live lifecycle re-plans its open deadlines (in an
@@ -239,5 +268,7 @@ class LifecycleService:
     async def view(self, key: str) -> ClusterView:
         return await self._query(key, DesignationWorkflow.view, "view")
 
-    async def timeline(self, key: str) -> list[Event]:
-        return await self._query(key, DesignationWorkflow.timeline, "timeline")
+    def timeline(self, key: str, last: int | None = None) -> tuple[int, list[Event]]:
+        """The cluster's events from the journal (the workflow keeps none of them): the
+        record activity writes them before an action returns, so this is current."""
+        return repo.events(self.engine, key, last)

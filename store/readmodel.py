@@ -296,3 +296,9 @@ def add_digest(engine: Engine, idem_key: str, recipient: str, subject: str, body
     except IntegrityError:
         return False
     return True
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the store (readiness)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")

@@ -1,0 +1,127 @@
+"""The console's front door for request bodies (issue 9): a body over the limit is refused
+with 413 before it is read in full, and a JSON body that JSON cannot carry faithfully (NaN,
+Infinity, lone surrogates, nesting deeper than the limit, not JSON at all) gets 422 with one
+line — before FastAPI, the service layer or Temporal see it.
+
+A plain ASGI middleware: it reads the body once (bounded) and hands the same bytes on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any, Awaitable, Callable
+
+from domain.errors import DomainError
+from domain.limits import LIMITS, Limits, check_data
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class BodyRejected(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        self.status, self.code, self.message = status, code, message
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} 不是有效的 JSON 数值")
+
+
+def strict_json(raw: bytes, limits: Limits = LIMITS) -> Any:
+    """Parse JSON as RFC 8259 has it: no NaN/Infinity, valid UTF-8 text, bounded nesting."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BodyRejected(422, "invalid_json", f"请求体不是有效的 UTF-8 文本（第 {e.start} 字节）") from None
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as e:
+        raise BodyRejected(422, "invalid_json", f"请求体不是有效的 JSON：第 {e.lineno} 行第 {e.colno} 列，{e.msg}") from None
+    except (ValueError, RecursionError) as e:
+        raise BodyRejected(422, "invalid_json", f"请求体不是有效的 JSON：{e}") from None
+    try:
+        # only what JSON itself must not carry, and the body's size: how many items and how
+        # long a text each action takes is the service layer's check, with its own message
+        body_limits = replace(limits, text_chars=limits.http_body_bytes, name_chars=limits.http_body_bytes,
+                              list_items=limits.http_body_bytes, mapping_keys=limits.http_body_bytes,
+                              action_bytes=limits.http_body_bytes)
+        check_data(value, body_limits, what="请求体")
+    except DomainError as e:
+        status = 413 if e.code == "data_too_large" else 422
+        raise BodyRejected(status, e.code, e.message) from None
+    return value
+
+
+class BodyGuard:
+    def __init__(self, app: Callable, limits: Limits = LIMITS) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        try:
+            body = await self._read(headers, receive)
+            if body and "json" in headers.get("content-type", "").lower():
+                strict_json(body, self.limits)
+        except BodyRejected as e:
+            await self._reject(scope, send, e)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # a disconnect, if the client goes away
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, headers: dict[str, str], receive: Receive) -> bytes:
+        limit = self.limits.http_body_bytes
+        too_large = BodyRejected(413, "body_too_large",
+                                 f"请求体超过上限 {limit // 1024} KB；文件请作为附件上传，不要写在文字里")
+        declared = headers.get("content-length")
+        if declared is not None:
+            try:
+                if int(declared) > limit:
+                    raise too_large
+            except ValueError:
+                raise BodyRejected(400, "bad_request", "Content-Length 无效") from None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def _reject(self, scope: Scope, send: Send, e: BodyRejected) -> None:
+        path = scope.get("path", "")
+        if path.startswith("/api"):
+            body = json.dumps({"code": e.code, "message": e.message}, ensure_ascii=False).encode("utf-8")
+            ctype = b"application/json"
+        else:
+            from html import escape
+
+            body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>无法处理</title>'
+                    f'<p>{escape(e.message)}</p><p><a href="/">返回首页</a></p></html>'
+                    ).encode("utf-8")
+            ctype = b"text/html; charset=utf-8"
+        await send({"type": "http.response.start", "status": e.status,
+                    "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
