@@ -82,3 +82,23 @@ async def test_a_deliberately_non_deterministic_change_fails_the_replay():
 
 async def test_the_same_change_behind_workflow_patched_replays_cleanly():
     assert await replay_all([GuardedChange, ProgramWorkflow, RecognitionWorkflow], DESIGNATION_HISTORIES) == {}
+
+
+def test_histories_recorded_since_bounded_state_carry_no_events_across_continue_as_new():
+    """Recorded after the bounded-state-v1 patch: each continue-as-new input holds the
+    chain head and no events (the older recordings above still carry theirs and replay)."""
+    from audit.history import CONTINUED
+
+    carried = 0
+    for path in HISTORIES:
+        if not path.parent.name.startswith("bounded-state-") or not path.name.startswith("designation-"):
+            continue
+        last = load(path).events[-1]
+        if last.event_type != CONTINUED:
+            continue
+        payloads = last.workflow_execution_continued_as_new_event_attributes.input.payloads
+        (inp,) = CONVERTER.payload_converter.from_payloads(payloads, [DesignationInput])
+        assert inp.state is not None and inp.state.events == [] and inp.state.journal_head_seq == inp.state.seq
+        assert sum(len(p.data) for p in payloads) < 64 * 1024
+        carried += 1
+    assert carried >= 2
