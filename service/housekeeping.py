@@ -169,23 +169,42 @@ async def _activity_pending(console: ConsoleService, key: str) -> bool:
     return bool(desc.raw_description.pending_activities)
 
 
+def _differences(console: ConsoleService, row: Cluster, view: ClusterView) -> tuple | None:
+    """What the row and its deadlines lack of the view, or None when they agree."""
+    want = view_fields(view)
+    changes = {name: (getattr(row, name), value) for name, value in want.items() if getattr(row, name) != value}
+    existing = {d.key: d for d in readmodel.open_deadlines_of(console.engine, row.key)}
+    have = {k: (d.due, d.overdue_since) for k, d in existing.items()}
+    wanted = {d.key: (d.due, d.overdue_since) for d in view.deadlines}
+    if not changes and have == wanted:
+        return None
+    return want, changes, existing, have, wanted
+
+
 async def reconcile_cluster(console: ConsoleService, row: Cluster) -> Repair | None | str:
     """Compare one row with its workflow and repair it. Returns the repair, None when the
     row was right, or "pending" when an activity is still writing it."""
     key = row.key
     view = await console.lifecycle.view(key)
-    want = view_fields(view)
-    changes = {name: (getattr(row, name), value) for name, value in want.items() if getattr(row, name) != value}
-    existing = {d.key: d for d in readmodel.open_deadlines_of(console.engine, key)}
-    have = {k: (d.due, d.overdue_since) for k, d in existing.items()}
-    wanted = {d.key: (d.due, d.overdue_since) for d in view.deadlines}
-    deadlines_differ = have != wanted
-    if not changes and not deadlines_differ:
+    found = _differences(console, row, view)
+    if found is None:
         return None
     # mid-update (issue 9): an action or a clock is being applied, or its record activity is
     # on its way — the row will be written; repairing now would race the writer
     if view.busy or (view.seq > row.last_seq and await _activity_pending(console, key)):
         return "pending"
+    # and look twice: drift is what stays put; a row or a view that moved meanwhile was an
+    # update completing between the two reads, not drift
+    again = await console.lifecycle.view(key)
+    fresh = readmodel.cluster_row(console.engine, key)
+    if fresh is None or again.busy or again.seq != view.seq or fresh.last_seq != row.last_seq:
+        return "pending"
+    row, view = fresh, again
+    found = _differences(console, row, view)
+    if found is None:
+        return None
+    want, changes, existing, have, wanted = found
+    deadlines_differ = have != wanted
     _, timeline = console.lifecycle.timeline(key)
     facts = _deadline_facts(view, timeline, existing) if deadlines_differ else None
     if not readmodel.repair_cluster(console.engine, key, want, facts, max(view.seq, row.last_seq)):

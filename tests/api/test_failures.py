@@ -103,3 +103,47 @@ async def test_a_panel_lead_is_not_refused_while_the_store_has_not_yet_written_t
     env.add_user(f"other-expert-{key}", role="expert", name="王专家")
     r = await env.act(f"other-expert-{key}", key, "record_site_report", site_report())
     assert r.status_code == 403 and r.json()["code"] == "out_of_scope"
+
+
+async def test_reconciliation_leaves_a_cluster_mid_update_alone_and_repairs_real_drift(env, monkeypatch):
+    import asyncio
+    import threading
+
+    from service.housekeeping import reconcile_cluster
+    from store import lifecycle as repo
+    from store import readmodel
+    from tests.support import SECRETARIAT
+    from domain.model import Actor
+
+    key = await opinion_done(env, "midway")
+    entered, release = threading.Event(), threading.Event()
+    record = repo.record_events
+
+    def slow_record(engine, workflow_id, *args, **kwargs):
+        if workflow_id.endswith(key):
+            entered.set()
+            release.wait(30)
+        return record(engine, workflow_id, *args, **kwargs)
+
+    monkeypatch.setattr(repo, "record_events", slow_record)
+    acting = asyncio.create_task(env.sim.service.act(key, "accept_application", {}, Actor(**SECRETARIAT)))
+    for _ in range(300):
+        if entered.is_set():
+            break
+        await asyncio.sleep(0.02)
+    assert entered.is_set(), "the record activity never started"
+    row = readmodel.cluster_row(env.sim.engine, key)
+    assert row.stage == "applied" and (await env.sim.service.view(key)).stage == "accepted"
+    assert await reconcile_cluster(env.console, row) == "pending"
+    assert readmodel.cluster_row(env.sim.engine, key).last_seq == row.last_seq  # nothing overwritten
+    release.set()
+    await acting
+    await env.sim.settle()
+    assert await reconcile_cluster(env.console, readmodel.cluster_row(env.sim.engine, key)) is None
+
+    with session(env.sim.engine) as s:  # real drift: the row says something the workflow never did
+        drifted = readmodel.cluster_row(env.sim.engine, key)
+        drifted.stage = "refused"
+        s.add(drifted)
+    repair = await reconcile_cluster(env.console, readmodel.cluster_row(env.sim.engine, key))
+    assert repair is not None and repair != "pending" and repair.changes["stage"] == ("refused", "accepted")
