@@ -14,7 +14,6 @@ import contextlib
 import json
 import sys
 import unicodedata
-from pathlib import Path
 from typing import Any, AsyncIterator
 
 import typer
@@ -77,23 +76,12 @@ async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
 def _read_data(path: str) -> Any:
     from domain import yamlfmt
 
-    if path == "-":
-        text = sys.stdin.read()
-        where = "标准输入"
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CliError(f"文件不存在：{path}") from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise CliError(f"无法读取 {path}：{e.__class__.__name__}") from None
-        where = path
-    if not text.strip():
+    from cli.main import read_input
+
+    where = "标准输入" if path == "-" else path
+    data = yamlfmt.load(read_input(path), where)  # bounded; a refusal names the line and column
+    if data is None:
         return {}
-    try:
-        data = yamlfmt.load(text)
-    except yamlfmt.YAMLError:
-        raise CliError(f"{where}: 不是有效的 JSON/YAML") from None
     if not isinstance(data, dict):
         raise CliError(f"{where}: 操作数据应为对象（{{…}}）")
     from service.simulate import _plain

@@ -30,12 +30,21 @@ class CliError(Exception):
     """A one-line error for the user (bad file, unreadable input)."""
 
 
-def _read_text(path: Path) -> str:
+def read_input(path: Path | str) -> bytes:
+    """A file's bytes (``-``: standard input), one byte past the file limit at most: the
+    loader in ``domain.yamlfmt`` refuses what is over it, so a huge file is never read whole."""
+    from domain.limits import LIMITS
+
+    most = LIMITS.file_bytes + 1
+    if str(path) == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream.read(most) if stream is not None else sys.stdin.read(most).encode("utf-8", "surrogatepass")
     try:
-        return path.read_text(encoding="utf-8")
+        with Path(path).open("rb") as f:
+            return f.read(most)
     except FileNotFoundError:
         raise CliError(f"文件不存在：{path}") from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise CliError(f"无法读取 {path}：{e.__class__.__name__}") from None
 
 
@@ -44,7 +53,7 @@ def _calendar(calendar_file: Path | None) -> WorkCalendar:
 
     cal = current_calendar()
     if calendar_file is not None:
-        cal = cal.with_schedule(load_schedule_text(_read_text(calendar_file), str(calendar_file)))
+        cal = cal.with_schedule(load_schedule_text(read_input(calendar_file), str(calendar_file)))
     return cal
 
 
@@ -90,7 +99,7 @@ def import_schedule(
     """校验并导入一年的正式节假日安排，供服务使用。"""
     from service.calendars import import_schedule as do_import
 
-    schedule = load_schedule_text(_read_text(file), file.name)
+    schedule = load_schedule_text(read_input(file), file.name)
     changed, cal = do_import(schedule, by)
     verb = "已导入" if changed else "已是最新（未改动）"
     typer.echo(
@@ -113,13 +122,10 @@ def score(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """校验专家组打分表：合格/不合格、总分、每一处分档错误。退出码 0 合格，1 不合格，2 无效。"""
+    from domain import yamlfmt
     from domain.rules import validate_score_sheet
 
-    text = _read_text(sheet)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise CliError(f"{sheet}: 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列）") from None
+    data = yamlfmt.load_json(read_input(sheet), str(sheet))
     policy = get_policy()
     try:
         result = validate_score_sheet(policy, data)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+from domain import yamlfmt
 from domain.errors import DomainError
 from service import demo
 
@@ -90,10 +91,11 @@ def data_from_form(action: str, form: Mapping[str, str]) -> dict[str, Any]:
                 raise DomainError("invalid_data", f"请填写“{f.label}”")
             continue
         if f.kind == "json":
-            try:
-                value = json.loads(raw)
-            except json.JSONDecodeError as e:
-                raise DomainError("invalid_data", f"“{f.label}”不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列）") from None
+            try:  # the bounded reader: no NaN, lone surrogates or nesting deep enough to exhaust the stack
+                value = yamlfmt.load_json(raw, f.label)
+            except yamlfmt.FileInvalid as e:
+                raise DomainError("invalid_data", f"“{f.label}”：{e.what}（第 {e.details['line']} 行第 "
+                                                  f"{e.details['column']} 列）") from None
             if not f.name:
                 if not isinstance(value, dict):
                     raise DomainError("invalid_data", f"“{f.label}”应为 JSON 对象 {{…}}")

@@ -185,16 +185,15 @@ class YearSchedule:
         return hashlib.sha256(blob).hexdigest()
 
 
-def load_schedule_text(text: str, source: str = "") -> YearSchedule:
-    """Parse a schedule from JSON or YAML text (one-line errors, never a traceback)."""
-    from domain import yamlfmt  # JSON is YAML; one parser serves both
+def load_schedule_text(text: str | bytes, source: str = "") -> YearSchedule:
+    """Parse a schedule from JSON or YAML, read with the file bounds (one-line errors naming
+    the line and column, never a traceback)."""
+    from domain import yamlfmt
 
     try:
-        data = yamlfmt.load(text)
-    except yamlfmt.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f"第 {mark.line + 1} 行" if mark else ""
-        raise ScheduleInvalid("schedule_invalid", f"{source}: 无法解析{at}（应为 JSON 或 YAML）") from None
+        data = yamlfmt.load(text, source)
+    except yamlfmt.FileInvalid as e:
+        raise ScheduleInvalid("schedule_invalid", e.message, **e.details) from None
     return YearSchedule.from_mapping(data, source)
 
 

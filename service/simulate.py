@@ -22,6 +22,7 @@ from domain import yamlfmt
 from domain.calendar import SHANGHAI, add_years, parse_date
 from domain.errors import DomainError
 from domain.lifecycle import parse_start, profile_from_dict
+from domain.limits import LIMITS
 from domain.machine import ACTIONS
 from domain.policy import get_policy
 from domain.rules import compose_title
@@ -83,17 +84,16 @@ DEFAULT_REGISTRAR = Actor("secretariat", "综合业务部")
 def load_scenario(path: str | Path, today: date | None) -> Scenario:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            raw = f.read(LIMITS.file_bytes + 1)  # one byte more than allowed: enough to refuse
     except FileNotFoundError:
         raise ScenarioError(f"{path}: 文件不存在") from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise ScenarioError(f"{path}: 无法读取（{e.__class__.__name__}）") from None
     try:
-        data = yamlfmt.load(text)
-    except yamlfmt.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark else ""
-        raise ScenarioError(f"{path}: 不是有效的 YAML/JSON {where}".strip()) from None
+        data = yamlfmt.load(raw, str(path), aliases=True)  # scenarios share panels through x- anchors
+    except yamlfmt.FileInvalid as e:
+        raise ScenarioError(e.message) from None
     return parse_scenario(data, today, str(path))
 
 

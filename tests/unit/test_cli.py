@@ -109,3 +109,22 @@ def test_diagram_contains_every_stage(capsys):
     assert code == 0
     for stage in Stage:
         assert stage.value in out
+
+
+@pytest.mark.parametrize("command, name, content, fragment", [
+    (("act", "-", "hold_meeting", "--data"), "meeting.yaml", "decisions: {x: approve}\nheld_on: 2026-13-45\n",
+     "meeting.yaml:2:10: 日期 2026-13-45 无效：月份应为 1–12"),
+    (("act", "c-1", "withdraw", "--data"), "data.yaml", "reason: &r x\nagain: *r\n", "data.yaml:2:8: "),
+    (("simulate",), "bomb.yaml", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)), "bomb.yaml:6:5: 展开别名后超过"),
+    (("score",), "sheet.json", '{"part1": NaN}', "sheet.json:1:11: NaN 不是有效的 JSON 数值"),
+    (("calendar", "import"), "2027.yaml", "holidays: [2027-10-01, 2027-10-32]\n", "2027.yaml:1:24: 日期 2027-10-32 无效"),
+    (("calendar", "is-workday", "2027-10-01", "--calendar-file"), "cal.json", "[" * 50_000, "cal.json:1:33: 嵌套超过"),
+])
+def test_a_hostile_or_broken_file_is_one_line_with_its_position_and_exit_two(capsys, tmp_path, command, name,
+                                                                               content, fragment):
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    code, out, err = cli(capsys, *command, str(f))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in out + err, err
+    assert fragment in err
