@@ -23,6 +23,7 @@ from domain.machine import ACTION_LABELS, ACTIONS
 from domain.model import DeadlineKind, Procedure, Role, Stage, TitleStatus
 from service.console import ConsoleService
 from service.simulate import EVENT_LABELS
+from service.throttle import LoginThrottled
 from service.users import UserService, csrf_token
 from store.readmodel import ClusterFilter
 
@@ -112,7 +113,13 @@ async def login(request: Request) -> Response:
     username = str(form.get("username") or "")[:100]
     password = str(form.get("password") or "")[:200]
     target = _safe_next(str(form.get("next") or "/"))
-    login = _users(request).log_in(username, password)
+    address = request.client.host if request.client else None  # the peer: no proxy header is trusted
+    try:
+        login = _users(request).log_in(username, password, address)
+    except LoginThrottled as e:
+        response = page(request, "login.html", None, status_code=429, next=target, username=username, error=e.message)
+        response.headers["Retry-After"] = str(e.retry_after)
+        return response
     if login is None:
         return page(request, "login.html", None, status_code=401, next=target, username=username,
                     error="用户名或密码不正确")

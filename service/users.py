@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from domain.access import User, check_new_user
 from domain.errors import DomainError
+from service.throttle import LoginThrottle
 from store import users as repo
 from store.models import UserRow
 
@@ -52,8 +53,9 @@ def csrf_token(session_token: str) -> str:
 
 
 class UserService:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, throttle: LoginThrottle | None = None) -> None:
         self.engine = engine
+        self.throttle = throttle or LoginThrottle()
 
     def add(self, username: str, role: str, name: str, password: str, *, industries: Iterable[str] = (),
             provinces: Iterable[str] = (), clusters: Iterable[str] = ()) -> User:
@@ -95,10 +97,16 @@ class UserService:
             return None
         return to_user(row)
 
-    def log_in(self, username: str, password: str) -> Login | None:
+    def log_in(self, username: str, password: str, address: str | None = None) -> Login | None:
+        """A session for the right password; None for a wrong one. Raises ``LoginThrottled``
+        while this username or this client address is locked out (``service.throttle``)."""
+        keys = self.throttle.keys(username, address)
+        self.throttle.check(keys)
         user = self.authenticate(username, password)
         if user is None:
+            self.throttle.failed(keys)
             return None
+        self.throttle.succeeded(username)
         row = repo.user_by_username(self.engine, user.username)
         token = secrets.token_urlsafe(32)
         repo.add_session(self.engine, row.id or 0, sha256(token), SESSION_LIFETIME)

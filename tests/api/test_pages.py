@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 
+from console.app import create_app
 from console.pages import COOKIE
+from service.throttle import LoginThrottle
 from service.users import csrf_token
 
 pytestmark = pytest.mark.api
@@ -86,3 +89,73 @@ async def test_a_cluster_outside_the_scope_is_refused_on_its_page(env):
     await log_in(env, "association")
     r = await env.client.get(f"/clusters/{key}")
     assert r.status_code == 403 and "out_of_scope" in r.text
+
+
+class Clock:
+    """A hand-wound clock for the login throttle: a lockout ends without sleeping through it."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(env, monkeypatch):
+    c = Clock()
+    monkeypatch.setattr(env.users, "throttle", LoginThrottle(clock=c))
+    return c
+
+
+def browser_at(env, address: str) -> httpx.AsyncClient:
+    """A client connecting from ``address``, to the same console and users as ``env.client``."""
+    transport = httpx.ASGITransport(app=create_app(env.console, env.users), client=(address, 40_000))
+    return httpx.AsyncClient(transport=transport, base_url="http://console.test")
+
+
+async def attempt(client: httpx.AsyncClient, username: str, password: str = "wrong-password") -> httpx.Response:
+    return await client.post("/login", data={"username": username, "password": password, "next": "/"})
+
+
+async def test_five_failed_logins_lock_a_username_for_a_minute_and_the_right_password_is_refused_meanwhile(env, clock):
+    env.add_user("locked-user", role="auditor", name="审计甲")
+    for i in range(4):  # from four different places: the username is what is counted
+        async with browser_at(env, f"10.0.1.{i}") as browser:
+            assert (await attempt(browser, "locked-user")).status_code == 401
+    async with browser_at(env, "10.0.1.9") as browser:
+        r = await attempt(browser, "locked-user")
+        assert r.status_code == 429 and r.headers["Retry-After"] == "60" and "登录失败次数过多" in r.text
+        r = await attempt(browser, "locked-user", "password-123")
+        assert r.status_code == 429 and COOKIE not in r.cookies
+        clock.now += 59
+        r = await attempt(browser, "locked-user", "password-123")
+        assert r.status_code == 429 and r.headers["Retry-After"] == "1"
+        clock.now += 2
+        r = await attempt(browser, "locked-user", "password-123")
+        assert r.status_code == 303 and r.cookies.get(COOKIE)
+
+
+async def test_five_failed_logins_from_one_address_lock_that_address_for_every_username(env, clock):
+    env.add_user("elsewhere-user", role="auditor", name="审计乙")
+    async with browser_at(env, "10.0.2.1") as browser:
+        for i in range(4):
+            assert (await attempt(browser, f"guess-{i}")).status_code == 401
+        assert (await attempt(browser, "guess-4")).status_code == 429
+        assert (await attempt(browser, "elsewhere-user", "password-123")).status_code == 429
+    async with browser_at(env, "10.0.2.2") as other:
+        assert (await attempt(other, "elsewhere-user", "password-123")).status_code == 303
+
+
+async def test_a_successful_login_forgets_the_users_failures_but_not_the_addresses(env, clock):
+    env.add_user("forgetful-user", role="auditor", name="审计丙")
+    async with browser_at(env, "10.0.3.1") as first:
+        for _ in range(4):
+            assert (await attempt(first, "forgetful-user")).status_code == 401
+        assert (await attempt(first, "forgetful-user", "password-123")).status_code == 303
+    async with browser_at(env, "10.0.3.2") as second:
+        for _ in range(4):  # four more for the user: not five, since the success started the count again
+            assert (await attempt(second, "forgetful-user")).status_code == 401
+    async with browser_at(env, "10.0.3.1") as first:  # the first address has four failures of its own
+        assert (await attempt(first, "someone-else")).status_code == 429
+
