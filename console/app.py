@@ -73,6 +73,13 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        from console import csp
+
+        if request.url.path == app.docs_url and response.status_code == 200:
+            body = b"".join([chunk async for chunk in response.body_iterator])  # a small page, read once
+            response = Response(body, status_code=200, headers=dict(response.headers))
+            response.headers["Content-Security-Policy"] = csp.docs_policy(body)
+        response.headers.setdefault("Content-Security-Policy", csp.PAGES)
         return response
 
     return app

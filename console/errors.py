@@ -1,6 +1,7 @@
 """How a refusal becomes an HTTP status: one table for the API and the pages alike.
 
-403: the rules do not let this person do this (role, scope, not the named body or lead).
+403: the rules do not let this person do this (role, scope, not the named body or lead), or a
+     form came without its session's form token.
 404: no such cluster, action or record.
 409: the cluster's state does not allow it now (stage, already done, nothing waiting).
 422: the data is wrong (every other rule code: panel, score sheet, dates, missing fields).
@@ -14,7 +15,7 @@ from domain.errors import DomainError
 FORBIDDEN = frozenset({
     "role_not_allowed", "out_of_scope", "read_only", "not_panel_lead", "not_panel_member",
     "opinion_role_mismatch", "formal_opinion_body", "override_not_leader", "opinion_body_not_named",
-    "audit_not_allowed",
+    "audit_not_allowed", "csrf_invalid",
 })
 NOT_FOUND = frozenset({"cluster_unknown", "action_unknown", "recognition_unknown", "user_unknown"})
 CONFLICT = frozenset({

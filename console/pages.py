@@ -131,6 +131,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    await _checked_form(request)  # a page elsewhere must not be able to log the user out
     _users(request).log_out(request.cookies.get(COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)

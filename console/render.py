@@ -201,7 +201,7 @@ def lifecycle_svg(counts: Mapping[str, int], link: str = "/clusters?stage=") -> 
             f'<a href="{escape(link)}{stage.value}" class="{cls}" data-stage="{stage.value}">'
             f'<title>{escape(stage.label)}（{stage.value}）：{n} 个集群</title>'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{node_w}" height="{node_h}" rx="8" '
-            f'style="fill:{STAGE_COLORS.get(stage, "#ccc")}"/>'
+            f'fill="{STAGE_COLORS.get(stage, "#ccc")}"/>'
             f'<text x="{x + node_w / 2:.0f}" y="{y + 20:.0f}" class="node-label">{escape(stage.label)}</text>'
             f'<text x="{x + node_w / 2:.0f}" y="{y + 40:.0f}" class="node-count">{n}</text></a>'
         )
@@ -300,7 +300,7 @@ def timeline_svg(events: Sequence[Event], today: date, max_deadlines: int = 24) 
         x1, x2 = x(b.start), max(x(hi if current else b.end), x(b.start) + 3)
         since = f"{b.start} 起，至今" if current else f"{b.start} 至 {b.end}"
         parts.append(f'<rect x="{x1:.1f}" y="{top + 2}" width="{x2 - x1:.1f}" height="{row_h - 4}" '
-                     f'style="fill:{b.color}" class="stage-bar{" current" if current else ""}">'
+                     f'fill="{b.color}" class="stage-bar{" current" if current else ""}">'
                      f'<title>{escape(b.label)}：{since}</title></rect>')
         if x2 - x1 > 14 * len(b.label):
             parts.append(f'<text x="{x1 + 4:.1f}" y="{top + 15}" class="bar-label">{escape(b.label)}</text>')
@@ -309,7 +309,7 @@ def timeline_svg(events: Sequence[Event], today: date, max_deadlines: int = 24) 
         parts.append(f'<text x="8" y="{y + 15}" class="row-label">{escape(b.label[:14])}</text>')
         x1, x2 = x(b.start), max(x(b.end), x(b.start) + 2)
         state = {"open": "进行中", "cleared": "已解除", "overdue": "已逾期", "late": "逾期后解除"}[b.state]
-        parts.append(f'<rect x="{x1:.1f}" y="{y + 7}" width="{x2 - x1:.1f}" height="8" rx="3" style="fill:{b.color}" '
+        parts.append(f'<rect x="{x1:.1f}" y="{y + 7}" width="{x2 - x1:.1f}" height="8" rx="3" fill="{b.color}" '
                      f'class="deadline-bar {b.state}"><title>{escape(b.label)}：{b.start} 起算，{b.due} 截止（{state}）'
                      f'</title></rect>')
         if b.due:

@@ -58,7 +58,7 @@ async def test_a_cluster_page_offers_exactly_the_users_actions_and_shows_a_refus
     assert "action_not_allowed" in r.text and "尚缺以下单位的审查意见" in r.text
     before = len(env.sim.journal(key))
     r = await env.client.post(f"/clusters/{key}/actions/withdraw", data={"f_reason": "不再申请"})
-    assert r.status_code == 422 and "csrf_invalid" in r.text  # a form without its token is refused
+    assert r.status_code == 403 and "csrf_invalid" in r.text  # a form without its token is refused
     assert len(env.sim.journal(key)) == before
 
 
@@ -159,3 +159,34 @@ async def test_a_successful_login_forgets_the_users_failures_but_not_the_address
     async with browser_at(env, "10.0.3.1") as first:  # the first address has four failures of its own
         assert (await attempt(first, "someone-else")).status_code == 429
 
+
+async def test_every_response_carries_a_content_security_policy_without_unsafe_inline_scripts(env):
+    await log_in(env, "secretariat")
+    for path in ("/", "/clusters", "/login", "/static/console.css", "/api/clusters", "/nowhere"):
+        r = await env.client.get(path)
+        policy = r.headers.get("content-security-policy", "")
+        assert policy.startswith("default-src 'self'") and "unsafe-inline" not in policy, path
+    page = (await env.client.get("/")).text
+    assert "<script" not in page and "style=" not in page and " onclick=" not in page
+
+
+async def test_the_api_docs_may_run_exactly_their_own_inline_script(env):
+    import base64
+    import hashlib
+
+    r = await env.client.get("/api/docs")
+    policy = r.headers["content-security-policy"]
+    inline = re.findall(r"<script>(.*?)</script>", r.text, re.S)
+    assert len(inline) == 1 and "unsafe-inline" not in policy
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in policy and "https://cdn.jsdelivr.net" in policy
+
+
+async def test_logout_without_the_form_token_is_refused_and_the_session_stays(env):
+    token = await log_in(env, "secretariat")
+    r = await env.client.post("/logout", data={})
+    assert r.status_code == 403 and "csrf_invalid" in r.text
+    assert (await env.client.get("/")).status_code == 200  # still logged in
+    r = await env.client.post("/logout", data={"csrf": csrf_token(token)})
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert (await env.client.get("/")).status_code == 303
