@@ -12,11 +12,15 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from temporalio.service import RPCError
 
 from console import api, pages
-from console.errors import status_for
+from console.errors import headers_for, status_for
+from console.guard import BodyGuard
 from domain.errors import DomainError
 from service.console import ConsoleService
+from service.lifecycle import temporal_error
 from service.users import UserService
 
 log = logging.getLogger("designation.console")
@@ -35,6 +39,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.state.console = console
     app.state.users = users
     app.state.secure_cookies = secure_cookies
+    app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
@@ -49,10 +54,29 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, e: DomainError) -> Response:
         status = status_for(e.code)
+        extra = headers_for(e.code)
         if wants_json(request):
-            return JSONResponse({"code": e.code, "message": e.message}, status_code=status)
-        user = users.by_session(request.cookies.get(pages.COOKIE))
-        return pages.page(request, "error.html", user, status_code=status, error=e)
+            return JSONResponse({"code": e.code, "message": e.message}, status_code=status, headers=extra)
+        try:
+            user = users.by_session(request.cookies.get(pages.COOKIE))
+        except SQLAlchemyError:  # the store may be the very thing that is down
+            user = None
+        response = pages.page(request, "error.html", user, status_code=status, error=e)
+        response.headers.update(extra)
+        return response
+
+    @app.exception_handler(SQLAlchemyError)
+    async def store_down(request: Request, e: SQLAlchemyError) -> Response:
+        # connection refused, timed out, database locked: a status the caller can retry on,
+        # never a 500 (issue 9); the driver's words stay in the log
+        log.warning("console: store unavailable on %s %s: %s", request.method, request.url.path,
+                    str(e).splitlines()[0][:300] if str(e) else e.__class__.__name__)
+        return await domain_error(request, DomainError("store_unavailable", "数据存储暂时不可用，请稍后重试"))
+
+    @app.exception_handler(RPCError)
+    async def temporal_down(request: Request, e: RPCError) -> Response:
+        log.warning("console: Temporal unavailable on %s %s: %s", request.method, request.url.path, e.message)
+        return await domain_error(request, temporal_error(e))
 
     @app.exception_handler(pages.LoginRequired)
     async def login_required(request: Request, e: pages.LoginRequired) -> Response:

@@ -5,7 +5,8 @@
 404: no such cluster, action or record.
 409: the cluster's state does not allow it now (stage, already done, nothing waiting).
 422: the data is wrong (every other rule code: panel, score sheet, dates, missing fields).
-503: Temporal did not answer.
+413: the data is over a size limit (``domain.limits``).
+503: Temporal or the store did not answer (with Retry-After).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ CONFLICT = frozenset({
     "annual_report_year_invalid", "cluster_exists", "duplicate_lifecycle", "meeting_cluster_not_waiting",
     "meeting_nothing_waiting", "title_unchanged", "action_failed", "user_exists",
 })
-UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout"})
+UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout", "store_unavailable"})
+TOO_LARGE = frozenset({"data_too_large", "body_too_large"})
+RETRY_AFTER = "5"  # seconds: what a 503 suggests before trying again
 
 
 def status_for(code: str) -> int:
@@ -35,7 +38,13 @@ def status_for(code: str) -> int:
         return 409
     if code in UNAVAILABLE:
         return 503
+    if code in TOO_LARGE:
+        return 413
     return 422
+
+
+def headers_for(code: str) -> dict[str, str]:
+    return {"Retry-After": RETRY_AFTER} if code in UNAVAILABLE else {}
 
 
 def body(e: DomainError) -> dict:
