@@ -13,7 +13,8 @@ from dataclasses import replace
 from typing import Any, Awaitable, Callable
 
 from domain.errors import DomainError
-from domain.limits import LIMITS, Limits, check_data
+from domain.limits import LIMITS, Limits
+from domain.yamlfmt import load_json
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -26,33 +27,16 @@ class BodyRejected(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} 不是有效的 JSON 数值")
-
-
 def strict_json(raw: bytes, limits: Limits = LIMITS) -> Any:
-    """Parse JSON as RFC 8259 has it: no NaN/Infinity, valid UTF-8 text, bounded nesting."""
+    """Parse a body with the same bounded JSON reader as the CLI's files (``domain.yamlfmt``:
+    no NaN/Infinity, valid UTF-8, no lone surrogates, bounded nesting), one line with the
+    position when it is not; how many items and how long a text each action takes is the
+    service layer's check, with its own message."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise BodyRejected(422, "invalid_json", f"请求体不是有效的 UTF-8 文本（第 {e.start} 字节）") from None
-    try:
-        value = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as e:
-        raise BodyRejected(422, "invalid_json", f"请求体不是有效的 JSON：第 {e.lineno} 行第 {e.colno} 列，{e.msg}") from None
-    except (ValueError, RecursionError) as e:
-        raise BodyRejected(422, "invalid_json", f"请求体不是有效的 JSON：{e}") from None
-    try:
-        # only what JSON itself must not carry, and the body's size: how many items and how
-        # long a text each action takes is the service layer's check, with its own message
-        body_limits = replace(limits, text_chars=limits.http_body_bytes, name_chars=limits.http_body_bytes,
-                              list_items=limits.http_body_bytes, mapping_keys=limits.http_body_bytes,
-                              action_bytes=limits.http_body_bytes)
-        check_data(value, body_limits, what="请求体")
+        return load_json(raw, "请求体", limits=replace(limits, file_bytes=limits.http_body_bytes,
+                                                       file_depth=limits.depth))
     except DomainError as e:
-        status = 413 if e.code == "data_too_large" else 422
-        raise BodyRejected(status, e.code, e.message) from None
-    return value
+        raise BodyRejected(422, "invalid_json", e.message) from None
 
 
 class BodyGuard:
