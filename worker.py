@@ -6,6 +6,9 @@ joins that cluster. ``--demo`` loads the labelled demo set into an empty store (
 ``--console`` also serves the operations console (HTTP API and pages, CONSOLE_HOST/CONSOLE_PORT,
 default http://127.0.0.1:8000) and its housekeeping jobs in this process; with ``--demo`` it
 creates one demo login per role. Ctrl-C stops the console, the worker, then the embedded server.
+An embedded server that dies is restarted (the worker gives up after three deaths in a minute);
+one that outlives a killed worker is stopped by the next start. Once up, the worker records
+where it listens in ``.data/endpoints.json`` for the CLI, and removes it when stopped.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import sys
 from activities.lifecycle import LifecycleActivities
 from domain.model import Role
 from service.lifecycle import LifecycleService
-from service.runtime import EmbeddedServer, RuntimeProblem, Settings, connect, prepare_namespace
+from service.runtime import (EmbeddedServer, RuntimeProblem, Settings, connect, forget_endpoints, prepare_namespace,
+                             record_endpoints)
 from service.temporal import make_worker
 from store import lifecycle as repo
 from store.db import database_url, make_engine, migrate
@@ -45,6 +49,7 @@ async def serve(demo: bool, ready_file: str | None = None, console: bool = False
     try:
         if server is not None:
             await server.start()
+            server.watch()  # restarts it if it dies; cancels this task if it keeps dying
         client = await connect(settings)
         for note in await prepare_namespace(client, settings):
             log.warning(note)
@@ -63,14 +68,20 @@ async def serve(demo: bool, ready_file: str | None = None, console: bool = False
                 running, logins = await _start_console(service, engine, settings, console_settings, demo)
             try:
                 print(banner(settings, loaded, demo, running.url if running else None, logins), flush=True)
+                record_endpoints(settings, running.url if running else None)
                 if ready_file:
                     with open(ready_file, "w") as f:
                         f.write("ready\n")
                 await stop.wait()
                 print("正在停止……", flush=True)
             finally:
+                forget_endpoints(settings)
                 if running is not None:
                     await running.stop()
+    except asyncio.CancelledError:
+        if server is not None and server.gave_up:
+            raise RuntimeProblem(server.gave_up) from None
+        raise
     finally:
         if server is not None:
             server.stop()

@@ -29,7 +29,7 @@ async def _connect(required: bool = True):
     engine = make_engine(database_url())
     migrate(engine)
     try:
-        client = await connect(Settings.from_env(), attempts=3)
+        client = await connect(Settings.for_client(), attempts=3)
     except RuntimeProblem:
         if required:
             raise
@@ -38,14 +38,14 @@ async def _connect(required: bool = True):
 
 
 def _run(coro):
-    from service.runtime import RuntimeProblem
+    from service.runtime import START_HINT, RuntimeProblem
 
     from cli.main import CliError
 
     try:
         return asyncio.run(coro)
     except RuntimeProblem as e:
-        raise CliError(f"{e}（服务是否在运行？先执行 make run）") from None
+        raise CliError(f"{e}。{START_HINT}") from None
 
 
 @audit_app.command("replay")

@@ -56,7 +56,7 @@ async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
     """The console service over the running Temporal and the store, and the token's user."""
     from service.console import ConsoleService
     from service.lifecycle import LifecycleService
-    from service.runtime import RuntimeProblem, Settings, connect
+    from service.runtime import START_HINT, RuntimeProblem, Settings, connect
 
     if not token:
         raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
@@ -64,11 +64,11 @@ async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
     user = users.by_token(token)
     if user is None:
         raise CliError("令牌无效或已吊销")
-    settings = Settings.from_env()
+    settings = Settings.for_client()
     try:
         client = await connect(settings, attempts=5)
     except RuntimeProblem as e:
-        raise CliError(f"{e}（服务是否已用 make run 启动？）") from None
+        raise CliError(f"{e}。{START_HINT}") from None
     lifecycle = LifecycleService(client, users.engine, task_queue=settings.task_queue)
     yield ConsoleService(lifecycle, users.engine, temporal_ui=settings.ui_url), user
 

@@ -8,6 +8,7 @@ CONSOLE_RECONCILE_EVERY seconds between reconciliations (default 600)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from datetime import datetime, timedelta
@@ -56,12 +57,16 @@ def start_housekeeping(console: ConsoleService) -> AsyncIOScheduler:
     async def digest() -> None:
         try:
             await deadline_digest(console)
+        except asyncio.CancelledError:  # cut short by a stop (say, while Temporal is down): not a failure
+            log.info("deadline digest interrupted by shutdown")
         except Exception:
             log.exception("deadline digest failed")
 
     async def reconciliation() -> None:
         try:
             await reconcile(console)
+        except asyncio.CancelledError:  # cut short by a stop (say, while Temporal is down): not a failure
+            log.info("reconciliation interrupted by shutdown")
         except Exception:
             log.exception("reconciliation failed")
 
