@@ -212,7 +212,10 @@ class OutboxRow(SQLModel, table=True):
     """A notification waiting to be sent (reminders, escalations, digests)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_unsent", "sent_at"),)
+    __table_args__ = (
+        Index("ix_outbox_unsent", "sent_at"),
+        Index("ix_outbox_recipient", "recipient", "id"),  # a user's notifications (migration 0006)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     idem_key: str = Field(unique=True)
@@ -260,6 +263,7 @@ class UserRow(SQLModel, table=True):
     clusters: list[str] = _json()
     active: bool = True
     created_at: datetime = _ts()
+    email: str | None = Field(default=None, max_length=254)  # notifications by email (migration 0006)
 
 
 class ApiTokenRow(SQLModel, table=True):
@@ -289,3 +293,43 @@ class SessionRow(SQLModel, table=True):
     user_id: int
     created_at: datetime = _ts()
     expires_at: datetime = _ts()
+
+
+# ---------------------------------------------------------------- notifications delivered (migration 0006)
+
+
+class NotificationReadRow(SQLModel, table=True):
+    """That a user has read an outbox row in the console (read state is per user: a row
+    addressed to a role is read by each of its users separately)."""
+
+    __tablename__ = "notification_read"
+    __table_args__ = (UniqueConstraint("user_id", "outbox_id", name="uq_notification_read"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int
+    outbox_id: int
+    read_at: datetime = _ts()
+
+
+class EmailDeliveryRow(SQLModel, table=True):
+    """One outbox row emailed to one user: claimed (``sending``) before the SMTP call, so a
+    rerun or a second job never sends it twice; ``retry`` after a failure until
+    ``next_attempt_at``, ``failed`` after the last attempt, ``interrupted`` when the process
+    died mid-send (not resent: it may have gone out)."""
+
+    __tablename__ = "email_delivery"
+    __table_args__ = (
+        UniqueConstraint("outbox_id", "user_id", name="uq_email_delivery"),
+        Index("ix_email_delivery_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int
+    user_id: int
+    address: str = Field(max_length=254)
+    status: str = Field(max_length=20)
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    claimed_at: datetime = _ts()
+    next_attempt_at: datetime | None = _ts(nullable=True)
+    sent_at: datetime | None = _ts(nullable=True)
