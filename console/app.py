@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
-from console import api, pages
+from console import api, pages, todo
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError
@@ -42,6 +42,8 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(todo.api)
+    app.include_router(todo.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     def wants_json(request: Request) -> bool:

@@ -10,19 +10,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from console import downloads, forms, render
+from domain import labels
 from console.api import KEY_PATTERN
 from console.errors import status_for
 from domain.access import User
 from domain.errors import DomainError
-from domain.machine import ACTION_LABELS, ACTIONS
-from domain.model import DeadlineKind, Procedure, Role, Stage, TitleStatus
+from domain.machine import ACTIONS
+from domain.model import Procedure, Role, Stage, TitleStatus
+from service import todo as todo_service
 from service.console import ConsoleService
-from service.simulate import EVENT_LABELS
 from service.throttle import LoginThrottled
 from service.users import UserService, csrf_token
 from store.readmodel import ClusterFilter
@@ -43,11 +44,14 @@ TEMPLATES.env.globals.update(
     stage_label=lambda v: _label(Stage, v),
     title_label=lambda v: _label(TitleStatus, v),
     procedure_label=lambda v: _label(Procedure, v),
-    deadline_label=lambda v: _label(DeadlineKind, v),
+    deadline_label=labels.deadline_label,
     role_label=lambda v: _label(Role, v),
-    action_label=lambda v: ACTION_LABELS.get(v, v),
+    action_label=labels.action_label,
     tier_label=lambda v: TIERS.get(v, v),
-    event_label=lambda v: EVENT_LABELS.get(v, v),
+    event_label=labels.event_label,
+    reason_label=labels.reason_label,
+    decision_label=labels.decision_label,
+    start_label=labels.start_label,
     STAGES=list(Stage),
     TITLE_STATUSES=list(TitleStatus),
 )
@@ -58,7 +62,14 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
-router = APIRouter(include_in_schema=False)
+async def nav_todo(request: Request) -> None:
+    """The to-do count on the navigation bar, for a signed-in user (issue 10 item 5)."""
+    user = _users(request).by_session(request.cookies.get(COOKIE))
+    if user is not None:
+        request.state.todo_count = await todo_service.count(_console(request), user)
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(nav_todo)])
 
 
 def _console(request: Request) -> ConsoleService:
@@ -92,18 +103,22 @@ async def _checked_form(request: Request) -> dict[str, str]:
 
 def page(request: Request, name: str, user: User | None, status_code: int = 200, **context: Any) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, name, {"user": user, "csrf": _csrf(request), "path": request.url.path,
+                                                      "todo_count": getattr(request.state, "todo_count", None),
                                                       **context}, status_code=status_code)
 
 
+FIRST_PAGE = "/todo"  # every user starts at their own work (issue 10); the overview stays at /
+
+
 def _safe_next(value: str | None) -> str:
-    return value if value and value.startswith("/") and not value.startswith("//") else "/"
+    return value if value and value.startswith("/") and not value.startswith("//") else FIRST_PAGE
 
 
 # ---------------------------------------------------------------- login
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request, next: str = "/") -> HTMLResponse:
+async def login_form(request: Request, next: str = FIRST_PAGE) -> HTMLResponse:
     return page(request, "login.html", None, next=_safe_next(next), error=None)
 
 
@@ -112,7 +127,7 @@ async def login(request: Request) -> Response:
     form = await request.form()
     username = str(form.get("username") or "")[:100]
     password = str(form.get("password") or "")[:200]
-    target = _safe_next(str(form.get("next") or "/"))
+    target = _safe_next(str(form.get("next") or FIRST_PAGE))
     address = request.client.host if request.client else None  # the peer: no proxy header is trusted
     try:
         login = _users(request).log_in(username, password, address)

@@ -1,0 +1,213 @@
+"""我的待办 / 我的已办 (issue 10 item 5): every action a user may take now across the clusters in
+their scope, with the clock it answers (soonest first, actions without a clock after), and
+what they did. Read from the read model and the journal — a few queries however many
+clusters — never by asking every workflow; the one fact neither holds (the bodies named by an
+application registered directly as ``applied``) is asked of that cluster's workflow once per
+event sequence and remembered.
+
+What each role may do comes from the lifecycle's table (``domain.todo``), narrowed to the
+person by ``domain.access.actions_for`` (an opinion only from a body still owed one, the site
+report only from the panel's lead).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from domain import access, labels
+from domain.access import ClusterFacts, User
+from domain.model import Role, Stage
+from domain.policy import get_policy
+from domain.todo import ANSWERS, StageFacts, overdue_revocation_on, stages_with_work, todo_actions
+from store import todo as store
+
+if TYPE_CHECKING:
+    from service.console import ConsoleService
+
+MAX_ITEMS = 1000  # a page of the to-do list at most; the count covers them all
+_OWED: "OrderedDict[tuple[str, int], tuple[str, ...]]" = OrderedDict()  # (key, last_seq) -> bodies owed
+_OWED_SIZE = 20000
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    cluster_key: str
+    cluster_name: str
+    title: str
+    stage: str
+    action: str
+    clock: str | None  # DeadlineKind value, overdue_revocation or visit_on; None: no clock
+    due: date | None
+    days_left: int | None
+    working_days_left: int | None
+    overdue: bool
+    provisional: bool
+
+    @property
+    def label(self) -> str:
+        return labels.action_label(self.action)
+
+    @property
+    def clock_label(self) -> str:
+        return labels.deadline_label(self.clock) if self.clock else ""
+
+    @property
+    def url(self) -> str:
+        return "/meetings" if self.action == "hold_meeting" else f"/clusters/{self.cluster_key}#actions"
+
+
+@dataclass(frozen=True)
+class TodoList:
+    today: date
+    total: int
+    overdue: int
+    items: list[TodoItem]
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    on: date
+    cluster_key: str
+    cluster_name: str
+    title: str
+    kind: str
+    code: str  # the action, the meeting's decision, or the start
+    label: str
+
+
+@dataclass(frozen=True)
+class DoneList:
+    total: int
+    page: int
+    per_page: int
+    items: list[DoneItem]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+
+async def _owed_bodies(console: "ConsoleService", found: list[store.Candidate]) -> dict[str, tuple[str, ...]]:
+    """Bodies still owed an opinion where the journal holds no application (the workflow's
+    view, once per cluster and event sequence)."""
+    out: dict[str, tuple[str, ...]] = {}
+    missing = []
+    for c in found:
+        key = (c.key, c.last_seq)
+        if key in _OWED:
+            out[c.key] = _OWED[key]
+        else:
+            missing.append(c)
+    if missing:
+        gate = asyncio.Semaphore(16)
+
+        async def look(c: store.Candidate) -> None:
+            async with gate:
+                view = await console.lifecycle.view(c.key)
+            out[c.key] = tuple(view.outstanding_opinions)
+            _OWED[(c.key, c.last_seq)] = out[c.key]
+
+        await asyncio.gather(*(look(c) for c in missing))
+        while len(_OWED) > _OWED_SIZE:
+            _OWED.popitem(last=False)
+    return out
+
+
+async def todo(console: "ConsoleService", user: User, limit: int = 200, offset: int = 0) -> TodoList:
+    """The user's to-do: every action they may take now, soonest clock first."""
+    today = await console.today()
+    items = await _items(console, user, today)
+    overdue = sum(1 for i in items if i.overdue)
+    return TodoList(today, len(items), overdue, items[max(0, offset): max(0, offset) + min(max(1, limit), MAX_ITEMS)])
+
+
+async def count(console: "ConsoleService", user: User) -> int:
+    """How many items the user's to-do holds (the navigation bar)."""
+    if user.role == Role.AUDITOR:
+        return 0
+    return len(await _items(console, user, None))
+
+
+async def _items(console: "ConsoleService", user: User, today: date | None) -> list[TodoItem]:
+    role = user.role
+    if role == Role.AUDITOR:  # reads everything, acts on nothing
+        return []
+    scope = access.scope_of(user)
+    found = store.candidates(console.engine, scope, stages_with_work(role), panels_everywhere=role == Role.EXPERT)
+    needs_view = [c for c in found if c.stage == Stage.APPLIED and c.trail.owed() is None
+                  and role in (Role.ASSOCIATION, Role.PROVINCIAL, Role.SECRETARIAT)]
+    owed_by_view = await _owed_bodies(console, needs_view) if needs_view else {}
+    calendar = console.calendar() if today is not None else None
+    counted: dict[date, int] = {}
+    items: list[TodoItem] = []
+    for c in found:
+        owed = owed_by_view.get(c.key, c.trail.owed() or ())
+        facts = StageFacts(stage=c.stage, procedure=c.procedure, title_status=c.title_status,
+                           opinions_outstanding=bool(owed) if c.stage == Stage.APPLIED else False,
+                           supplement_pending=c.trail.supplement_pending if c.stage == Stage.FORMAL_REVIEW else False,
+                           annual_report_open=any(what == "annual_report" for _, what, _, _ in c.deadlines))
+        allowed = todo_actions(role, facts)
+        if not allowed:
+            continue
+        scope_facts = ClusterFacts(key=c.key, industry=c.industry, province=c.province,
+                                   panel=tuple(n for n, _, _ in c.panel),
+                                   panel_leads=tuple(n for n, lead, _ in c.panel if lead))
+        actions = access.actions_for(user, scope_facts, {role: allowed}, owed)
+        if "hold_meeting" in allowed:  # decided for the whole queue, owed per waiting cluster
+            actions.append("hold_meeting")
+        for action in actions:
+            clock, due, provisional = _clock(c, action, today)
+            days = working = None
+            overdue = False
+            if today is not None and due is not None and calendar is not None:
+                if due not in counted:
+                    counted[due] = calendar.working_days_between(today, due)
+                days, working, overdue = (due - today).days, counted[due], due < today
+            items.append(TodoItem(c.key, c.name, c.title, c.stage, action, clock, due, days, working, overdue,
+                                  provisional))
+    far = date.max
+    items.sort(key=lambda i: (i.due is None, i.due or far, i.cluster_key, i.action))
+    return items
+
+
+def _clock(c: store.Candidate, action: str, today: date | None) -> tuple[str | None, date | None, bool]:
+    for what in ANSWERS.get(action, ()):
+        if what == "overdue_revocation":
+            if c.stage == Stage.EXPIRED and c.expired_on is not None:
+                return what, overdue_revocation_on(get_policy(c.policy_version), c.expired_on, today or date.today()), False
+            continue
+        if what == "visit_on":
+            visits = [v for _, _, v in c.panel]
+            if visits:
+                return what, max(visits), False
+            continue
+        dues = sorted((due, provisional) for _, w, due, provisional in c.deadlines if w == what)
+        if dues:
+            return what, dues[0][0], dues[0][1]
+    return None, None, False
+
+
+def done(console: "ConsoleService", user: User, page: int = 1, per_page: int = 50) -> DoneList:
+    """What the user did (journal rows signed with the user's role and name), newest first."""
+    page, per_page = max(1, page), min(max(1, per_page), 200)
+    total, rows = store.done(console.engine, user.role, user.name, page, per_page)
+    names = store.titles(console.engine, (r.cluster_key for r in rows))
+    items = []
+    for r in rows:
+        d = r.data or {}
+        if r.kind == "action":
+            code, label = str(d.get("action") or ""), labels.action_label(d.get("action"))
+        elif r.kind == "decision":
+            code = str(d.get("decision") or "")
+            label = f"记录会长办公会决定：{labels.decision_label(code)}"
+        else:
+            code = str((d.get("start") or {}).get("stage") or "")
+            label = f"登记：{labels.start_label(code)}"
+        name, title = names.get(r.cluster_key, ("", ""))
+        items.append(DoneItem(r.on, r.cluster_key, name, title, r.kind, code, label))
+    return DoneList(total, page, per_page, items)
