@@ -2,7 +2,8 @@
 never a business deadline — those are Temporal timers in the workflows.
 
 - ``deadline_digest``: once a day, one message per user into the notification outbox listing
-  the deadlines in the user's scope that are overdue or fall due soon.
+  the user's to-do items (``service.todo``, the same as 我的待办) and the deadlines in the
+  user's scope that are overdue or fall due soon.
 - ``reconcile``: compares the read model with the workflows (Temporal visibility, then the
   workflow's own view for every suspect) and overwrites drifted rows, logging each repair.
 """
@@ -17,7 +18,9 @@ from typing import Any
 from temporalio.service import RPCError
 
 from domain.calendar import SHANGHAI
-from domain.model import DeadlineKind, Stage
+from domain import labels
+from domain.model import Stage
+from service import todo
 from service.console import ConsoleService
 from service.users import to_user
 from store import readmodel
@@ -36,6 +39,7 @@ from workflows.designation import (
 log = logging.getLogger("designation.housekeeping")
 
 DIGEST_WORKING_DAYS = 10
+DIGEST_TODO_LINES = 200  # the digest names the soonest to-do items; the console has them all
 ENDED = (Stage.REVOKED, Stage.WITHDRAWN, Stage.REFUSED)
 
 
@@ -56,18 +60,24 @@ async def deadline_digest(console: ConsoleService, within: int = DIGEST_WORKING_
         if not row.active:
             continue
         user = to_user(row)
+        mine = await todo.todo(console, user, limit=DIGEST_TODO_LINES)
         _, entries = await console.radar(user, within=within, limit=1000)
-        if not entries:
+        if not entries and not mine.total:
             skipped.append(user.username)
             continue
         overdue = [e for e in entries if e.overdue]
         soon = [e for e in entries if not e.overdue]
-        subject = f"【时限日报】{today.isoformat()}：{len(overdue)} 项已逾期，{len(soon)} 项 {within} 个工作日内到期"
-        lines = [f"{user.name}（{user.role_label}）：", ""]
+        subject = (f"【时限日报】{today.isoformat()}：我的待办 {mine.total} 项（{mine.overdue} 项已逾期）；"
+                   f"范围内 {len(overdue)} 项时限已逾期，{len(soon)} 项 {within} 个工作日内到期")
+        lines = [f"{user.name}（{user.role_label}）：", "", f"我的待办（{mine.total} 项，最早到期的在前）："]
+        for i in mine.items:
+            lines.append(f"- {i.cluster_key} {i.title or i.cluster_name}：{i.label}，{_clock_line(i)}")
+        if mine.total > len(mine.items):
+            lines.append(f"- 另有 {mine.total - len(mine.items)} 项，见控制台“我的待办”")
+        lines += ["", f"范围内的时限（已逾期或 {within} 个工作日内到期）："]
         for e in entries:
-            flag = "已逾期" if e.overdue else f"剩 {e.working_days_left} 个工作日"
-            lines.append(f"- {e.cluster_key} {e.title or e.cluster_name}：{DeadlineKind(e.what).label}，"
-                         f"截止 {e.due.isoformat()}（{flag}）")
+            lines.append(f"- {e.cluster_key} {e.title or e.cluster_name}：{labels.deadline_label(e.what)}，"
+                         f"截止 {e.due.isoformat()}（{_left(e.overdue, e.days_left, e.working_days_left)}）")
         if readmodel.add_digest(console.engine, f"digest:{today.isoformat()}:{user.username}",
                                 f"user:{user.username}", subject, "\n".join(lines), today):
             written.append(user.username)
@@ -75,6 +85,16 @@ async def deadline_digest(console: ConsoleService, within: int = DIGEST_WORKING_
             skipped.append(user.username)
     log.info("deadline digest %s: %d written, %d skipped", today, len(written), len(skipped))
     return DigestResult(today, written, skipped)
+
+
+def _left(overdue: bool, days_left: int | None, working_days_left: int | None) -> str:
+    return f"已逾期 {-(days_left or 0)} 天" if overdue else f"剩 {working_days_left} 个工作日"
+
+
+def _clock_line(i: todo.TodoItem) -> str:
+    if i.due is None:
+        return "无时限"
+    return f"{i.clock_label} {i.due.isoformat()}（{_left(i.overdue, i.days_left, i.working_days_left)}）"
 
 
 # ---------------------------------------------------------------- reconciliation

@@ -8,8 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from service.housekeeping import deadline_digest
+from store import lifecycle as repo
 from tests.api.test_pages import log_in
-from tests.support import site_visit
+from tests.support import panel, site_visit
 
 pytestmark = pytest.mark.api
 
@@ -97,3 +99,21 @@ async def test_logging_in_without_a_target_lands_on_my_todo(env):
     env.client.cookies.clear()
     r = await env.client.post("/login", data={"username": "secretariat", "password": "password-123"})
     assert r.status_code == 303 and r.headers["location"] == "/todo"
+
+
+async def test_the_daily_digest_lists_the_same_todo_items_as_the_console(env):
+    key = await env.register("digest-todo")
+    await env.ok("association", key, "record_opinion", {"text": "同意推荐", "recommend": True})
+    await env.ok("secretariat", key, "accept_application")
+    lead = f"组长{key}"
+    members = panel()
+    members[0]["name"] = lead
+    visit_on = await env.sim.today() + timedelta(days=3)
+    await env.ok("leader", key, "approve_site_visit", site_visit(visit_on, panel=members))
+    env.add_user(f"lead-{key}", role="expert", name=lead)
+    result = await deadline_digest(env.console)
+    assert f"lead-{key}" in result.written
+    (item,) = (await todo_of(env, f"lead-{key}"))["items"]
+    digest = next(o for o in repo.outbox(env.sim.engine) if o.recipient == f"user:lead-{key}" and o.kind == "digest")
+    assert "我的待办 1 项" in digest.subject
+    assert f"- {key} {item['title']}：提交考评报告，现场考评日 {visit_on.isoformat()}" in digest.body
