@@ -59,14 +59,31 @@ def actor_from(value: Any) -> Actor:
     return Actor(str(value["role"]), str(value["name"]))
 
 
+# Temporal's own refusals of an update it never handed to the workflow (a worker or server
+# restarted under it): nothing was applied, so trying again is safe; not a rule's refusal
+UNPROCESSED = frozenset({"UnprocessedUpdate"})
+UNPROCESSED_ATTEMPTS = 3
+
+
 def domain_error_from(e: BaseException) -> DomainError | None:
     """The rule's refusal inside a Temporal failure (update, RPC), if there is one."""
     cause: BaseException | None = e
     while cause is not None:
         if isinstance(cause, ApplicationError) and cause.type:
+            if cause.type in UNPROCESSED:
+                return DomainError("temporal_unavailable", "工作流服务刚刚重启，操作未被处理，请稍后重试")
             return DomainError(cause.type, cause.message)
         cause = cause.__cause__ or getattr(cause, "cause", None)
     return None
+
+
+def _unprocessed(e: BaseException) -> bool:
+    cause: BaseException | None = e
+    while cause is not None:
+        if isinstance(cause, ApplicationError) and cause.type in UNPROCESSED:
+            return True
+        cause = cause.__cause__ or getattr(cause, "cause", None)
+    return False
 
 
 def timeout_error() -> DomainError:
@@ -185,8 +202,15 @@ class LifecycleService:
         check_data(dict(data))  # before Temporal sees it: nothing oversized reaches a history
         handle = self.client.get_workflow_handle(designation_workflow_id(key))
         try:
-            return await handle.execute_update(action, ActionInput(actor=actor, data=dict(data)),
-                                               result_type=ActionResult)
+            for attempt in range(UNPROCESSED_ATTEMPTS):
+                try:
+                    return await handle.execute_update(action, ActionInput(actor=actor, data=dict(data)),
+                                                       result_type=ActionResult)
+                except WorkflowUpdateFailedError as e:
+                    if not _unprocessed(e) or attempt == UNPROCESSED_ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(0.5 * (attempt + 1))  # the worker is picking the workflow up again
+            raise AssertionError("unreachable")  # pragma: no cover
         except WorkflowUpdateFailedError as e:
             raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError:

@@ -79,3 +79,20 @@ def test_a_new_user_needs_a_valid_name_role_and_the_scope_its_role_needs(args, c
     with pytest.raises(DomainError) as e:
         check_new_user(*args)
     assert e.value.code == code
+
+
+def test_temporals_unprocessed_update_is_a_retryable_unavailability_not_a_rule():
+    from temporalio.exceptions import ApplicationError
+
+    from console.errors import status_for
+    from service.lifecycle import _unprocessed, domain_error_from
+
+    e = RuntimeError("update failed")
+    e.__cause__ = ApplicationError("Workflow Update is rejected because it wasn't processed by worker",
+                                   type="UnprocessedUpdate")
+    assert _unprocessed(e)
+    error = domain_error_from(e)
+    assert error.code == "temporal_unavailable" and status_for(error.code) == 503
+    rule = RuntimeError("refused")
+    rule.__cause__ = ApplicationError("专家组人数不足", type="panel_too_small")
+    assert not _unprocessed(rule) and domain_error_from(rule).code == "panel_too_small"
