@@ -51,6 +51,7 @@ from domain.rules import (
     require_items,
     require_reason,
 )
+from domain.starts import check_evaluation
 
 
 @dataclass
@@ -163,6 +164,10 @@ class StartSpec:
     planned_years: int | None = None
     application: dict[str, Any] | None = None
     title: str = ""
+    # onboarding an existing title (issue 10): the joint document's number and the figures of
+    # its last evaluation (domain.starts.check_evaluation); absent from older histories
+    document_number: str = ""
+    evaluation: dict[str, Any] | None = None
 
 
 REMINDER_KINDS = (DeadlineKind.CULTIVATION, DeadlineKind.ANNUAL_REPORT, DeadlineKind.REEVALUATION_APPLICATION)
@@ -335,8 +340,16 @@ class Lifecycle:
         elif spec.stage == Stage.DESIGNATED:
             if spec.on > today:
                 raise DomainError("invalid_date", f"授名日期 {spec.on} 晚于今天 {today}，导入的称号须已授予")
+            evaluation = check_evaluation(self.policy, spec.evaluation, spec.on) if spec.evaluation is not None else None
+            if spec.document_number:
+                check_name(spec.document_number, "发文文号")
+            if spec.title:
+                check_name(spec.title, "称号")
             st.title = spec.title or compose_title(self.policy, st.profile)
             st.conferred_on = spec.on
+            if evaluation is not None:
+                # a later re-evaluation's site report compares with these (附件四 二)
+                st.evaluation_indicators = dict(evaluation["indicators"])
             st.valid_until = period_end(spec.on, years=self.policy.validity_years)
             self._event(out, today, "registered", self._registration(spec), actor)
             if today > st.valid_until:
@@ -360,9 +373,15 @@ class Lifecycle:
 
     def _registration(self, spec: StartSpec) -> dict[str, Any]:
         p = self.state.profile
+        start: dict[str, Any] = {"stage": spec.stage, "on": spec.on.isoformat(), "planned_years": spec.planned_years}
+        # only when given, so a lifecycle started before issue 10 records exactly what it did
+        if spec.document_number:
+            start["document_number"] = spec.document_number
+        if spec.evaluation is not None:
+            start["evaluation"] = check_evaluation(self.policy, spec.evaluation, spec.on)
         return {
             "profile": _profile_dict(p),
-            "start": {"stage": spec.stage, "on": spec.on.isoformat(), "planned_years": spec.planned_years},
+            "start": start,
             "policy_version": self.policy.version,
             "title": self.state.title or _safe_title(self.policy, p),
         }
@@ -998,5 +1017,19 @@ def parse_start(d: Mapping[str, Any], cluster: Mapping[str, Any] | None = None) 
         raise DomainError(
             "invalid_start", "从“申请”阶段开始须附申请信息 application: {route, bodies, industry_history_years}"
         )
+    evaluation = d.get("evaluation")
+    if evaluation is not None and not isinstance(evaluation, Mapping):
+        raise DomainError("invalid_data", "evaluation 应为上次考评数据对象 {indicators, national_rank, evaluated_on}")
     return StartSpec(stage=stage, on=on, planned_years=planned, application=dict(application) if application else None,
-                     title=str(d.get("title", "") or ""))
+                     title=str(d.get("title", "") or ""), document_number=str(d.get("document_number", "") or ""),
+                     evaluation=_plain_evaluation(evaluation) if evaluation is not None else None)
+
+
+def _plain_evaluation(evaluation: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON-ready (a YAML file's date becomes its ISO text), so the workflow input carries it."""
+    out = dict(evaluation)
+    if isinstance(out.get("evaluated_on"), date):
+        out["evaluated_on"] = out["evaluated_on"].isoformat()
+    if isinstance(out.get("indicators"), Mapping):
+        out["indicators"] = dict(out["indicators"])
+    return out

@@ -30,6 +30,9 @@ class Limits:
     file_bytes: int = 1024 * 1024
     file_depth: int = 32  # nesting, counted through YAML aliases
     file_nodes: int = 100_000  # values once YAML aliases are expanded: a billion laughs stops here
+    # a bulk-onboarding XLSX (issue 10): the upload's size (the HTTP limit for its path) and data rows
+    import_file_bytes: int = 2 * 1024 * 1024
+    import_rows: int = 2_000
     # console logins: service.throttle
     login_failures: int = 5  # failed logins per username, or per client address, within the window
     login_window_seconds: int = 300
