@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
 from console import api, pages, todo
+from console import register
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError
@@ -41,6 +42,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.state.secure_cookies = secure_cookies
     app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
     app.include_router(api.router)
+    app.include_router(register.router)  # POST /api/clusters, bulk import, the 登记集群 page
     app.include_router(pages.router)
     app.include_router(todo.api)
     app.include_router(todo.router)

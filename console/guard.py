@@ -39,6 +39,10 @@ def strict_json(raw: bytes, limits: Limits = LIMITS) -> Any:
         raise BodyRejected(422, "invalid_json", e.message) from None
 
 
+# bulk-onboarding uploads (console.register): an XLSX file, bounded by its own limit
+UPLOAD_PATHS = frozenset({"/api/cluster-imports", "/register/import"})
+
+
 class BodyGuard:
     def __init__(self, app: Callable, limits: Limits = LIMITS) -> None:
         self.app = app
@@ -50,7 +54,8 @@ class BodyGuard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         try:
-            body = await self._read(headers, receive)
+            limit = self.limits.import_file_bytes if scope.get("path") in UPLOAD_PATHS else self.limits.http_body_bytes
+            body = await self._read(headers, receive, limit)
             if body and "json" in headers.get("content-type", "").lower():
                 strict_json(body, self.limits)
         except BodyRejected as e:
@@ -67,8 +72,7 @@ class BodyGuard:
 
         await self.app(scope, replay, send)
 
-    async def _read(self, headers: dict[str, str], receive: Receive) -> bytes:
-        limit = self.limits.http_body_bytes
+    async def _read(self, headers: dict[str, str], receive: Receive, limit: int) -> bytes:
         too_large = BodyRejected(413, "body_too_large",
                                  f"请求体超过上限 {limit // 1024} KB；文件请作为附件上传，不要写在文字里")
         declared = headers.get("content-length")
