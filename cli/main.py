@@ -160,7 +160,7 @@ def diagram() -> None:
 
 def _register_extensions() -> None:
     """Commands that need the service layer register themselves here."""
-    from cli import audit_commands, commands, console_commands  # noqa: F401
+    from cli import audit_commands, cluster_commands, commands, console_commands  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -128,3 +128,102 @@ def test_a_hostile_or_broken_file_is_one_line_with_its_position_and_exit_two(cap
     code, out, err = cli(capsys, *command, str(f))
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in out + err, err
     assert fragment in err
+
+
+# ---------------------------------------------------------------- cluster add / import (issue 10)
+
+
+@pytest.fixture
+def as_secretariat(sim, monkeypatch):
+    """The cluster commands over the test's time-skipping service, as the secretariat."""
+    import contextlib
+
+    from cli import cluster_commands
+    from domain.access import User
+    from service.console import ConsoleService
+
+    @contextlib.asynccontextmanager
+    async def service(token):
+        yield ConsoleService(sim.service, sim.engine), User("sec", "secretariat", "综合业务部")
+
+    monkeypatch.setattr(cluster_commands, "_service", service)
+    return sim
+
+
+async def cli_async(capsys, *args):
+    import asyncio
+
+    code = await asyncio.to_thread(run, list(args))  # the CLI runs its own event loop; the worker keeps ours
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+async def test_cluster_add_starts_each_kind_of_lifecycle_from_a_data_file(capsys, tmp_path, as_secretariat):
+    from domain.calendar import add_months
+
+    today = await as_secretariat.today()
+    region = "region: {province: 广东省, city: 佛山市, county: 禅城区, name: 佛山, code: '%s'}"
+    files = {
+        "cultivation": f"kind: cultivation\nplanned_years: 2\ncluster: {{key: cli-cult, industry: 陶瓷, product: 陶瓷, "
+                       f"tier: capital, {region % '470001'}}}\n",
+        "applied": f"kind: application\nroute: association\nbodies: [中国陶瓷工业协会]\nindustry_history_years: 30\n"
+                   f"cluster: {{key: cli-app, industry: 陶瓷, product: 陶瓷, tier: capital, {region % '470002'}}}\n",
+        "designated": f"kind: onboarding\nconferred_on: {add_months(today, -30)}\ndocument_number: 中轻联综合〔2024〕5号\n"
+                      f"evaluation: {{output: 100, value: 500, national_rank: 2}}\n"
+                      f"cluster: {{key: cli-onb, industry: 陶瓷, product: 陶瓷, tier: capital, {region % '470003'}}}\n",
+        "expired": f'{{"kind": "onboarding", "conferred_on": "{add_months(today, -60)}", "document_number": "2021-1",'
+                   f' "evaluation": {{"firms": 300}}, "cluster": {{"key": "cli-old", "industry": "陶瓷", "product": "陶瓷",'
+                   f' "tier": "capital", "region": {{"province": "广东省", "code": "470004", "name": "佛山"}}}}}}',
+    }
+    for stage, text in files.items():
+        f = tmp_path / f"{stage}.yaml"
+        f.write_text(text, encoding="utf-8")
+        code, out, err = await cli_async(capsys, "cluster", "add", "--data", str(f))
+        assert code == 0, err
+        assert "已登记" in out and "designation-cli-" in out
+    await as_secretariat.settle()
+    stages = {k: (await as_secretariat.service.view(k)).stage for k in ("cli-cult", "cli-app", "cli-onb", "cli-old")}
+    assert stages == {"cli-cult": "cultivation", "cli-app": "applied", "cli-onb": "designated", "cli-old": "expired"}
+    code, out, _ = await cli_async(capsys, "cluster", "add", "--data", str(tmp_path / "designated.yaml"))
+    assert code == 0 and "未改动" in out
+
+
+async def test_cluster_add_refuses_in_one_line_with_the_rule_and_exit_two(capsys, tmp_path, as_secretariat):
+    f = tmp_path / "bad.yaml"
+    f.write_text("kind: cultivation\nplanned_years: 4\ncluster: {key: cli-bad, industry: 陶瓷, product: 陶瓷, "
+                 "tier: capital, region: {province: 广东省}}\n", encoding="utf-8")
+    code, out, err = await cli_async(capsys, "cluster", "add", "--data", str(f))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "cultivation_years_out_of_range" in err and "计划培育年限" in err
+
+
+async def test_cluster_import_reports_each_row_and_a_second_import_changes_nothing(capsys, tmp_path, as_secretariat):
+    from openpyxl import load_workbook
+
+    today = await as_secretariat.today()
+    template = tmp_path / "template.xlsx"
+    code, _, _ = await cli_async(capsys, "cluster", "template", "--out", str(template))
+    wb = load_workbook(template)
+    ws = wb["集群"]
+    heads = [c.value for c in ws[1]]
+
+    def row(**values):
+        ws.append([values.get(h) for h in heads])
+
+    row(**{"集群编号": "xl-1", "行业": "陶瓷", "主导产品": "陶瓷", "授名分类": "capital", "省份": "广东省",
+           "行政区划代码": "480001", "称号中的地区名": "佛山", "授名发文日期": today.replace(year=today.year - 2),
+           "发文文号": "中轻联〔2024〕1号", "产值（亿元）": 500})
+    row(**{"集群编号": "xl-2", "行业": "家具", "主导产品": "家具", "授名分类": "基地（城、园、区等）", "省份": "广东省",
+           "行政区划代码": "480002", "称号中的地区名": "东莞", "授名发文日期": today.replace(year=today.year - 1),
+           "发文文号": "中轻联〔2025〕2号", "企业数（个）": 200})
+    row(**{"集群编号": "xl-3", "行业": "竹", "主导产品": "竹", "授名分类": "town", "省份": "浙江省",
+           "授名发文日期": today.replace(year=today.year - 1), "发文文号": "中轻联〔2025〕3号"})
+    f = tmp_path / "import.xlsx"
+    wb.save(f)
+    code, out, err = await cli_async(capsys, "cluster", "import", str(f))
+    assert code == 1, err
+    assert "已登记 2，未改动 0，拒绝 1" in out and "evaluation_figures_missing" in out
+    await as_secretariat.settle()
+    code, out, _ = await cli_async(capsys, "cluster", "import", str(f), "--json")
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert [x["outcome"] for x in lines] == ["unchanged", "unchanged", "refused"]
