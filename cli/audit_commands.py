@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from cli.main import app
+from domain import labels
 
 audit_app = typer.Typer(help="审计：重放历史、校验日志、导出证据包", no_args_is_help=True)
 deadlines_app = typer.Typer(help="时限：节假日安排调整后重新计算", no_args_is_help=True)
@@ -166,4 +167,4 @@ def recompute(
     for key, events in moved.items():
         for e in events:
             d = e.data
-            typer.echo(f"{key}：{d['what']} {d['old_due']} → {d['new_due']}（{d['old_calendar_version']} → {d['new_calendar_version']}）")
+            typer.echo(f"{key}：{labels.deadline_label(d['what'])} {d['old_due']} → {d['new_due']}（{d['old_calendar_version']} → {d['new_calendar_version']}）")

@@ -207,8 +207,8 @@ def cluster_show(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """一个集群：阶段、称号、未了时限（剩余工作日）、本用户可办理的操作。"""
-    from domain.machine import ACTION_LABELS
-    from domain.model import DeadlineKind, TitleStatus
+    from domain import labels
+    from domain.model import TitleStatus
 
     async def go():
         async with _service(token) as (console, user):
@@ -224,12 +224,15 @@ def cluster_show(
                     "actions": d.actions, "workflow_id": d.workflow_id, "temporal_url": d.temporal_url})
         return
     typer.echo(f"{v.key}  {v.title}")
-    typer.echo(f"  阶段      {_stage_label(v.stage)}（{v.procedure}）")
+    typer.echo(f"  阶段      {_stage_label(v.stage)}（{labels.procedure_label(v.procedure)}程序）")
     typer.echo(f"  称号      {TitleStatus(v.title_status).label}，有效期至 {v.valid_until or '—'}")
     for x in v.deadlines:
-        left = f"已逾期（{x.overdue_since} 起）" if x.overdue else f"剩 {d.working_days_left[x.key]} 个工作日"
-        typer.echo(f"  时限      {DeadlineKind(x.what).label} 截止 {x.due}，{left}")
-    actions = "、".join(f"{ACTION_LABELS.get(a, a)}（{a}）" for a in d.actions) or "无"
+        left = f"已逾期 {-x.days_left} 天" if x.overdue else f"剩 {d.working_days_left[x.key]} 个工作日"
+        typer.echo(f"  时限      {labels.deadline_label(x.what)} 截止 {x.due}，{left}")
+    if d.revocation_on:
+        typer.echo(f"  时限      {labels.deadline_label('overdue_revocation')} {d.revocation_on}"
+                   f"（{v.expired_on} 起到期未复评，§四(四)）")
+    actions = "、".join(labels.action_label(a) for a in d.actions) or "无"
     typer.echo(f"  可办理    {actions}")
     if d.temporal_url:
         typer.echo(f"  工作流    {d.temporal_url}")
@@ -244,7 +247,7 @@ def act(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """以令牌所属用户的身份办理一项操作；被规则拒绝时打印规则代码和说明，退出码 2。"""
-    from domain.machine import ACTION_LABELS
+    from domain import labels
 
     payload = _read_data(data) if data else {}
 
@@ -260,13 +263,13 @@ def act(
             _echo_json({"meeting_id": result.meeting_id, "held_on": result.held_on, "decisions": result.decisions})
         else:
             typer.echo(f"已记录会长办公会 {result.meeting_id}：" +
-                       "；".join(f"{k} {v}" for k, v in result.decisions.items()))
+                       "；".join(f"{k} {labels.decision_label(v)}" for k, v in result.decisions.items()))
         return
     if as_json:
         _echo_json({"action": result.action, "stage": result.stage, "title_status": result.title_status,
                     "valid_until": result.valid_until})
     else:
-        typer.echo(f"已办理 {ACTION_LABELS.get(action, action)}：{cluster} 现为“{_stage_label(result.stage)}”")
+        typer.echo(f"已办理 {labels.action_label(action)}：{cluster} 现为“{_stage_label(result.stage)}”")
 
 
 @app.command("radar")
@@ -278,7 +281,7 @@ def radar(
     as_json: bool = typer.Option(False, "--json", help="每行一个 JSON 对象"),
 ) -> None:
     """时限雷达：范围内所有未了时限，最早到期的在前，逾期标出。"""
-    from domain.model import DeadlineKind
+    from domain import labels
 
     async def go():
         async with _service(token) as (console, user):
@@ -293,6 +296,6 @@ def radar(
     rows: list[list[Any]] = [["截止", "剩余", "时限", "集群", "称号"]]
     for e in items:
         left = f"已逾期 {-e.days_left} 天" if e.overdue else f"{e.working_days_left} 个工作日"
-        rows.append([e.due, left, DeadlineKind(e.what).label, e.cluster_key, e.title or e.cluster_name])
+        rows.append([e.due, left, labels.deadline_label(e.what), e.cluster_key, e.title or e.cluster_name])
     typer.echo(_table(rows))
     typer.echo(f"共 {total} 项")

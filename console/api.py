@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 
 from console import downloads
 from domain.access import User, scope_of
-from domain.machine import ACTION_LABELS, ACTIONS
-from domain.model import DeadlineKind, Event, Procedure, Stage, TitleStatus
-from service.console import ConsoleService, RadarEntry
+from domain.machine import ACTIONS
+from domain.model import Event, Procedure, Stage, TitleStatus
+from domain import labels
+from service.console import ConsoleService, OverdueItem, RadarEntry
 from service.users import UserService
 from store.models import Cluster
 from store.readmodel import ClusterFilter
@@ -84,6 +85,14 @@ class ClusterSummary(BaseModel):
     next_deadline: date | None
     next_deadline_what: str | None
     overdue: bool
+    overdue_items: list["OverdueItemOut"] = Field(default_factory=list, description="已逾期的时限：名称、截止日期、逾期天数")
+
+
+class OverdueItemOut(BaseModel):
+    what: str = Field(description="时限代码")
+    what_label: str = Field(description="时限")
+    due: date = Field(description="截止日期")
+    days_overdue: int = Field(description="已逾期的自然日数")
 
 
 class ClusterPage(BaseModel):
@@ -162,6 +171,7 @@ class ClusterDetailOut(BaseModel):
     timeline_total: int = Field(description="该集群日志中的事件总数")
     workflow_id: str
     temporal_url: str | None
+    revocation_on: date | None = Field(default=None, description="到期未复评：将在这一天的年度认定中公告取消称号（§四(四)）")
 
 
 class ActionResultOut(BaseModel):
@@ -270,8 +280,10 @@ def _label(enum: Any, value: str | None) -> str:
         return str(value)
 
 
-def summary(c: Cluster) -> ClusterSummary:
+def summary(c: Cluster, overdue: list[OverdueItem] | None = None) -> ClusterSummary:
     return ClusterSummary(
+        overdue_items=[OverdueItemOut(what=o.what, what_label=labels.deadline_label(o.what), due=o.due,
+                                      days_overdue=o.days_overdue) for o in overdue or ()],
         key=c.key, name=c.name, title=c.title, stage=c.stage, stage_label=_label(Stage, c.stage), procedure=c.procedure,
         title_status=c.title_status, title_status_label=_label(TitleStatus, c.title_status), tier=c.tier,
         industry=c.industry, province=c.province, city=c.city, county=c.county, valid_until=c.valid_until,
@@ -284,7 +296,7 @@ def event_out(e: Event) -> EventOut:
 
 
 def radar_out(e: RadarEntry) -> RadarItemOut:
-    return RadarItemOut(**e.__dict__, what_label=_label(DeadlineKind, e.what))
+    return RadarItemOut(**e.__dict__, what_label=labels.deadline_label(e.what))
 
 
 def user_out(user: User) -> UserOut:
@@ -370,7 +382,9 @@ async def list_clusters(
                       tier=tier or None, industry=industry or None, province=province or None, overdue=overdue,
                       query=q or None)
     p = await console.clusters(user, f, within, page, per_page)
-    return ClusterPage(total=p.total, page=p.page, per_page=p.per_page, pages=p.pages, items=[summary(c) for c in p.items])
+    overdue = await console.overdue_items([c.key for c in p.items if c.overdue])
+    return ClusterPage(total=p.total, page=p.page, per_page=p.per_page, pages=p.pages,
+                       items=[summary(c, overdue.get(c.key)) for c in p.items])
 
 
 @router.get("/clusters/{key}", response_model=ClusterDetailOut, responses=responses(401, 403, 404, 503))
@@ -384,14 +398,15 @@ async def show_cluster(key: KeyPath, user: UserDep, console: ConsoleDep) -> Clus
         title_status_label=_label(TitleStatus, v.title_status), valid_until=v.valid_until, conferred_on=v.conferred_on,
         expired_on=v.expired_on, today=v.today, cycle=v.cycle, seq=v.seq, industry=v.profile.industry,
         product=v.profile.product, tier=v.profile.tier, province=v.profile.region.province,
-        deadlines=[DeadlineOut(key=x.key, what=x.what, what_label=_label(DeadlineKind, x.what), due=x.due,
+        deadlines=[DeadlineOut(key=x.key, what=x.what, what_label=labels.deadline_label(x.what), due=x.due,
                                overdue=x.overdue, overdue_since=x.overdue_since, days_left=x.days_left,
                                working_days_left=d.working_days_left[x.key], provisional=x.provisional,
                                calendar_version=x.calendar_version, basis=x.basis) for x in v.deadlines],
-        actions=[ActionOut(action=a, label=ACTION_LABELS.get(a, a)) for a in d.actions],
+        actions=[ActionOut(action=a, label=labels.action_label(a)) for a in d.actions],
         supplement_items=v.supplement_items, outstanding_opinions=v.outstanding_opinions,
         panel=[PanelMemberOut(name=m.name, senior=m.senior, field=m.field, lead=m.lead) for m in d.panel],
         timeline=[event_out(e) for e in d.timeline], timeline_total=d.timeline_total, workflow_id=d.workflow_id, temporal_url=d.temporal_url,
+        revocation_on=d.revocation_on,
     )
 
 

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
-from console import api, pages, todo
+from console import api, filters, pages, todo
 from console import register
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
@@ -46,6 +46,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.include_router(pages.router)
     app.include_router(todo.api)
     app.include_router(todo.router)
+    filters.install(app)  # a bad query value is one Chinese line on the API as on the pages
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     def wants_json(request: Request) -> bool:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from console import downloads, forms, render
+from console import downloads, filters, forms, render
 from domain import labels
 from console.api import KEY_PATTERN
 from console.errors import status_for
@@ -23,10 +23,10 @@ from domain.errors import DomainError
 from domain.machine import ACTIONS
 from domain.model import Procedure, Role, Stage, TitleStatus
 from service import todo as todo_service
-from service.console import ConsoleService
+from service.console import MAX_WITHIN, ConsoleService
 from service.throttle import LoginThrottled
 from service.users import UserService, csrf_token
-from store.readmodel import ClusterFilter
+from store.readmodel import ClusterFilter, Page
 
 COOKIE = "designation_session"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -186,28 +186,42 @@ async def clusters(request: Request) -> HTMLResponse:
             return None
         return value
 
-    overdue = {"yes": True, "no": False}.get(q.get("overdue") or "")
-    f = ClusterFilter(stage=pick("stage", {s.value for s in Stage}),
-                      title_status=pick("title_status", {t.value for t in TitleStatus}), tier=pick("tier"),
-                      industry=pick("industry"), province=pick("province"), overdue=overdue, query=pick("q"))
-    within = _int(q.get("within"), None, 0, 1500)
-    number = _int(q.get("page"), 1, 1, 100000) or 1
-    result = await console.clusters(user, f, within, number, 25)
     params = {k: v for k, v in q.items() if k != "page" and v}
-    return page(request, "clusters.html", user, result=result, f=f, within=within, overdue=q.get("overdue") or "",
-                facets=console.facets(user), query=params,
-                page_url=lambda n: "/clusters?" + urlencode({**params, "page": n}))
+    f, within, problem, status = ClusterFilter(), None, None, 200
+    result = Page(0, 1, 25, [])
+    try:  # a bad value is said on the page, never silently dropped (issue 10)
+        f = ClusterFilter(stage=filters.choice(q, "stage"), title_status=filters.choice(q, "title_status"),
+                          tier=pick("tier"), industry=pick("industry"), province=pick("province"),
+                          overdue=filters.yes_no(q, "overdue"), query=pick("q"))
+        within = filters.integer(q, "within", 0, MAX_WITHIN)
+        number = filters.integer(q, "page", 1, 100000) or 1
+        result = await console.clusters(user, f, within, number, 25)
+    except DomainError as e:
+        if e.code not in ("invalid_filter", "page_out_of_range", "invalid_data"):
+            raise
+        problem, status = e.message, status_for(e.code)
+    overdue_items = await console.overdue_items([c.key for c in result.items if c.overdue])
+    return page(request, "clusters.html", user, status_code=status, result=result, f=f, within=within,
+                overdue=q.get("overdue") or "", facets=console.facets(user), query=params, problem=problem,
+                overdue_items=overdue_items, page_url=lambda n: "/clusters?" + urlencode({**params, "page": n}))
 
 
 @router.get("/radar", response_class=HTMLResponse)
 async def radar(request: Request) -> HTMLResponse:
     user = page_user(request)
     console = _console(request)
-    within = _int(request.query_params.get("within"), None, 0, 1500)
-    overdue_only = request.query_params.get("overdue") == "yes"
-    total, items = await console.radar(user, within, overdue_only, limit=500)
-    return page(request, "radar.html", user, total=total, items=items, within=within, overdue_only=overdue_only,
-                today=await console.today())
+    q = request.query_params
+    within, overdue_only, problem, status, total, items = None, False, None, 200, 0, []
+    try:
+        within = filters.integer(q, "within", 0, MAX_WITHIN)
+        overdue_only = bool(filters.yes_no(q, "overdue"))
+        total, items = await console.radar(user, within, overdue_only, limit=500)
+    except DomainError as e:
+        if e.code not in ("invalid_filter", "invalid_data"):
+            raise
+        problem, status = e.message, status_for(e.code)
+    return page(request, "radar.html", user, status_code=status, total=total, items=items, within=within,
+                overdue_only=overdue_only, problem=problem, today=await console.today())
 
 
 # ---------------------------------------------------------------- one cluster

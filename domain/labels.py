@@ -65,6 +65,7 @@ REASON_LABELS = {
     "deferred to next meeting": "暂缓至下次会议",
     "quarter ended without a meeting": "本季度未召开会长办公会",
     "validity ended": "有效期届满",
+    "new validity cycle": "新的有效期开始",
     "re-evaluation failed": "复评不合格",
     "title change abandoned: title expired": "称号到期，变更申请终止",
     "rectification period ended with no rectification review filed": "整改期满未申请整改复查",

@@ -27,6 +27,8 @@ from domain.limits import LIMITS, check_data
 from domain.calendar import WorkCalendar, parse_date
 from domain.errors import DomainError
 from domain.model import Event, Stage
+from domain.policy import get_policy
+from domain.todo import overdue_revocation_on
 from audit.replay import ReplayReport
 from audit.service import AuditService
 from audit.verify import VerifyReport
@@ -58,6 +60,15 @@ class RadarEntry:
     provisional: bool
 
 
+@dataclass(frozen=True)
+class OverdueItem:
+    """An overdue deadline named with its due date and how long ago that was."""
+
+    what: str
+    due: date
+    days_overdue: int
+
+
 @dataclass
 class ClusterDetail:
     row: Cluster
@@ -70,6 +81,7 @@ class ClusterDetail:
     workflow_id: str
     temporal_url: str | None
     working_days_left: dict[str, int] = field(default_factory=dict)  # by deadline key
+    revocation_on: date | None = None  # expired with no re-evaluation: the recognition that revokes it (§四(四))
 
 
 @dataclass(frozen=True)
@@ -196,13 +208,44 @@ class ConsoleService:
                        per_page: int = 50) -> readmodel.Page:
         if within is not None:
             f = readmodel.ClusterFilter(**{**f.__dict__, "due_by": self.due_by(await self.today(), within)})
-        return readmodel.list_clusters(self.engine, access.scope_of(user), f, page, per_page)
+        result = readmodel.list_clusters(self.engine, access.scope_of(user), f, page, per_page)
+        if page > result.pages:
+            raise DomainError("page_out_of_range", f"第 {page} 页不存在：符合条件的集群共 {result.total} 个，"
+                                                   f"{result.pages} 页（每页 {result.per_page} 个）")
+        return result
+
+    async def overdue_items(self, keys: list[str]) -> dict[str, list[OverdueItem]]:
+        """The overdue deadlines of a page of clusters, each with its due date and days overdue."""
+        today = await self.today()
+        return {k: [OverdueItem(d.what, d.due, (today - d.due).days) for d in rows]
+                for k, rows in readmodel.overdue_deadlines(self.engine, keys, today).items()}
+
+    def revocations(self, user: User, today: date, due_by: date | None) -> list[RadarEntry]:
+        """Expired titles on the radar at the recognition that will revoke them (§四(四))."""
+        calendar = self.calendar()
+        out = []
+        for c in readmodel.expired_titles(self.engine, access.scope_of(user)):
+            on = overdue_revocation_on(get_policy(c.policy_version), c.expired_on, today)
+            if due_by is not None and on > due_by:
+                continue
+            out.append(RadarEntry(
+                cluster_key=c.key, cluster_name=c.name, title=c.title, stage=c.stage, key="overdue_revocation",
+                what="overdue_revocation", due=on, days_left=(on - today).days,
+                working_days_left=calendar.working_days_between(today, on), overdue=False, overdue_since=None,
+                provisional=False))
+        return out
 
     async def radar(self, user: User, within: int | None = None, overdue_only: bool = False, limit: int = 200,
                     offset: int = 0) -> tuple[int, list[RadarEntry]]:
         today = await self.today()
-        total, items = readmodel.radar(self.engine, access.scope_of(user), self.due_by(today, within), overdue_only,
-                                       limit, offset)
+        due_by = self.due_by(today, within)
+        revocations = [] if overdue_only else self.revocations(user, today, due_by)
+        if revocations:  # merged in date order: the page needs the deadlines up to its end
+            limit, offset, skip = min(max(1, limit), 1000), max(0, offset), max(0, offset)
+            total, items = readmodel.radar(self.engine, access.scope_of(user), due_by, overdue_only, offset + limit, 0)
+        else:
+            skip = 0
+            total, items = readmodel.radar(self.engine, access.scope_of(user), due_by, overdue_only, limit, offset)
         calendar = self.calendar()
         counted: dict[date, int] = {}
 
@@ -211,7 +254,7 @@ class ConsoleService:
                 counted[due] = calendar.working_days_between(today, due)
             return counted[due]
 
-        return total, [
+        entries = [
             RadarEntry(
                 cluster_key=i.cluster.key, cluster_name=i.cluster.name, title=i.cluster.title, stage=i.cluster.stage,
                 key=i.deadline.key, what=i.deadline.what, due=i.deadline.due, days_left=(i.deadline.due - today).days,
@@ -221,6 +264,10 @@ class ConsoleService:
             )
             for i in items
         ]
+        if not revocations:
+            return total, entries
+        merged = sorted(entries + revocations, key=lambda e: (e.due, e.cluster_key, e.key))
+        return total + len(revocations), merged[skip: skip + limit]
 
     async def overview(self, user: User, radar_size: int = 8) -> Overview:
         scope = access.scope_of(user)
@@ -252,6 +299,8 @@ class ConsoleService:
             actions=access.actions_for(user, facts, view.allowed, view.outstanding_opinions),
             facts=facts, panel=readmodel.current_panel(self.engine, key),
             workflow_id=designation_workflow_id(key), temporal_url=self.temporal_link(key), working_days_left=left,
+            revocation_on=overdue_revocation_on(get_policy(view.policy_version), view.expired_on, view.today)
+            if view.stage == Stage.EXPIRED and view.expired_on else None,
         )
 
     async def act(self, user: User, key: str, action: str, data: Any) -> ActionResult:

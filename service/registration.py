@@ -269,51 +269,59 @@ def read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
 
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            return _rows(wb)
+        finally:
+            wb.close()
+    except DomainError:
+        raise
     except Exception as e:  # openpyxl raises many kinds for a broken file; all mean the same to a clerk
         raise DomainError("file_invalid", f"无法读取导入文件（{e.__class__.__name__}），请用下载的模板填写") from None
-    try:
-        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-        by_header: dict[str, str] = {}
-        for name, f in columns():
-            by_header[header(f)] = name
-            by_header[str(f.title)] = name
-            by_header[name] = name
-        fields = dict(columns())
-        it = ws.iter_rows(values_only=True)
-        head = next(it, None)
-        if head is None:
-            raise DomainError("file_invalid", "导入文件是空的：第一行应为列名")
-        mapping: dict[int, str] = {}
-        unknown = []
-        for i, h in enumerate(head):
-            text = str(h).strip() if h is not None else ""
-            if not text:
+
+
+def _rows(wb: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The data rows of the first sheet (``集群``), keyed by field; the sheet is parsed lazily,
+    so every read below may still meet a broken file (the caller turns that into one line)."""
+    ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
+    by_header: dict[str, str] = {}
+    for name, f in columns():
+        by_header[header(f)] = name
+        by_header[str(f.title)] = name
+        by_header[name] = name
+    fields = dict(columns())
+    it = ws.iter_rows(values_only=True)
+    head = next(it, None)
+    if head is None:
+        raise DomainError("file_invalid", "导入文件是空的：第一行应为列名")
+    mapping: dict[int, str] = {}
+    unknown = []
+    for i, h in enumerate(head):
+        text = str(h).strip() if h is not None else ""
+        if not text:
+            continue
+        if text not in by_header:
+            unknown.append(text)
+        else:
+            mapping[i] = by_header[text]
+    if unknown:
+        raise DomainError("file_invalid", f"导入文件有模板中没有的列：{'、'.join(unknown[:10])}；请用下载的模板填写")
+    missing = [header(f) for name, f in columns() if f.is_required() and name not in mapping.values()]
+    if missing:
+        raise DomainError("file_invalid", f"导入文件缺少必填的列：{'、'.join(missing)}")
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, values in enumerate(it, start=2):
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        if len(rows) >= LIMITS.import_rows:
+            raise DomainError("too_many_rows", f"导入文件超过 {LIMITS.import_rows} 行，请分成几个文件导入")
+        row: dict[str, Any] = {}
+        for i, v in enumerate(values):
+            name = mapping.get(i)
+            if name is None or v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            if text not in by_header:
-                unknown.append(text)
-            else:
-                mapping[i] = by_header[text]
-        if unknown:
-            raise DomainError("file_invalid", f"导入文件有模板中没有的列：{'、'.join(unknown[:10])}；请用下载的模板填写")
-        missing = [header(f) for name, f in columns() if f.is_required() and name not in mapping.values()]
-        if missing:
-            raise DomainError("file_invalid", f"导入文件缺少必填的列：{'、'.join(missing)}")
-        rows: list[tuple[int, dict[str, Any]]] = []
-        for number, values in enumerate(it, start=2):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
-            if len(rows) >= LIMITS.import_rows:
-                raise DomainError("too_many_rows", f"导入文件超过 {LIMITS.import_rows} 行，请分成几个文件导入")
-            row: dict[str, Any] = {}
-            for i, v in enumerate(values):
-                name = mapping.get(i)
-                if name is None or v is None or (isinstance(v, str) and not v.strip()):
-                    continue
-                row[name] = _cell(v, fields[name])
-            rows.append((number, row))
-        return rows
-    finally:
-        wb.close()
+            row[name] = _cell(v, fields[name])
+        rows.append((number, row))
+    return rows
 
 
 def _cell(value: Any, f: Any) -> Any:

@@ -18,7 +18,7 @@ from uuid import uuid4
 from temporalio.testing import WorkflowEnvironment
 
 from activities.lifecycle import CalendarOverrides, LifecycleActivities
-from domain import yamlfmt
+from domain import labels, yamlfmt
 from domain.calendar import SHANGHAI, add_years, parse_date
 from domain.errors import DomainError
 from domain.lifecycle import parse_start, profile_from_dict
@@ -431,36 +431,17 @@ def journal_item(row: Any) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- rendering
 
 
-EVENT_LABELS = {
-    "registered": "登记",
-    "stage": "阶段",
-    "title": "称号",
-    "deadline": "时限",
-    "deadline_cleared": "时限解除",
-    "deadline_moved": "时限调整",
-    "reminder": "提醒",
-    "overdue": "逾期",
-    "action": "操作",
-    "decision": "会议决定",
-    "rejected": "被拒绝",
-    "annual_recognition": "年度认定",
-    "final": "最终",
-}
+EVENT_LABELS = labels.EVENT_LABELS  # one place for every label: domain.labels
 
 
 def describe(item: dict[str, Any]) -> str:
-    from domain.machine import ACTION_LABELS
-    from domain.model import DeadlineKind, Stage, TitleStatus
+    from domain.model import TitleStatus
 
-    def stage(v: str | None) -> str:
-        return Stage(v).label if v else "—"
-
-    def what(v: str) -> str:
-        return DeadlineKind(v).label
+    stage, what = labels.stage_label, labels.deadline_label
 
     e = item["event"]
     if e == "stage":
-        return f"{stage(item['from'])} → {stage(item['to'])}（{item['procedure']}）"
+        return f"{stage(item['from'])} → {stage(item['to'])}（{labels.procedure_label(item['procedure'])}程序）"
     if e == "title":
         until = f"，有效期至 {item['valid_until']}" if item.get("valid_until") else ""
         return f"{TitleStatus(item['status']).label}{until}"
@@ -470,16 +451,16 @@ def describe(item: dict[str, Any]) -> str:
     if e in ("reminder", "overdue"):
         return f"{what(item['what'])} 截止 {item['due']}"
     if e == "deadline_cleared":
-        return f"{what(item['what'])}（{item['reason']}）"
+        return f"{what(item['what'])}（{labels.reason_label(item['reason'])}）"
     if e == "deadline_moved":
         return (f"{what(item['what'])} {item['old_due']} → {item['due']}（日历 {item['old_calendar_version']} → "
-                f"{item['calendar_version']}：{item['reason']}）")
+                f"{item['calendar_version']}：{labels.reason_label(item['reason'])}）")
     if e == "action":
-        return f"{ACTION_LABELS.get(item['action'], item['action'])} — {item['by']['name']}"
+        return f"{labels.action_label(item['action'])} — {item['by']['name']}"
     if e == "decision":
-        return {"approve": "批准", "refuse": "不予批准/复评不合格", "defer": "暂缓"}[item["decision"]]
+        return labels.decision_label(item["decision"])
     if e == "rejected":
-        return f"{ACTION_LABELS.get(item['action'], item['action'])}：[{item['code']}] {item['reason']}"
+        return f"{labels.action_label(item['action'])}：[{item['code']}] {item['reason']}"
     if e == "annual_recognition":
         return (f"{item['year']} 年度：认定 {', '.join(item['recognised']) or '无'}；逾期未复评 "
                 f"{', '.join(item['overdue']) or '无'}；取消 {', '.join(item['revoked']) or '无'}")
@@ -487,7 +468,7 @@ def describe(item: dict[str, Any]) -> str:
         until = f"，有效期至 {item['valid_until']}" if item.get("valid_until") else ""
         return f"{stage(item['stage'])}，称号{TitleStatus(item['title']).label}{until}"
     if e == "registered":
-        return f"登记（{item['start']['stage']}，{item['start']['on']}）"
+        return f"登记（{labels.start_label(item['start']['stage'])}，{item['start']['on']}）"
     return e
 
 

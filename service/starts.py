@@ -24,6 +24,8 @@ POLICY = get_policy()
 NAME = LIMITS.name_chars
 ITEMS = LIMITS.list_items
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
+FIGURE_MAX = 1e12  # no cluster's figure comes near it; a typo or a fuzzer's 10**400 stops here
+EARLIEST = date(1990, 1, 1)  # before any co-built title (the programme began in the 1990s)
 
 TierCode = Literal[tuple(POLICY.tiers)]  # type: ignore[valid-type]
 RouteCode = Literal[tuple(POLICY.routes)]  # type: ignore[valid-type]
@@ -127,15 +129,16 @@ class ApplicationStart(Strict):
 class EvaluationIn(Strict):
     """上次考评（初评或最近一次复评）的指标：复评时考评报告与之比较（附件四 二）。至少填一项指标。"""
 
-    evaluated_on: date | None = Field(None, title="上次考评日期", description="专家组现场考评的日期，不晚于发文日期")
+    evaluated_on: date | None = Field(None, title="上次考评日期", description="专家组现场考评的日期，不晚于发文日期",
+                                      ge=EARLIEST)
     national_rank: int | None = Field(None, title="全国排名", description="主导产品产量、产值、销售额或出口额的全国排名（单位：位）",
                                       ge=1, le=1000, json_schema_extra={"x-unit": "位"})
-    output: float | None = unit("产量", "主导产品的计量单位", "主导产品产量，如万件、万吨", ge=0, default=None)
-    value: float | None = unit("产值", "亿元", "工业总产值", ge=0, default=None)
-    sales: float | None = unit("销售额", "亿元", "销售量（额）", ge=0, default=None)
-    exports: float | None = unit("出口额", "万美元", "出口额", ge=0, default=None)
-    firms: int | None = unit("企业数", "个", "集群内企业数量", ge=0, default=None)
-    employees: int | None = unit("从业人员", "人", "集群从业人员", ge=0, default=None)
+    output: float | None = unit("产量", "主导产品的计量单位", "主导产品产量，如万件、万吨", ge=0, le=FIGURE_MAX, default=None)
+    value: float | None = unit("产值", "亿元", "工业总产值", ge=0, le=FIGURE_MAX, default=None)
+    sales: float | None = unit("销售额", "亿元", "销售量（额）", ge=0, le=FIGURE_MAX, default=None)
+    exports: float | None = unit("出口额", "万美元", "出口额", ge=0, le=FIGURE_MAX, default=None)
+    firms: int | None = unit("企业数", "个", "集群内企业数量", ge=0, le=FIGURE_MAX, default=None)
+    employees: int | None = unit("从业人员", "人", "集群从业人员", ge=0, le=FIGURE_MAX, default=None)
 
     def plain(self) -> dict[str, Any]:
         indicators = {k: getattr(self, k) for k in POLICY.reevaluation_comparison_indicators
@@ -154,7 +157,8 @@ class OnboardingStart(Strict):
     kind: Literal["onboarding"] = Field(title="登记方式", description="onboarding：导入已授名称号")
     cluster: ClusterIn = Field(title="集群信息")
     conferred_on: date = Field(title="授名发文日期",
-                               description="中国轻工业联合会与行业协会联合发文的日期；有效期四年自此起算（§二(二)、§三(四)）")
+                               description="中国轻工业联合会与行业协会联合发文的日期；有效期四年自此起算（§二(二)、§三(四)）",
+                               ge=EARLIEST)
     document_number: str = Field(title="发文文号", description="联合发文的文号，如 中轻联综合〔2023〕88号", min_length=1,
                                  max_length=NAME)
     title: str = Field("", title="授予的称号", description="发文中授予的称号全文，如 中国陶瓷之都·佛山；留空时按集群信息组成",

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from domain.calendar import add_years, quarter_of
+from domain import labels
 from domain.journal import GENESIS, event_hash
 from domain.model import ClusterProfile, Event
 from store.db import session
@@ -212,12 +213,12 @@ def _derive(s: Session, key: str, workflow_id: str, e: Event, snapshot: dict[str
         s.add(MeetingDecisionRow(meeting_id=d["meeting_id"], cluster_key=key, decision=d["decision"],
                                  procedure=d.get("procedure", ""), applied_on=e.on))
         _notify(s, workflow_id, e, key, ("applicant", "secretariat"), "decision",
-                f"会长办公会决定：{ {'approve': '批准', 'refuse': '不予批准', 'defer': '暂缓'}.get(d['decision'], d['decision'])}",
-                f"{key}：{d['held_on']} 会长办公会决定 {d['decision']}")
+                f"会长办公会决定：{labels.decision_label(d['decision'])}",
+                f"{key}：{d['held_on']} 会长办公会决定 {labels.decision_label(d['decision'])}")
     elif e.kind in ("reminder", "overdue"):
-        what = d.get("what", "")
+        what = labels.deadline_label(d.get("what", ""))
         label = "提醒" if e.kind == "reminder" else "已逾期"
-        _notify(s, workflow_id, e, key, RECIPIENTS.get(what, ("secretariat",)), e.kind,
+        _notify(s, workflow_id, e, key, RECIPIENTS.get(d.get("what", ""), ("secretariat",)), e.kind,
                 f"{label}：{key} {what} 截止 {d.get('due')}",
                 f"{key} 的时限 {d.get('key')}（{what}）截止于 {d.get('due')}，{label}。")
 

@@ -166,6 +166,30 @@ def radar(engine: Engine, scope: Scope, due_by: date | None = None, overdue_only
     return total, [RadarItem(d, c) for d, c in rows]
 
 
+def expired_titles(engine: Engine, scope: Scope) -> list[Cluster]:
+    """Live titles expired with no re-evaluation filed: the annual recognition revokes them
+    (§四(四)), a date the radar shows though no deadline row holds it."""
+    with session(engine) as s:
+        return list(s.exec(select(Cluster).where(scope_clause(scope), Cluster.stage == "expired",
+                                                 Cluster.live == True, col(Cluster.expired_on).is_not(None))  # noqa: E712
+                           .order_by(Cluster.expired_on, Cluster.key)).all())
+
+
+def overdue_deadlines(engine: Engine, keys: Iterable[str], today: date) -> dict[str, list[DeadlineRow]]:
+    """The overdue deadlines of these clusters (a page of the list), earliest due first."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    out: dict[str, list[DeadlineRow]] = {}
+    with session(engine) as s:
+        for d in s.exec(select(DeadlineRow).where(col(DeadlineRow.cluster_key).in_(keys),
+                                                  or_(col(DeadlineRow.overdue_since).is_not(None),
+                                                      col(DeadlineRow.due) < today))
+                        .order_by(DeadlineRow.due, DeadlineRow.key)).all():
+            out.setdefault(d.cluster_key, []).append(d)
+    return out
+
+
 def cluster_row(engine: Engine, key: str) -> Cluster | None:
     with session(engine) as s:
         return s.get(Cluster, key)

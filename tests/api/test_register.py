@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import itertools
 import time
+import zipfile
 from datetime import date, timedelta
 from typing import Any
 
@@ -118,6 +119,11 @@ async def test_onboarding_refuses_a_future_conferral_and_missing_figures(env):
     data["evaluation"] = {"national_rank": 3}
     r = await post(env, data)
     assert r.status_code == 422 and r.json()["code"] == "evaluation_figures_missing", r.text
+    data["evaluation"] = {"firms": 10 ** 400}  # JSON carries it; the schema's bound stops it
+    r = await post(env, data)
+    assert r.status_code == 422 and r.json()["code"] == "invalid_data", r.text
+    r = await post(env, onboarding(date(1900, 1, 1)))
+    assert r.status_code == 422 and r.json()["code"] == "invalid_data", r.text
 
 
 async def test_who_may_register_the_secretariat_all_an_association_cultivation_in_its_industries(env):
@@ -225,6 +231,11 @@ async def test_an_import_of_200_rows_onboards_the_valid_ones_and_a_reimport_chan
 async def test_an_import_refuses_a_file_over_its_bounds_before_parsing_it(env):
     headers = {**env.auth("secretariat"), "Content-Type": XLSX}
     r = await env.client.post("/api/cluster-imports", content=b"not a zip", headers=headers)
+    assert r.status_code == 422 and r.json()["code"] == "file_invalid"
+    not_xlsx = io.BytesIO()
+    with zipfile.ZipFile(not_xlsx, "w") as z:
+        z.writestr("xl/workbook.xml", "<not really>")
+    r = await env.client.post("/api/cluster-imports", content=not_xlsx.getvalue(), headers=headers)
     assert r.status_code == 422 and r.json()["code"] == "file_invalid"
     r = await env.client.post("/api/cluster-imports", content=b"x" * (2 * 1024 * 1024 + 1), headers=headers)
     assert r.status_code == 413
