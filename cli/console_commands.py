@@ -101,6 +101,7 @@ def user_add(
     province: list[str] = typer.Option([], "--province", help="省级组织的省份（可重复）"),
     cluster: list[str] = typer.Option([], "--cluster", help="申请地政府的集群编号（可重复）"),
     password: str = typer.Option(None, "--password", help="密码（不给则提示输入或从标准输入读取）"),
+    email: str = typer.Option(None, "--email", help="邮箱：设置了 SMTP_HOST 时，提醒、督办和日报也发到这里"),
 ) -> None:
     """添加一个控制台用户（密码以 argon2 哈希保存）。"""
     if password is None:
@@ -108,7 +109,8 @@ def user_add(
             password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
         else:
             password = sys.stdin.readline().rstrip("\n")
-    user = _users().add(username, role, name, password, industries=industry, provinces=province, clusters=cluster)
+    user = _users().add(username, role, name, password, industries=industry, provinces=province, clusters=cluster,
+                        email=email)
     typer.echo(f"已添加用户 {user.username}：{user.role_label}·{user.name}")
 
 

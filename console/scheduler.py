@@ -4,6 +4,7 @@ Temporal timers in the workflows, and survive this process.
 
 CONSOLE_DIGEST_AT       HH:MM Beijing time of the daily digest (default 08:00)
 CONSOLE_RECONCILE_EVERY seconds between reconciliations (default 600)
+SMTP_*                  email delivery of the outbox, off unless SMTP_HOST is set (``service.notify``)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from domain.calendar import SHANGHAI
 from service.console import ConsoleService
 from service.housekeeping import deadline_digest, reconcile
+from service.notify import SmtpProblem, SmtpSettings, deliver_email
 
 log = logging.getLogger("designation.housekeeping")
 
@@ -51,6 +53,10 @@ def start_housekeeping(console: ConsoleService) -> AsyncIOScheduler:
     console started after the digest hour still sends today's digest (once per user per
     day, whatever the restarts)."""
     hour, minute, every = _settings()
+    try:
+        smtp = SmtpSettings.from_env()
+    except SmtpProblem as e:
+        raise ScheduleProblem(str(e)) from None
     scheduler = AsyncIOScheduler(timezone=SHANGHAI)
     soon = datetime.now(SHANGHAI) + timedelta(seconds=3)
 
@@ -74,5 +80,17 @@ def start_housekeeping(console: ConsoleService) -> AsyncIOScheduler:
                       coalesce=True, max_instances=1, misfire_grace_time=3600, next_run_time=soon)
     scheduler.add_job(reconciliation, IntervalTrigger(seconds=every, timezone=SHANGHAI), id="reconcile",
                       coalesce=True, max_instances=1, next_run_time=soon + timedelta(seconds=2))
+    if smtp is not None:
+        async def email() -> None:
+            try:
+                await deliver_email(console.engine, smtp)
+            except asyncio.CancelledError:
+                log.info("email delivery interrupted by shutdown")
+            except Exception:
+                log.exception("email delivery failed")
+
+        scheduler.add_job(email, IntervalTrigger(seconds=smtp.every, timezone=SHANGHAI), id="email_delivery",
+                          coalesce=True, max_instances=1, next_run_time=soon + timedelta(seconds=4))
+        log.info("email delivery every %d s via %s", smtp.every, smtp.describe())
     scheduler.start()
     return scheduler

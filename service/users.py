@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
 from domain.access import User, check_new_user
+from domain.notify import check_email
 from domain.errors import DomainError
 from service.throttle import LoginThrottle
 from store import users as repo
@@ -58,11 +59,12 @@ class UserService:
         self.throttle = throttle or LoginThrottle()
 
     def add(self, username: str, role: str, name: str, password: str, *, industries: Iterable[str] = (),
-            provinces: Iterable[str] = (), clusters: Iterable[str] = ()) -> User:
+            provinces: Iterable[str] = (), clusters: Iterable[str] = (), email: str | None = None) -> User:
         new = check_new_user(username, role, name, industries, provinces, clusters)
+        address = check_email(email)  # optional: notifications by email (issue 10 §7)
         if len(password or "") < MIN_PASSWORD:
             raise DomainError("password_too_short", f"密码至少 {MIN_PASSWORD} 个字符")
-        return to_user(repo.add_user(self.engine, new, _HASHER.hash(password)))
+        return to_user(repo.add_user(self.engine, new, _HASHER.hash(password), email=address))
 
     def list(self) -> list[tuple[User, int]]:
         """Every user with the number of live API tokens."""

@@ -25,10 +25,10 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def add_user(engine: Engine, new: User, password_hash: str) -> UserRow:
+def add_user(engine: Engine, new: User, password_hash: str, email: str | None = None) -> UserRow:
     row = UserRow(username=new.username, role=new.role, name=new.name, password_hash=password_hash,
                   industries=list(new.industries), provinces=list(new.provinces), clusters=list(new.clusters),
-                  active=True, created_at=_now())
+                  active=True, created_at=_now(), email=email)
     try:
         with session(engine) as s:
             if s.exec(select(UserRow).where(UserRow.username == new.username)).first() is not None:
