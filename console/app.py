@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 
 from console import api, filters, pages, todo
 from console import register
+from console import notifications
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError
@@ -42,6 +43,8 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.state.secure_cookies = secure_cookies
     app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
     app.include_router(api.router)
+    app.include_router(notifications.api)
+    app.include_router(notifications.router)
     app.include_router(register.router)  # POST /api/clusters, bulk import, the 登记集群 page
     app.include_router(pages.router)
     app.include_router(todo.api)
