@@ -163,13 +163,14 @@ def claim(engine: Engine, outbox_id: int, uid: int, address: str, now: datetime)
                 return Claim(row.id or 0, 1)
             if row.status != RETRY or _aware(row.next_attempt_at) is None or _aware(row.next_attempt_at) > now:
                 return None
+            delivery_id, attempt = row.id or 0, row.attempts + 1  # read before the update refreshes ``row``
             taken = s.exec(update(EmailDeliveryRow)  # type: ignore[call-overload]
-                           .where(col(EmailDeliveryRow.id) == row.id, col(EmailDeliveryRow.status) == RETRY,
-                                  col(EmailDeliveryRow.attempts) == row.attempts)
-                           .values(status=SENDING, attempts=row.attempts + 1, claimed_at=now, address=address[:254]))
+                           .where(col(EmailDeliveryRow.id) == delivery_id, col(EmailDeliveryRow.status) == RETRY,
+                                  col(EmailDeliveryRow.attempts) == attempt - 1)
+                           .values(status=SENDING, attempts=attempt, claimed_at=now, address=address[:254]))
             if taken.rowcount != 1:
                 return None
-            return Claim(row.id or 0, row.attempts + 1)
+            return Claim(delivery_id, attempt)
     except IntegrityError:  # another job inserted the pair first
         return None
 
