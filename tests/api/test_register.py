@@ -11,8 +11,16 @@ import zipfile
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import pytest
+import pytest_asyncio
 from openpyxl import Workbook, load_workbook
+
+from console.app import create_app
+from service.console import ConsoleService
+from service.simulate import Simulation
+from service.users import UserService
+from tests.api.conftest import ROLES, ConsoleEnv
 
 from domain.calendar import add_months
 from service.registration import DATA_SHEET, XLSX, columns
@@ -199,7 +207,21 @@ def import_rows(today: date, count: int, bad_every: int) -> tuple[list[dict[str,
     return rows, bad
 
 
-async def test_an_import_of_200_rows_onboards_the_valid_ones_and_a_reimport_changes_nothing(env):
+@pytest_asyncio.fixture
+async def own_env():
+    """A console of its own: 200 more clusters in the shared session would crowd other tests'
+    lists (a to-do list shows 200 items)."""
+    async with Simulation() as sim:
+        users = UserService(sim.engine)
+        app = create_app(ConsoleService(sim.service, sim.engine), users)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as client:
+            e = ConsoleEnv(sim, users, app.state.console, client, {}, {})
+            e.add_user("secretariat", **dict(ROLES["secretariat"]))
+            yield e
+
+
+async def test_an_import_of_200_rows_onboards_the_valid_ones_and_a_reimport_changes_nothing(own_env):
+    env = own_env
     today = await env.sim.today()
     rows, bad = import_rows(today, 200, 10)
     content = workbook(rows)
