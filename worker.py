@@ -106,6 +106,16 @@ async def _start_console(service: LifecycleService, engine, settings: Settings, 
     return await start_console(console, users, console_settings), logins
 
 
+def _email_line() -> str:
+    from service.notify import SmtpProblem, SmtpSettings
+
+    try:
+        smtp = SmtpSettings.from_env()
+    except SmtpProblem as e:
+        return str(e)
+    return f"每 {smtp.every} 秒经 {smtp.describe()}" if smtp else "关闭（设置 SMTP_HOST 开启，见 README）"
+
+
 def banner(settings: Settings, loaded: list[str], demo: bool, console_url: str | None = None,
            logins: list | None = None) -> str:
     lines = ["", "集群共建授名服务已启动 (designation lifecycle service is up)"]
@@ -122,6 +132,7 @@ def banner(settings: Settings, loaded: list[str], demo: bool, console_url: str |
         lines.append("  演示数据              已存在（沿用上次的数据）")
     if console_url:
         lines.append(f"  运行控制台            {console_url}   （API 文档 {console_url}/api/docs）")
+        lines.append(f"  邮件通知              {_email_line()}")
         if logins:
             lines.append("  演示账号（用户名 / 密码 / 角色）")
             for u in logins:
