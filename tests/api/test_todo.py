@@ -17,7 +17,7 @@ pytestmark = pytest.mark.api
 
 
 async def todo_of(env, who: str) -> dict:
-    r = await env.client.get("/api/me/todo", headers=env.auth(who))
+    r = await env.client.get("/api/me/todo", params={"limit": 1000}, headers=env.auth(who))
     assert r.status_code == 200, r.text
     return r.json()
 
