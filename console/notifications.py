@@ -8,7 +8,7 @@ import logging
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -107,7 +107,7 @@ async def mark_read(request: Request, body: MarkReadIn, user: UserDep) -> MarkRe
 # ---------------------------------------------------------------- page
 
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])  # the to-do count too
 
 
 @router.get("/notifications", response_class=HTMLResponse)
