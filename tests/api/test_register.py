@@ -303,3 +303,22 @@ async def test_the_register_page_is_not_offered_to_those_who_may_not_register(en
     await log_in(env, "expert")
     assert 'href="/register"' not in (await env.client.get("/clusters")).text
     assert (await env.client.get("/register")).status_code == 403
+
+
+async def test_the_register_page_onboards_a_title_and_shows_a_refusal_with_the_values_kept(env):
+    token = await log_in(env, "secretariat")
+    today = await env.sim.today()
+    c = profile("form-onb")
+    form = {"csrf": csrf_token(token), "kind": "onboarding", "cluster.key": c["key"], "cluster.industry": "陶瓷",
+            "cluster.product": "陶瓷", "cluster.tier": "base", "cluster.title_word": "城",
+            "cluster.elements": ["智能"], "cluster.region.province": "广东省", "cluster.region.code": c["region"]["code"],
+            "cluster.region.name": "佛山", "conferred_on": add_months(today, -14).isoformat(),
+            "document_number": "中轻联综合〔2025〕9号", "evaluation.value": "650.5", "evaluation.national_rank": "4",
+            "planned_years": "3"}
+    r = await env.client.post("/register", data={**form, "evaluation.value": ""})
+    assert r.status_code == 422 and "evaluation_figures_missing" in r.text
+    assert f'value="{c["key"]}"' in r.text and "checked" in r.text  # what was typed is still there
+    r = await env.client.post("/register", data=form)
+    assert r.status_code == 303, r.text
+    d = await shown(env, c["key"])
+    assert d["stage"] == "designated" and d["title"] == "中国陶瓷智能城·佛山"
