@@ -77,6 +77,14 @@ def candidates(engine: Engine, scope: Scope, stages: Iterable[str], panels_every
     return list(out.values())
 
 
+def stamp(engine: Engine) -> tuple:
+    """Changes whenever a lifecycle writes the read model (its row's sequence and time move
+    with every recorded event, panel and deadline included): what a remembered to-do is
+    checked against."""
+    with session(engine) as s:
+        return tuple(s.exec(select(func.count(), func.sum(Cluster.last_seq), func.max(Cluster.updated_at))).one())
+
+
 DONE_KINDS = ("action", "decision", "registered")  # what a person did; the rows it caused follow from them
 
 
