@@ -172,6 +172,7 @@ def cluster_list(
     as_json: bool = typer.Option(False, "--json", help="每行一个 JSON 对象"),
 ) -> None:
     """列出范围内的集群（读模型）。"""
+    from domain import labels
     from domain.errors import DomainError
     from domain.model import Stage, TitleStatus
     from store.readmodel import ClusterFilter
@@ -185,19 +186,24 @@ def cluster_list(
         async with _service(token) as (console, user):
             f = ClusterFilter(stage=stage, title_status=title_status, tier=tier, industry=industry,
                               province=province, overdue=overdue)
-            return await console.clusters(user, f, within, page, per_page)
+            result = await console.clusters(user, f, within, page, per_page)
+            return result, await console.overdue_items([c.key for c in result.items if c.overdue])
 
-    result = asyncio.run(go())
+    result, late = asyncio.run(go())
     if as_json:
         for c in result.items:
             _echo_json({"key": c.key, "title": c.title, "stage": c.stage, "title_status": c.title_status,
                         "industry": c.industry, "province": c.province, "valid_until": c.valid_until,
-                        "next_deadline": c.next_deadline, "overdue": c.overdue})
+                        "next_deadline": c.next_deadline, "overdue": c.overdue,
+                        "overdue_items": [{"what": o.what, "due": o.due, "days_overdue": o.days_overdue}
+                                          for o in late.get(c.key, [])]})
         return
     rows: list[list[Any]] = [["编号", "阶段", "称号", "行业", "省份", "有效期至", "下一时限", "逾期"]]
     for c in result.items:
         rows.append([c.key, _stage_label(c.stage), c.title or c.name, c.industry, c.province, c.valid_until or "",
-                     c.next_deadline or "", "是" if c.overdue else ""])
+                     f"{c.next_deadline or ''} {labels.deadline_label(c.next_deadline_what) if c.next_deadline else ''}".strip(),
+                     "；".join(f"{labels.deadline_label(o.what)} {o.due} 截止，已逾期 {o.days_overdue} 天"
+                              for o in late.get(c.key, [])) or ("是" if c.overdue else "")])
     typer.echo(_table(rows))
     typer.echo(f"共 {result.total} 个，第 {result.page}/{result.pages} 页")
 
