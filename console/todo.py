@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from console import pages
+from console import filters, pages
 from console.api import ConsoleDep, UserDep, responses
 from domain import labels
 from service import todo as service
@@ -112,5 +112,5 @@ async def todo_page(request: Request) -> HTMLResponse:
 @router.get("/done", response_class=HTMLResponse)
 async def done_page(request: Request) -> HTMLResponse:
     user = pages.page_user(request)
-    number = pages._int(request.query_params.get("page"), 1, 1, 100000) or 1
+    number = filters.integer(request.query_params, "page", 1, 100000) or 1  # a bad value is said, not dropped
     return pages.page(request, "done.html", user, done=service.done(pages._console(request), user, number, 50))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from domain import access, labels
 from domain.access import ClusterFacts, User
+from domain.errors import DomainError
 from domain.model import Role, Stage
 from domain.policy import get_policy
 from domain.todo import ANSWERS, StageFacts, overdue_revocation_on, stages_with_work, todo_actions
@@ -217,6 +218,9 @@ def done(console: "ConsoleService", user: User, page: int = 1, per_page: int = 5
     """What the user did (journal rows signed with the user's role and name), newest first."""
     page, per_page = max(1, page), min(max(1, per_page), 200)
     total, rows = store.done(console.engine, user.role, user.name, page, per_page)
+    if page > 1 and not rows:
+        pages = max(1, -(-total // per_page))
+        raise DomainError("page_out_of_range", f"第 {page} 页不存在：已办共 {total} 项，{pages} 页（每页 {per_page} 项）")
     names = store.titles(console.engine, (r.cluster_key for r in rows))
     items = []
     for r in rows:

@@ -93,6 +93,10 @@ async def test_my_done_lists_what_the_user_did_newest_first(env):
     await log_in(env, "leader")
     page = await env.client.get("/done")
     assert page.status_code == 200 and "批准考评（专家组）" in page.text and key in page.text
+    beyond = await env.client.get("/api/me/done", params={"page": 999}, headers=env.auth("leader"))
+    assert beyond.status_code == 422 and "第 999 页不存在" in beyond.json()["message"]
+    assert "第 999 页不存在" in (await env.client.get("/done", params={"page": 999})).text
+    assert "筛选条件“页码”的值“abc”无效" in (await env.client.get("/done", params={"page": "abc"})).text
 
 
 async def test_logging_in_without_a_target_lands_on_my_todo(env):
