@@ -8,10 +8,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import httpx
 import pytest
 
+from console.app import create_app
 from domain.calendar import add_months, add_years
 from domain.policy import DEFAULT_POLICY_VERSION, get_policy
+from service.console import ConsoleService
+from service.demo import load_demo
+from service.simulate import Simulation
+from service.users import UserService
 from tests.api.test_pages import log_in
 from tests.support import site_visit
 
@@ -107,3 +113,22 @@ async def test_no_english_event_or_action_code_leaks_into_a_cluster_page(env):
     codes = set(re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", text)) | {w for w in ("registered", "approve", "designation")
                                                                  if re.search(rf"\b{w}\b", text)}
     assert codes == set(), codes
+
+
+async def test_the_demos_expired_overdue_title_is_on_the_radar_with_its_revocation_date():
+    async with Simulation() as sim:  # the demo's keys are fixed: a store of its own
+        await load_demo(sim.service)
+        await sim.settle()
+        users = UserService(sim.engine)
+        app = create_app(ConsoleService(sim.service, sim.engine), users)
+        users.add("secretariat", "secretariat", "综合业务部", "password-123")
+        token = users.issue_token("secretariat")
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as client:
+            headers = {"Authorization": f"Bearer {token}"}
+            leather = (await client.get("/api/clusters/demo-leather", headers=headers)).json()
+            assert leather["stage"] == "expired" and leather["revocation_on"]
+            radar = (await client.get("/api/radar", headers=headers)).json()
+            (item,) = [i for i in radar["items"] if i["cluster_key"] == "demo-leather"]
+            assert item["what"] == "overdue_revocation" and item["due"] == leather["revocation_on"]
+            revocation = date.fromisoformat(item["due"])
+            assert (revocation.month, revocation.day) == (1, 15) and revocation > await sim.today()
