@@ -36,6 +36,10 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
+# the bulk-onboarding upload (console.register) takes an XLSX file as its body: fuzz it with bytes
+schemathesis.serializer.alias("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              "application/octet-stream")
+
 DEMO_KEYS = ["demo-ceramics", "demo-furniture", "demo-leather", "demo-bamboo", "demo-porcelain", "demo-paper"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
