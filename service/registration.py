@@ -239,9 +239,6 @@ def template_xlsx() -> bytes:
         options = choices_of(f)
         allowed = "；".join(f"{k}（{v}）" for k, v in options.items()) if options else ""
         help_.append([header(f), name, "是" if f.is_required() else "", f.description or "", allowed])
-    help_.append([])
-    help_.append(["示例（勿填入本表）", "onboarding-foshan-ceramics", "陶瓷", "capital", "广东省 佛山市 禅城区 440604",
-                  "2023-06-01", "中轻联综合〔2023〕88号"])
     for col_letter, width in (("A", 28), ("B", 28), ("C", 8), ("D", 70), ("E", 60)):
         help_.column_dimensions[col_letter].width = width
     for row in help_.iter_rows(min_row=5):

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.policy import get_policy
+from domain.starts import START_LABELS
 
 POLICY = get_policy()
 NAME = LIMITS.name_chars
@@ -35,7 +36,7 @@ Element = Literal[tuple(POLICY.naming_elements)]  # type: ignore[valid-type]
 CHOICES: dict[str, dict[str, str]] = {
     "tier": {c: t.label for c, t in POLICY.tiers.items()},
     "route": {c: r.label for c, r in POLICY.routes.items()},
-    "kind": {"cultivation": "纳入培育", "application": "登记申请", "onboarding": "导入已授名称号"},
+    "kind": dict(START_LABELS),
 }
 
 # a schema refusal on these fields carries the domain rule's own code, not invalid_data
