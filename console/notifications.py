@@ -64,7 +64,9 @@ class NotificationsOut(BaseModel):
 
 
 class MarkReadIn(BaseModel):
-    ids: list[int] = Field(default_factory=list, max_length=MAX_LIST, description="要标为已读的通知编号")
+    # bounded like the store's keys: a larger number is a 422, never a driver overflow (a 500)
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(default_factory=list, max_length=MAX_LIST,
+                                                                  description="要标为已读的通知编号")
     all: bool = Field(default=False, description="为 true 时把本用户的全部通知标为已读（忽略 ids）")
 
 

@@ -183,3 +183,11 @@ async def test_a_send_that_fails_while_the_smtp_server_is_down_is_retried_on_the
     assert row.status == "sent" and row.attempts == 2
     again = await deliver_email(engine, smtp.settings, now=later + timedelta(hours=2))
     assert (digest.id, "applicant-mail") not in again.sent and len(smtp.for_notification(digest.id)) == 1
+
+
+async def test_marking_read_with_an_id_beyond_the_stores_integers_is_422_not_a_500(env):
+    for ids in ([2**70], [2**63], [0], [-1]):
+        r = await env.client.post("/api/me/notifications/read", json={"ids": ids}, headers=env.auth("secretariat"))
+        assert r.status_code == 422, (ids, r.text)
+    r = await env.client.post("/api/me/notifications/read", json={"ids": [2**63 - 1]}, headers=env.auth("secretariat"))
+    assert r.status_code == 200 and r.json()["marked"] == 0
