@@ -33,6 +33,12 @@ class Limits:
     # a bulk-onboarding XLSX (issue 10): the upload's size (the HTTP limit for its path) and data rows
     import_file_bytes: int = 2 * 1024 * 1024
     import_rows: int = 2_000
+    # attachments (issue 10 item 4, domain.attachments): one file per upload, its size (the HTTP
+    # limit for the upload paths is this plus http_body_bytes for the form's other fields), and
+    # how many a cluster may hold (each is one Update in its history)
+    attachment_bytes: int = 20 * 1024 * 1024
+    attachments_per_upload: int = 1
+    attachments_per_cluster: int = 500
     # console logins: service.throttle
     login_failures: int = 5  # failed logins per username, or per client address, within the window
     login_window_seconds: int = 300
