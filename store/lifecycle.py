@@ -215,6 +215,10 @@ def _derive(s: Session, key: str, workflow_id: str, e: Event, snapshot: dict[str
         _notify(s, workflow_id, e, key, ("applicant", "secretariat"), "decision",
                 f"会长办公会决定：{labels.decision_label(d['decision'])}",
                 f"{key}：{d['held_on']} 会长办公会决定 {labels.decision_label(d['decision'])}")
+    elif e.kind == "attachment":
+        from store import attachments  # issue 10 item 4: the row the console lists
+
+        attachments.derive(s, key, e)
     elif e.kind in ("reminder", "overdue"):
         what = labels.deadline_label(d.get("what", ""))
         label = "提醒" if e.kind == "reminder" else "已逾期"

@@ -333,3 +333,32 @@ class EmailDeliveryRow(SQLModel, table=True):
     claimed_at: datetime = _ts()
     next_attempt_at: datetime | None = _ts(nullable=True)
     sent_at: datetime | None = _ts(nullable=True)
+
+
+# ---------------------------------------------------------------- attachments (migration 0007)
+
+
+class AttachmentRow(SQLModel, table=True):
+    """One attachment as its journal event recorded it (issue 10 item 4): the bytes are in the
+    blob store under ``sha256``; derived in the record activity's transaction, once per
+    (cluster, event sequence)."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        UniqueConstraint("cluster_key", "seq", name="uq_attachment"),
+        Index("ix_attachment_sha256", "sha256"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_key: str
+    seq: int
+    sha256: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    size: int
+    media_type: str = Field(max_length=100)
+    purpose: str = Field(max_length=20)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    uploaded_role: str = Field(max_length=20)
+    uploaded_by: str = Field(max_length=200)
+    uploaded_on: date
+    recorded_at: datetime = _ts()
