@@ -38,6 +38,7 @@ EVENT_LABELS = {
     "annual_recognition": "年度认定",
     "final": "最终",
     "audit_read": "审计查阅",
+    "attachment": "附件",
 }
 
 DECISION_LABELS = {"approve": "批准", "refuse": "不予批准", "defer": "暂缓"}

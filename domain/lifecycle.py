@@ -884,6 +884,26 @@ class Lifecycle:
             }, actor)
         return out
 
+    # ------------------------------------------------------------ attachments (issue 10 item 4)
+
+    def attach_facts(self) -> "AttachFacts":
+        from domain.attachments import AttachFacts
+
+        st = self.state
+        return AttachFacts(st.stage.value, tuple(m["name"] for m in st.panel if m.get("lead")),
+                           bool(st.supplement_items))
+
+    def attach(self, meta: Any, actor: Actor, today: date) -> Outcome:
+        """Journal an attachment's facts (hash, name, size, type, purpose, note), never its
+        bytes; who may attach what and when is ``domain.attachments``. The state is unchanged."""
+        from domain.attachments import check_attach, check_meta
+
+        check_meta(meta)
+        check_attach(meta.purpose, actor, self.attach_facts())
+        out = Outcome()
+        self._event(out, today, "attachment", meta.as_event_data(), actor)
+        return out
+
     # ------------------------------------------------------------ views
 
     def snapshot(self, today: date | None = None) -> dict[str, Any]:

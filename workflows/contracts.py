@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.attachments import AttachmentMeta
 from domain.deadlines import DeadlinePlan, DeadlineRequest
 from domain.lifecycle import Deadline, LifecycleState, StartSpec
 from domain.model import Actor, ClusterProfile, Event
@@ -232,3 +233,20 @@ class RecordMeetingInput:
 @dataclass
 class PlanResult:
     plans: list[DeadlinePlan]
+
+
+# ---------------------------------------------------------------- attachments (issue 10 item 4)
+
+
+@dataclass
+class AttachInput:
+    """An attachment's facts (the bytes stay in the blob store; only the hash enters Temporal)."""
+
+    actor: Actor
+    attachment: AttachmentMeta
+
+
+@dataclass
+class AttachResult:
+    seq: int
+    event: Event

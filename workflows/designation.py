@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.lifecycle import LifecycleActivities
+    from domain.attachments import check_attach, check_meta
     from domain.calendar import SHANGHAI
     from domain.errors import DomainError
     from domain.journal import head_of
@@ -27,6 +28,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contracts import (
         ActionInput,
         ActionResult,
+        AttachInput,
+        AttachResult,
         ClusterView,
         DeadlineView,
         DesignationInput,
@@ -426,6 +429,28 @@ class DesignationWorkflow:
         if self._lc.terminal:
             raise ApplicationError("该集群的共建已结束，没有待重新计算的时限", {"code": "lifecycle_ended"},
                                    type="lifecycle_ended", non_retryable=True)
+
+    @workflow.update
+    async def attach(self, inp: AttachInput) -> AttachResult:
+        """An attachment's facts into the journal and the hash chain (issue 10 item 4); a new
+        handler, so every recorded history replays as before."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            try:
+                out = self._lc.attach(inp.attachment, inp.actor, day)
+            except DomainError as e:  # the state moved since validation; nothing was applied
+                raise rejection(e) from None
+            await self._commit(out, day)
+            return AttachResult(out.events[-1].seq, out.events[-1])
+
+    @attach.validator
+    def _v_attach(self, inp: AttachInput) -> None:
+        try:
+            check_meta(inp.attachment)
+            check_attach(inp.attachment.purpose, inp.actor, self._lc.attach_facts())
+        except DomainError as e:
+            raise rejection(e) from None
 
     # ------------------------------------------------------------------ program signals
 
