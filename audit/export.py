@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from audit.replay import ReplayReport
+from domain.attachments import archive_name
 
 TIMELINE_COLUMNS = ("seq", "on", "kind", "actor_role", "actor_name", "what", "details", "run_id")
 KIND_LABELS = {
     "registered": "登记", "stage": "阶段变化", "title": "称号", "deadline": "设定时限", "deadline_cleared": "时限解除",
     "deadline_moved": "时限调整", "reminder": "提醒", "overdue": "逾期", "action": "操作", "decision": "会议决定",
+    "attachment": "附件",
 }
 
 
@@ -36,6 +38,8 @@ def _what(item: dict[str, Any]) -> str:
         return f"{d.get('status')} 至 {d.get('valid_until') or '—'}"
     if item["kind"] == "action":
         return str(d.get("action"))
+    if item["kind"] == "attachment":
+        return f"{d.get('name')}（{d.get('purpose')}，{d.get('sha256')}）"
     if item["kind"] == "decision":
         return f"{d.get('decision')}（{d.get('meeting_id')}）"
     return ""
@@ -75,8 +79,30 @@ def _xlsx(title: str, header: tuple[str, ...], rows: list[list[Any]]) -> bytes:
     return buf.getvalue()
 
 
-def build_pack(report: ReplayReport, histories: list[Any], journal: list[Any], actor: str) -> bytes:
+def attachment_files(journal: list[Any], blobs: Any) -> list[dict[str, Any]]:
+    """The journaled attachments (issue 10 item 4), each once, with its bytes when the blob
+    store has them intact (``data`` None otherwise: listed in the manifest as missing or altered)."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in sorted(journal, key=lambda r: (r.seq, r.id or 0)):
+        if r.kind != "attachment" or str((r.data or {}).get("sha256")) in out:
+            continue
+        sha, name = str(r.data.get("sha256")), str(r.data.get("name"))
+        try:
+            data = blobs.get(sha)
+        except Exception:
+            data = None
+        state = "missing" if data is None else ("ok" if hashlib.sha256(data).hexdigest() == sha else "altered")
+        out[sha] = {"seq": r.seq, "sha256": sha, "name": name, "purpose": r.data.get("purpose"),
+                    "path": archive_name(sha, name), "state": state, "data": data if state == "ok" else None}
+    return list(out.values())
+
+
+def build_pack(report: ReplayReport, histories: list[Any], journal: list[Any], actor: str,
+               attachments: list[dict[str, Any]] | None = None) -> bytes:
     files: dict[str, bytes] = {}
+    for a in attachments or ():
+        if a["data"] is not None:
+            files[a["path"]] = a["data"]
     for n, history in enumerate(histories, 1):
         files[f"histories/{n:02d}-{history.run_id}.json"] = history.to_json().encode()
     journal_dicts = [
@@ -102,8 +128,10 @@ def build_pack(report: ReplayReport, histories: list[Any], journal: list[Any], a
     files["README.txt"] = README.format(cluster=report.cluster_key, runs=len(histories), by=actor,
                                         at=datetime.now(timezone.utc).isoformat(timespec="seconds")).encode()
     manifest = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+    listed = [{k: v for k, v in a.items() if k != "data"} for a in attachments or ()]
     files["manifest.json"] = json.dumps({"cluster": report.cluster_key, "exported_by": actor,
-                                         "ok": report.ok, "sha256": manifest}, ensure_ascii=False, indent=1).encode()
+                                         "ok": report.ok, "sha256": manifest, "attachments": listed},
+                                        ensure_ascii=False, indent=1).encode()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files.items():
@@ -120,7 +148,8 @@ journal.json/csv  存储中的事件日志，每行带前一行哈希（prev_has
 replay.json       用当前代码重放每次运行的结果，以及历史推导的时间线与日志的逐条比对。
 verify.json       哈希链校验结果（首个问题行）。
 timeline.csv/xlsx 从历史推导的时间线：阶段、操作与操作人、时限及计算它的日历版本、提醒、逾期、会议决定。
-manifest.json     以上每个文件的 SHA-256。
+attachments/      日志记录的附件文件（<SHA-256>-<原文件名>），内容与日志中的哈希一致；缺失或被改动的在 manifest 中注明。
+manifest.json     以上每个文件的 SHA-256，以及附件清单。
 """
 
 

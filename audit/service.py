@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
-from audit.export import build_pack
+from audit.export import attachment_files, build_pack
 from audit.history import recorded_head, run_chain
 from audit.replay import ReplayReport, replay_cluster
-from audit.verify import VerifyReport, verify_rows
+from audit.verify import VerifyReport, check_attachments, verify_rows
 from domain.errors import DomainError
 from store import audit as audit_log
 from store import lifecycle as repo
@@ -21,6 +22,14 @@ from workflows.contracts import designation_workflow_id
 class AuditService:
     client: Client | None
     engine: Engine
+    blobs: Any = None  # the attachments' blob store (store.blobs); the configured one when None
+
+    def _blobs(self) -> Any:
+        if self.blobs is None:
+            from store.blobs import blob_store
+
+            self.blobs = blob_store(self.engine)
+        return self.blobs
 
     def _require_cluster(self, key: str) -> None:
         if repo.cluster(self.engine, key) is None:
@@ -29,6 +38,7 @@ class AuditService:
     async def replay(self, key: str, actor: str) -> ReplayReport:
         self._require_cluster(key)
         report = await replay_cluster(self._client(), self.engine, key)
+        self._check_attachments(report)
         outcome = "一致" if report.ok else f"不一致：{len(report.differences)} 处差异，重放{'通过' if report.deterministic else '失败'}"
         audit_log.record_read(self.engine, actor, "replay", key, outcome)
         return report
@@ -42,7 +52,8 @@ class AuditService:
             head = None
             if self.client is not None:
                 head = recorded_head(await run_chain(self.client, designation_workflow_id(k)))
-            reports.append(verify_rows(k, repo.journal(self.engine, k), head))
+            rows = repo.journal(self.engine, k)
+            reports.append(check_attachments(verify_rows(k, rows, head), rows, self._blobs()))
         bad = [r for r in reports if not r.ok]
         audit_log.record_read(self.engine, actor, "verify", key,
                               "完整" if not bad else f"{len(bad)} 个集群的日志有问题：{', '.join(r.cluster_key for r in bad)}")
@@ -53,9 +64,18 @@ class AuditService:
         client = self._client()
         chain = await run_chain(client, designation_workflow_id(key))
         report = await replay_cluster(client, self.engine, key)
-        pack = build_pack(report, chain, repo.journal(self.engine, key), actor)
+        journal = repo.journal(self.engine, key)
+        self._check_attachments(report, journal)
+        pack = build_pack(report, chain, journal, actor, attachment_files(journal, self._blobs()))
         audit_log.record_read(self.engine, actor, "export", key, f"证据包 {len(pack)} 字节，{len(chain)} 次运行")
         return report, pack
+
+    def _check_attachments(self, report: ReplayReport, journal: list | None = None) -> None:
+        """The journaled attachments' blobs join the chain check (issue 10 item 4)."""
+        if report.verification is not None:
+            check_attachments(report.verification, journal if journal is not None else repo.journal(self.engine,
+                                                                                                  report.cluster_key),
+                              self._blobs())
 
     def _client(self) -> Client:
         if self.client is None:
