@@ -18,6 +18,7 @@ from temporalio.service import RPCError
 from console import api, filters, pages, todo
 from console import register
 from console import notifications
+from console import attachments
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError
@@ -46,6 +47,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.include_router(notifications.api)
     app.include_router(notifications.router)
     app.include_router(register.router)  # POST /api/clusters, bulk import, the 登记集群 page
+    app.include_router(attachments.api_router); app.include_router(attachments.router)  # issue 10 item 4
     app.include_router(pages.router)
     app.include_router(todo.api)
     app.include_router(todo.router)

@@ -18,14 +18,16 @@ FORBIDDEN = frozenset({
     "opinion_role_mismatch", "formal_opinion_body", "override_not_leader", "opinion_body_not_named",
     "audit_not_allowed", "csrf_invalid",
 })
-NOT_FOUND = frozenset({"cluster_unknown", "action_unknown", "recognition_unknown", "user_unknown"})
+NOT_FOUND = frozenset({"cluster_unknown", "action_unknown", "recognition_unknown", "user_unknown",
+                       "attachment_unknown"})
 CONFLICT = frozenset({
     "action_not_allowed", "lifecycle_ended", "opinion_duplicate", "annual_report_duplicate",
     "annual_report_year_invalid", "cluster_exists", "duplicate_lifecycle", "meeting_cluster_not_waiting",
     "meeting_nothing_waiting", "title_unchanged", "action_failed", "user_exists",
+    "attachment_missing", "attachment_altered",
 })
 UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout", "store_unavailable"})
-TOO_LARGE = frozenset({"data_too_large", "body_too_large"})
+TOO_LARGE = frozenset({"data_too_large", "body_too_large", "attachment_too_large"})
 RETRY_AFTER = "5"  # seconds: what a 503 suggests before trying again
 
 

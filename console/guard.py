@@ -9,6 +9,7 @@ A plain ASGI middleware: it reads the body once (bounded) and hands the same byt
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any, Awaitable, Callable
 
@@ -41,6 +42,8 @@ def strict_json(raw: bytes, limits: Limits = LIMITS) -> Any:
 
 # bulk-onboarding uploads (console.register): an XLSX file, bounded by its own limit
 UPLOAD_PATHS = frozenset({"/api/cluster-imports", "/register/import"})
+# attachments (console.attachments): one file of up to LIMITS.attachment_bytes, on the API and the page
+ATTACHMENT_PATH = re.compile(r"^/(api/)?clusters/[A-Za-z0-9_-]{1,100}/attachments$")
 
 
 class BodyGuard:
@@ -55,6 +58,8 @@ class BodyGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         try:
             limit = self.limits.import_file_bytes if scope.get("path") in UPLOAD_PATHS else self.limits.http_body_bytes
+            if ATTACHMENT_PATH.match(scope.get("path", "")):
+                limit = self.limits.attachment_bytes + self.limits.http_body_bytes  # the file and the form's fields
             body = await self._read(headers, receive, limit)
             if body and "json" in headers.get("content-type", "").lower():
                 strict_json(body, self.limits)
