@@ -140,3 +140,32 @@ async def test_the_evidence_pack_carries_the_file_and_an_altered_blob_is_named_b
     (report,) = [r for r in reports if r["cluster_key"] == key]
     assert report["problems"][0]["kind"] == "attachment_missing"
     path.write_bytes(pdf)  # the other tests' verifications stay clean
+
+
+async def test_the_cluster_page_uploads_from_its_form_lists_the_file_and_refuses_inline(env):
+    from console.pages import COOKIE
+    from service.users import csrf_token
+
+    key = await env.register("att")
+    env.client.cookies.clear()
+    login = await env.client.post("/login", data={"username": "secretariat", "password": "password-123", "next": "/"})
+    token = login.cookies.get(COOKIE)
+    page = await env.client.get(f"/clusters/{key}")
+    assert 'enctype="multipart/form-data"' in page.text and 'data-form="attach"' in page.text
+    assert "<script>" not in page.text  # the page's CSP allows no inline script
+    pdf = PDF + b"page"
+    sha = hashlib.sha256(pdf).hexdigest()
+    r = await env.client.post(f"/clusters/{key}/attachments", data={"csrf": csrf_token(token), "purpose": "application"},
+                              files={"file": ("发展规划.pdf", pdf, "application/pdf")})
+    assert r.status_code == 303 and r.headers["location"] == f"/clusters/{key}?attached={sha}#attachments"
+    shown = await env.client.get(r.headers["location"])
+    assert "已上传附件：发展规划.pdf" in shown.text and f'data-sha256="{sha}"' in shown.text
+    got = await env.client.get(f"/clusters/{key}/attachments/{sha}")
+    assert got.content == pdf
+    bad = await env.client.post(f"/clusters/{key}/attachments", data={"csrf": csrf_token(token), "purpose": "application"},
+                                files={"file": ("run.exe", b"MZ", "application/octet-stream")})
+    assert bad.status_code == 422 and "attachment_type_not_allowed" in bad.text
+    forged = await env.client.post(f"/clusters/{key}/attachments", data={"purpose": "application"},
+                                   files={"file": ("x.pdf", pdf, "application/pdf")})
+    assert forged.status_code == 403 and "csrf_invalid" in forged.text
+    env.client.cookies.clear()
