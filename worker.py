@@ -41,6 +41,7 @@ async def serve(demo: bool, ready_file: str | None = None, console: bool = False
         console_settings = ConsoleSettings.from_env()
     engine = make_engine(database_url())
     migrate(engine)
+    _check_blob_store(engine)
     server = EmbeddedServer(settings) if settings.embedded else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -86,6 +87,18 @@ async def serve(demo: bool, ready_file: str | None = None, console: bool = False
         if server is not None:
             server.stop()
         engine.dispose()
+
+
+def _check_blob_store(engine) -> None:
+    """The attachments' store as configured (store.blobs): BLOB_STORE=s3 without boto3 stops
+    start-up with one line instead of failing at the first upload."""
+    from domain.errors import DomainError
+    from store.blobs import blob_store
+
+    try:
+        blob_store(engine)
+    except DomainError as e:
+        raise RuntimeProblem(e.message) from None
 
 
 async def _start_console(service: LifecycleService, engine, settings: Settings, console_settings, demo: bool):
