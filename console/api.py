@@ -410,7 +410,9 @@ async def show_cluster(key: KeyPath, user: UserDep, console: ConsoleDep) -> Clus
     )
 
 
-@router.post("/clusters/{key}/actions/{action}", response_model=ActionResultOut,
+# every action has its own documented route (console.action_api, matched first); this one
+# answers any other action name, out of the schema
+@router.post("/clusters/{key}/actions/{action}", response_model=ActionResultOut, include_in_schema=False,
              responses=responses(400, 401, 403, 404, 409, 422, 503))
 async def act(
     key: KeyPath,

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
 from console import api, filters, pages, todo
-from console import register
+from console import action_api, register
 from console import notifications
 from console import attachments
 from console.errors import headers_for, status_for
@@ -43,6 +43,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.state.users = users
     app.state.secure_cookies = secure_cookies
     app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
+    app.include_router(action_api.router)  # one route per action, each with its schema: before the generic one
     app.include_router(api.router)
     app.include_router(notifications.api)
     app.include_router(notifications.router)

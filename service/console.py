@@ -32,6 +32,7 @@ from domain.todo import overdue_revocation_on
 from audit.replay import ReplayReport
 from audit.service import AuditService
 from audit.verify import VerifyReport
+from service import actions
 from service.lifecycle import LifecycleService
 from store import readmodel
 from store.calendars import service_calendar
@@ -313,6 +314,7 @@ class ConsoleService:
         if not isinstance(data, Mapping):
             raise DomainError("invalid_data", "操作数据（data）应为对象")
         check_data(dict(data))
+        data = actions.checked(action, data)  # the action's schema: shape and bounds, in Chinese
         row = readmodel.cluster_row(self.engine, key)
         if row is not None and not row.live:  # ended stages are terminal: the store cannot be ahead
             raise DomainError("lifecycle_ended", f"集群 {key} 的共建已结束（{_stage_label(row.stage)}），不能再办理")

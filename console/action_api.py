@@ -1,0 +1,92 @@
+"""One API route per staff action (issue 10 item 1): ``POST /api/clusters/{key}/actions/<action>``
+with the action's own schema (``service.actions``) as its request body, so OpenAPI documents
+every action's data with Chinese titles. Each route calls the same ``ConsoleService.act``;
+the URLs are the ones clients already use (``console.api``'s generic route stays for any
+other action name, out of the schema).
+
+A body the schema refuses is answered like every other refusal: ``{code, message}`` in
+Chinese, naming the field by its title, with the rule's code where a rule owns the field.
+"""
+
+# no ``from __future__ import annotations``: FastAPI reads each generated endpoint's
+# annotations (the action's schema) at runtime, from a closure
+
+from typing import Annotated, Any, Callable
+
+from fastapi import APIRouter, Body, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+
+from console import api
+from console.errors import body as error_body
+from console.errors import status_for
+from console.guard import BodyRejected, strict_json
+from domain.errors import DomainError
+from domain.labels import action_label
+from domain.model import Stage
+from service.actions import ACTION_SCHEMAS, ActionData, parse_action, plain
+
+CLUSTER_ACTIONS = tuple(a for a in ACTION_SCHEMAS if a != "hold_meeting")
+
+
+class ActionRoute(APIRoute):
+    """FastAPI's own validation error becomes the schema's Chinese refusal."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+        action = self.path.rsplit("/", 1)[-1]
+
+        async def checked(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as v:
+                e = DomainError("invalid_data", "操作数据无效")
+                try:
+                    parse_action(action, strict_json(await request.body()))
+                    # the body was fine: the path was not (a key out of pattern)
+                    if any(err.get("loc", ("",))[0] == "path" for err in v.errors()):
+                        e = DomainError("invalid_data", "集群编号格式不符：字母、数字、- 或 _（1–100 个字符）")
+                except BodyRejected as b:
+                    e = DomainError(b.code, b.message)
+                except DomainError as d:
+                    e = d
+                return JSONResponse(error_body(e), status_code=status_for(e.code))
+
+        return checked
+
+
+router = APIRouter(route_class=ActionRoute)
+
+
+def _endpoint(action: str, model: type[ActionData]) -> Callable:
+    async def act(key: api.KeyPath, data: Annotated[model, Body()],  # type: ignore[valid-type]
+                  user: api.UserDep, console: api.ConsoleDep) -> api.ActionResultOut:
+        r = await console.act(user, key, action, plain(data))
+        return api.ActionResultOut(action=r.action, stage=r.stage, stage_label=api._label(Stage, r.stage),
+                                   procedure=r.procedure, title_status=r.title_status, valid_until=r.valid_until,
+                                   events=[api.event_out(e) for e in r.events])
+
+    act.__name__ = f"act_{action}"
+    return act
+
+
+for _action in CLUSTER_ACTIONS:
+    _model = ACTION_SCHEMAS[_action]
+    router.add_api_route(
+        f"/api/clusters/{{key}}/actions/{_action}", _endpoint(_action, _model), methods=["POST"],
+        response_model=api.ActionResultOut, responses=api.responses(400, 401, 403, 404, 409, 422, 503),
+        tags=["actions"], summary=action_label(_action), operation_id=f"act_{_action}",
+        description=(f"{action_label(_action)}：成为该集群工作流的 Update，操作人即本用户。请求体为 "
+                     f"{_model.__name__}（{(_model.__doc__ or '').strip()}）。规则拒绝时返回规则代码和中文说明。"),
+    )
+
+
+def schema_names(openapi: dict[str, Any]) -> dict[str, str]:
+    """Each action's request-body schema name in an OpenAPI document (for tests and docs)."""
+    out: dict[str, str] = {}
+    for action in CLUSTER_ACTIONS:
+        op = openapi["paths"][f"/api/clusters/{{key}}/actions/{action}"]["post"]
+        ref = op["requestBody"]["content"]["application/json"]["schema"].get("$ref", "")
+        out[action] = ref.rsplit("/", 1)[-1]
+    return out

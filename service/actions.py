@@ -1,0 +1,486 @@
+"""One typed schema per staff action's data (issue 10 item 1), and the meeting's: the single
+source for the API request bodies (OpenAPI), the console's action forms and the CLI's
+``--data`` file. Field names, Chinese titles, units and limits are declared here once
+(limits from ``domain.limits``, bounds from the policy).
+
+The schemas check shape and bounds only; the rules — who may, route and bodies, panel size
+and seniority, score bands, which annual report is owed — stay in ``domain.lifecycle`` and
+``domain.rules``, which answer with their own rule codes. A field whose absence a rule
+refuses with its own code (a revocation without a reason, a report without a score sheet)
+is refused here with that same code, so a client sees one code whichever layer answered.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, create_model
+
+from domain.errors import DomainError
+from domain.limits import LIMITS
+from domain.machine import ACTION_LABELS
+from domain.policy import get_policy
+from domain.rules import ANNUAL_INDICATORS, INDICATOR_LABELS
+from service.starts import _MESSAGES
+
+POLICY = get_policy()
+NAME = LIMITS.name_chars
+TEXT = LIMITS.text_chars
+ITEMS = LIMITS.list_items
+FIGURE_MAX = 1e12  # as service.starts: no cluster's figure comes near it; a fuzzer's 10**400 stops here
+EARLIEST = date(1990, 1, 1)  # before any co-built title
+LATEST = date(2099, 12, 31)  # a date typed as 2999 is a typo, not a plan
+
+RouteCode = Literal[tuple(POLICY.routes)]  # type: ignore[valid-type]
+TierCode = Literal[tuple(POLICY.tiers)]  # type: ignore[valid-type]
+Element = Literal[tuple(POLICY.naming_elements)]  # type: ignore[valid-type]
+# a panel member's field and a part's grade: the code or its Chinese label, as the domain takes them
+PanelField = Literal[tuple(POLICY.panel_fields) + tuple(POLICY.panel_fields.values())]  # type: ignore[valid-type]
+Grade = Literal[tuple(g.grade for g in POLICY.graded_bands) + tuple(g.label for g in POLICY.graded_bands)]  # type: ignore
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+ShortText = Annotated[str, Field(min_length=1, max_length=NAME)]
+LongText = Annotated[str, Field(min_length=1, max_length=TEXT)]
+
+# labels of the choices, for the console's selects
+CHOICES: dict[str, dict[str, str]] = {
+    "route": {c: r.label for c, r in POLICY.routes.items()},
+    "tier": {c: t.label for c, t in POLICY.tiers.items()},
+    "field": dict(POLICY.panel_fields),
+    "grade": {g.grade: g.label for g in POLICY.graded_bands},
+    "kind": {"association": "行业协（学）会、中心", "provincial": "省级地方轻工行业组织"},
+    "decision": {"approve": "批准", "refuse": "不予批准", "defer": "暂缓"},
+}
+
+
+def unit(title: str, unit_: str, description: str, default: Any = ..., **kw: Any) -> Any:
+    """A figure: its unit is declared once, here, and shown by every form."""
+    return Field(default, title=title, description=f"{description}（单位：{unit_}）", json_schema_extra={"x-unit": unit_},
+                 **kw)
+
+
+class ActionData(BaseModel):
+    """Base of every action's data: unknown keys are refused (a typo is not silently dropped)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # a refusal on these fields carries the domain rule's code (field name → code)
+    codes: ClassVar[dict[str, str]] = {}
+    # … and when the field is absent or empty
+    missing_codes: ClassVar[dict[str, str]] = {}
+    # … and for a key it does not have
+    unknown_code: ClassVar[str] = "invalid_data"
+
+
+# ---------------------------------------------------------------- §三(一) application and opinions
+
+
+class BodyIn(ActionData):
+    name: str = Field(title="单位名称", description="出具意见的单位全称", min_length=1, max_length=NAME)
+    kind: Literal["association", "provincial"] | None = Field(
+        None, title="单位类别", description="association：行业协（学）会、中心；provincial：省级地方轻工行业组织；留空时按名称判断")
+
+
+Bodies = list[Union[Annotated[str, Field(min_length=1, max_length=NAME)], BodyIn]]
+
+
+class ReapplicationData(ActionData):
+    """复评、整改复查申请（§四(三)）：不填申请形式时沿用上次申请的形式、意见单位和产业发展年限。"""
+
+    codes: ClassVar[dict[str, str]] = {"route": "route_unknown"}
+    route: RouteCode | None = Field(None, title="申请形式", description="§三(一) 的四种形式之一；留空沿用上次申请")
+    bodies: Bodies | None = Field(None, title="出具意见的单位",
+                                  description="申请形式所列的行业协（学）会、中心和／或省级轻工行业组织的全称，每行一个",
+                                  max_length=ITEMS)
+    industry_history_years: Finite | None = unit("产业发展年限", "年", "特色产业的发展年限，须 5 年以上（§一(二)1(1)）",
+                                                 default=None, ge=0, le=5000)
+    attachments: list[ShortText] | None = Field(
+        None, title="申请材料清单",
+        description=f"附件二、附件三的材料名称，每行一个，须含：{'、'.join(POLICY.required_attachments)}；不填视为齐全",
+        max_length=ITEMS)
+
+
+class ApplicationData(ReapplicationData):
+    """提出共建授名申请（§三(一)）。"""
+
+    missing_codes: ClassVar[dict[str, str]] = {"route": "route_unknown",
+                                               "industry_history_years": "industry_history_missing"}
+    route: RouteCode = Field(title="申请形式", description="§三(一) 的四种形式之一")  # type: ignore[assignment]
+    industry_history_years: Finite = unit("产业发展年限", "年", "特色产业的发展年限，须 5 年以上（§一(二)1(1)）",
+                                          ge=0, le=5000)
+
+
+class OpinionData(ActionData):
+    """审查意见（§三(一)）或正式意见（§三(三)）。"""
+
+    body: str = Field("", title="出具单位", description="出具意见的单位全称；留空即本账号的署名", max_length=NAME)
+    text: str = Field("", title="意见", description="意见全文；长文件请作为附件上传", max_length=TEXT)
+    recommend: StrictBool | None = Field(None, title="是否推荐", description="true：推荐；false：不推荐；留空不表态")
+
+
+class NoData(ActionData):
+    """此操作不需要数据：提交空对象 {}。"""
+
+
+# ---------------------------------------------------------------- §三(二) site evaluation
+
+
+class PanelMemberIn(ActionData):
+    codes: ClassVar[dict[str, str]] = {"field": "panel_field_unknown"}
+    name: str = Field(title="姓名", description="专家姓名，组内不重复", min_length=1, max_length=NAME)
+    senior: StrictBool = Field(False, title="高级职称", description="是否具有高级职称（§三(二)：不少于 3 名）")
+    field: PanelField = Field(title="领域", description=f"专家领域：{'、'.join(POLICY.panel_fields.values())}")
+    region_code: str = Field("", title="所在地区代码",
+                             description="专家所在地的 6 位行政区划代码；与申请地区同一地市的须回避", pattern=r"^(\d{6})?$")
+    lead: StrictBool = Field(False, title="组长", description="专家组组长（只能一名），由其提交考评报告")
+
+
+class SiteVisitData(ActionData):
+    """批准考评（§三(二)）：专家组名单与实地考评日期，报会领导批准。"""
+
+    missing_codes: ClassVar[dict[str, str]] = {"panel": "panel_too_small"}
+    visit_on: date = Field(title="考评日期", description="实地考评的日期，不早于今天（YYYY-MM-DD）", ge=EARLIEST, le=LATEST)
+    panel: list[PanelMemberIn] = Field(title="专家组名单",
+                                       description=f"不少于 {POLICY.panel_min_size} 名专家，其中高级职称不少于 "
+                                                   f"{POLICY.panel_min_senior} 名，来自{'、'.join(POLICY.panel_fields.values())}等领域",
+                                       max_length=ITEMS)
+
+
+Count = Annotated[StrictInt, Field(ge=0)]
+SCORE_TOTAL = POLICY.part1_max + POLICY.part2_max + POLICY.part3_max + POLICY.part4_max
+
+
+class ScoreIndicatorIn(ActionData):
+    name: str = Field("", title="指标", description="附件一第一部分的指标名称", max_length=NAME)
+    met: StrictBool | None = Field(None, title="是否达标", description="直接填写是否达标；或填写实际值与达标值")
+    value: Finite | None = Field(None, title="实际值", description="指标的实际值", ge=-FIGURE_MAX, le=FIGURE_MAX)
+    threshold: Finite | None = Field(None, title="达标值", description="该分类、该行业的达标值", ge=-FIGURE_MAX, le=FIGURE_MAX)
+
+
+class ScoreSheetIn(ActionData):
+    """附件一 评价体系打分表：各部分得分须落在达标项数允许的分段内，总分为各部分之和（由规则检查）。"""
+
+    codes: ClassVar[dict[str, str]] = {
+        **dict.fromkeys(("part1_met", "part1", "part2_first5_met", "part2", "part3", "part4", "total"),
+                        "score_out_of_range"),
+        "part2_vetoes_clear": "score_not_a_number", "part3_grade": "score_grade_unknown",
+        "part4_grade": "score_grade_unknown", "indicators": "score_sheet_invalid"}
+    missing_codes: ClassVar[dict[str, str]] = dict.fromkeys(
+        ("part1_met", "part1", "part2_first5_met", "part2_vetoes_clear", "part2", "part3", "part4", "total"),
+        "score_missing_part")
+    part1_met: StrictInt = Field(title="第一部分达标项数", description="产业基础指标中达标的项数（单位：项）",
+                                 ge=0, le=POLICY.part1_indicators, json_schema_extra={"x-unit": "项"})
+    part1: Finite = unit("第一部分得分", "分", f"产业基础，满分 {POLICY.part1_max:g}", ge=0, le=POLICY.part1_max)
+    part2_first5_met: StrictInt = Field(title="第二部分前 5 项达标数", description="质量与安全前 5 项中达标的项数（单位：项）",
+                                        ge=0, le=POLICY.part2_first_items, json_schema_extra={"x-unit": "项"})
+    part2_vetoes_clear: StrictBool = Field(
+        title="后 3 项均达标", description=f"{'；'.join(POLICY.part2_veto_items)}：有一项不达标则第二部分不得分")
+    part2: Finite = unit("第二部分得分", "分", f"质量与安全，满分 {POLICY.part2_max:g}", ge=0, le=POLICY.part2_max)
+    part3: Finite = unit("第三部分得分", "分", f"政府部门和地方协会工作，满分 {POLICY.part3_max:g}", ge=0, le=POLICY.part3_max)
+    part3_grade: Grade | None = Field(None, title="第三部分评价", description="好（>8）、较好（6–8）、一般（<6）")
+    part4: Finite = unit("第四部分得分", "分", f"政府规划及扶持政策，满分 {POLICY.part4_max:g}", ge=0, le=POLICY.part4_max)
+    part4_grade: Grade | None = Field(None, title="第四部分评价", description="好（>8）、较好（6–8）、一般（<6）")
+    total: Finite = unit("总得分", "分", f"各部分之和；{POLICY.pass_mark:g} 分以上为合格", ge=0, le=SCORE_TOTAL)
+    indicators: list[ScoreIndicatorIn] | None = Field(None, title="第一部分指标明细",
+                                                      description="每项指标是否达标；达标项数须与第一部分达标项数一致",
+                                                      max_length=ITEMS)
+
+
+class SiteIndicatorIn(ActionData):
+    value: Finite | None = Field(None, title="数值", ge=0, le=FIGURE_MAX)
+    rank: StrictInt | None = Field(None, title="全国排名", description="单位：位", ge=1, le=1000,
+                                   json_schema_extra={"x-unit": "位"})
+    previous: Finite | None = Field(None, title="上次考评值", description="复评时与之比较；留空取上次考评记录",
+                                    ge=0, le=FIGURE_MAX)
+
+
+SiteIndicator = Union[SiteIndicatorIn, Annotated[float, Field(allow_inf_nan=False, strict=True, ge=0, le=FIGURE_MAX)]]
+_SITE_UNITS = {"output": "主导产品的计量单位", "value": "亿元", "sales": "亿元", "exports": "万美元", "firms": "个",
+               "employees": "人"}
+SiteIndicatorsIn = create_model(
+    "SiteIndicatorsIn", __base__=ActionData,
+    __doc__="考评报告的指标（附件四 二）：新共建集群写主导产品的数值及全国排名；复评写数值，与上次考评比较。",
+    **{k: (SiteIndicator | None, unit(label, _SITE_UNITS[k], f"{label}：数值，或 {{数值、全国排名、上次考评值}}", default=None))
+       for k, label in INDICATOR_LABELS.items()},
+)
+
+
+class SiteReportData(ActionData):
+    """提交考评报告（附件四）与专家组打分表（附件一），由专家组组长提交。"""
+
+    missing_codes: ClassVar[dict[str, str]] = {"findings": "report_too_few_findings",
+                                               "recommendations": "report_too_few_recommendations",
+                                               "score_sheet": "score_missing_part"}
+    findings: list[LongText] = Field(title="考评意见", description=f"每条一项，一般不少于 {POLICY.report_min_findings} 条",
+                                     max_length=ITEMS)
+    recommendations: list[LongText] = Field(
+        title="发展建议", description=f"每条一项，一般不少于 {POLICY.report_min_recommendations} 条", max_length=ITEMS)
+    score_sheet: ScoreSheetIn = Field(title="专家组打分表", description="附件一 评价体系打分表")
+    recommend: StrictBool = Field(title="推荐意见", description="true：推荐授名（或复评通过）；false：不推荐")
+    indicators: SiteIndicatorsIn | None = Field(None, title="指标", description="主导产品产量、产值、销售量、出口额等")  # type: ignore
+    tier_exception_reason: str = Field("", title="排名例外理由", description="全国排名不在该分类要求内而仍推荐时的书面理由",
+                                       max_length=TEXT)
+
+
+# ---------------------------------------------------------------- §三(三) formal review
+
+
+class SupplementData(ActionData):
+    """要求或提交补充材料：每项材料一行。"""
+
+    missing_codes: ClassVar[dict[str, str]] = {"items": "supplement_items_missing"}
+    items: list[ShortText] = Field(title="材料清单", description="每项材料的名称，每行一个", max_length=ITEMS)
+
+
+# ---------------------------------------------------------------- §四(一) annual report (附件五)
+
+
+def _annual_field(spec: Any) -> tuple[Any, Any]:
+    u = spec.unit or "—"
+    if spec.kind == "text":
+        kind: Any = Union[Annotated[str, Field(max_length=TEXT)], list[ShortText]]
+        return kind | None, Field(None, title=spec.label, description=f"{spec.label}（{u}）；可写多项",
+                                  json_schema_extra={"x-unit": spec.unit} if spec.unit else None)
+    if spec.kind == "count":
+        return int | None, unit(spec.label, u, spec.label, default=None, ge=0, le=FIGURE_MAX)
+    lo = 0 if spec.kind in ("amount", "percent") else -FIGURE_MAX
+    hi = 100 if spec.kind == "percent" else FIGURE_MAX
+    return Finite | None, unit(spec.label, u, spec.label, default=None, ge=lo, le=hi)
+
+
+AnnualIndicatorsIn = create_model(
+    "AnnualIndicatorsIn", __base__=ActionData,
+    __doc__=f"附件五 的指标；必填：{'、'.join(s.label for s in ANNUAL_INDICATORS if s.key in POLICY.annual_report_required)}，"
+            "同比增长由服务计算。",
+    **{s.key: _annual_field(s) for s in ANNUAL_INDICATORS},
+)
+AnnualIndicatorsIn.unknown_code = "indicator_unknown"
+AnnualIndicatorsIn.codes = {s.key: "indicator_invalid" for s in ANNUAL_INDICATORS if s.kind in ("amount", "percent")}
+
+
+class AnnualReportData(ActionData):
+    """报送年度发展情况（§四(一)，附件五）：上一年度的指标，每年 4 月 30 日前。"""
+
+    missing_codes: ClassVar[dict[str, str]] = {"indicators": "indicator_missing"}
+    year: int = Field(title="报告年度", description="报表所属的年度（上一年），如 2026（单位：年）", ge=1900, le=2200,
+                      json_schema_extra={"x-unit": "年"})
+    indicators: AnnualIndicatorsIn = Field(title="主要指标", description="附件五 的指标")  # type: ignore[valid-type]
+
+
+# ---------------------------------------------------------------- §四(五) title change, revocation, withdrawal
+
+
+class TitleChangeData(ReapplicationData):
+    """申请称号变更或提升（§四(五)）：只填要改的项；原称号在审批期间继续有效。"""
+
+    codes: ClassVar[dict[str, str]] = {"route": "route_unknown", "tier": "tier_unknown"}
+    product: str | None = Field(None, title="主导产品", description="称号中的主导产品或行业", min_length=1, max_length=NAME)
+    tier: TierCode | None = Field(None, title="授名分类", description="都（全国前 3）、基地（前 7）、乡镇（前 12），§二(二)1")
+    title_word: str | None = Field(None, title="称号用字", description="之都、都、基地、城、园、区、乡、镇、街；改分类时留空取第一个",
+                                   max_length=10)
+    elements: list[Element] | None = Field(None, title="命名元素", description="智能、绿色、创新、品牌、智慧、设计（§二(二)3）",
+                                           max_length=len(POLICY.naming_elements))
+    region_name: str | None = Field(None, title="称号中的地区名", description="称号“·”后的地区名称", max_length=NAME)
+
+
+class RevokeData(ActionData):
+    """取消称号（会领导决定）：须写明书面理由。"""
+
+    missing_codes: ClassVar[dict[str, str]] = {"reason": "reason_missing"}
+    reason: str = Field(title="取消理由", description="书面理由", min_length=1, max_length=TEXT)
+
+
+class WithdrawData(ActionData):
+    """撤回（申请方）。"""
+
+    reason: str = Field("", title="撤回理由", description="可留空", max_length=TEXT)
+
+
+# ---------------------------------------------------------------- §三(三) the president's office meeting
+
+Decision = Literal["approve", "refuse", "defer"]
+
+
+class MeetingData(ActionData):
+    """记录会长办公会决定（§三(三)-(四)）：对待审集群逐一批准、不予批准或暂缓；未列出的暂缓。"""
+
+    decisions: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,100}$")], Decision] = Field(
+        default_factory=dict, title="决定", description="{集群编号: approve（批准）| refuse（不予批准）| defer（暂缓）}",
+        max_length=LIMITS.meeting_decisions)
+    held_on: date | None = Field(None, title="会议日期", description="YYYY-MM-DD，默认今天", ge=EARLIEST, le=LATEST)
+    notes: str = Field("", title="备注", max_length=TEXT)
+
+
+# one distinct schema per action, so each has its own name and description in OpenAPI, even
+# where two actions take the same fields
+
+
+class RecordOpinionData(OpinionData):
+    """出具审查意见（§三(一)）：申请所列的行业协（学）会、中心或省级轻工行业组织，各出具一份。"""
+
+
+class FormalOpinionData(OpinionData):
+    """行文提出正式意见（§三(三)）：申请所列的每个行业协会各行文一份；仅向联合会申请的由秘书处出具。"""
+
+
+class AcceptApplicationData(NoData):
+    """受理申请（秘书处）：所需的审查意见齐全后受理；不需要数据，提交 {}。"""
+
+
+class CompleteFormalReviewData(NoData):
+    """完成形式审查（秘书处）：进入待会长办公会；不需要数据，提交 {}。"""
+
+
+class RequestSupplementData(SupplementData):
+    """要求补充材料（秘书处）：形式审查时限暂停，收到补充材料后重新起算 15 个工作日。"""
+
+
+class SubmitSupplementData(SupplementData):
+    """提交补充材料（申请方）：列出已提交的材料。"""
+
+
+class ReevaluationData(ReapplicationData):
+    """提出复评申请（§四(三)）：有效期届满前 3 个月提出；不填申请形式时沿用上次申请。"""
+
+
+class RectificationReviewData(ReapplicationData):
+    """申请整改复查（§四(三)）：整改期内提出；不填申请形式时沿用上次申请。"""
+
+
+ACTION_SCHEMAS: dict[str, type[ActionData]] = {
+    "file_application": ApplicationData,
+    "record_opinion": RecordOpinionData,
+    "accept_application": AcceptApplicationData,
+    "approve_site_visit": SiteVisitData,
+    "record_site_report": SiteReportData,
+    "record_formal_opinion": FormalOpinionData,
+    "request_supplement": RequestSupplementData,
+    "submit_supplement": SubmitSupplementData,
+    "complete_formal_review": CompleteFormalReviewData,
+    "submit_annual_report": AnnualReportData,
+    "file_reevaluation": ReevaluationData,
+    "file_rectification_review": RectificationReviewData,
+    "file_title_change": TitleChangeData,
+    "revoke": RevokeData,
+    "withdraw": WithdrawData,
+    "hold_meeting": MeetingData,
+}
+
+
+def schema_for(action: str) -> type[ActionData]:
+    model = ACTION_SCHEMAS.get(action)
+    if model is None:
+        raise DomainError("action_unknown", f"未知的操作“{action}”")
+    return model
+
+
+# ---------------------------------------------------------------- refusals in Chinese
+
+_MORE = {
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "dict_type": "应为对象",
+    "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
+    "union_tag_invalid": "无效",
+    "int_from_float": "应为整数",
+}
+
+
+def _unwrap(ann: Any) -> Any:
+    """The model a field holds (through Optional, list, dict and Union), if any."""
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for a in get_args(ann):
+        found = _unwrap(a)
+        if found is not None:
+            return found
+    return None
+
+
+def _where(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str, type[BaseModel] | None]:
+    """The Chinese titles along an error's location (with the last field's name), the last
+    field's name, and the model that declares it."""
+    names: list[str] = []
+    last, owner, unknown = "", None, False
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            names.append(f"第 {part + 1} 项")
+            continue
+        part = str(part)
+        fields = getattr(current, "model_fields", {}) if current is not None else {}
+        f = fields.get(part)
+        if f is None:
+            if part == loc[-1] and isinstance(current, type) and issubclass(current, BaseModel):
+                names.append(f"“{part}”")  # a key the schema does not have
+                last, owner, unknown = part, current, True
+            continue  # a union's branch name (str, function-after…), or a mapping's key
+        names.append(f.title or part)
+        last, owner = part, current
+        current = _unwrap(f.annotation)
+    where = "·".join(names) or "操作数据"
+    return (f"{where}（{last}）" if last and not unknown else where), last, owner
+
+
+def refusal(e: ValidationError, model: type[ActionData]) -> DomainError:
+    """The first problem as one Chinese line naming the field, with the rule's code where a
+    rule owns the field (a missing reason, an out-of-range score, an unknown panel field)."""
+    errors = e.errors(include_url=False)
+    # a union tries each branch: report the branch that got furthest (the longest location)
+    err = max(errors, key=lambda x: len(x.get("loc", ())))
+    where, last, owner = _where(model, tuple(err.get("loc", ())))
+    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in dict(err.get("ctx") or {}).items()}
+    if "expected" in ctx:
+        ctx["expected"] = str(ctx["expected"]).replace("'", "").replace(" or ", "、").replace(", ", "、")
+    template = _MESSAGES.get(err["type"]) or _MORE.get(err["type"])
+    try:
+        what = template.format(**ctx) if template else err.get("msg", "无效")
+    except (KeyError, IndexError, ValueError):
+        what = err.get("msg", "无效")
+    kind = err["type"]
+    empty = kind in ("missing", "string_too_short")
+    codes = getattr(owner, "codes", {}) if owner is not None else {}
+    missing = getattr(owner, "missing_codes", {}) if owner is not None else {}
+    if kind == "extra_forbidden":
+        code = getattr(owner, "unknown_code", "invalid_data")
+    elif kind == "string_too_long":
+        code = "text_too_long"
+    elif kind == "too_long":
+        code = "too_many_items"
+    elif empty and last in missing:
+        code = missing[last]
+    elif not empty and last in codes:
+        code = codes[last]
+    else:
+        code = "invalid_data"
+    more = len(errors) - 1
+    tail = f"（另有 {more} 处问题）" if more > 0 else ""
+    return DomainError(code, f"{where}：{what}{tail}")
+
+
+def parse_action(action: str, data: Any) -> ActionData:
+    """An action's data (API body, form, CLI file), refused in Chinese by its schema."""
+    model = schema_for(action)
+    if not isinstance(data, dict):
+        raise DomainError("invalid_data", f"“{ACTION_LABELS.get(action, action)}”的操作数据应为对象 {{…}}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise refusal(e, model) from None
+
+
+def plain(parsed: ActionData) -> dict[str, Any]:
+    """The data the domain checks: what was given, in JSON form (dates as YYYY-MM-DD)."""
+    return parsed.model_dump(mode="json", exclude_unset=True)
+
+
+def checked(action: str, data: Any) -> Any:
+    """The data the domain checks; an action without a schema here (one added to the domain
+    since) goes on as given, and the domain decides."""
+    if action not in ACTION_SCHEMAS:
+        return data
+    return plain(parse_action(action, data))
+
+
+def is_model(ann: Any) -> bool:
+    return _unwrap(ann) is not None and get_origin(ann) is not list
