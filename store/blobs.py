@@ -86,12 +86,29 @@ def default_dir(engine: Engine | None = None) -> Path:
     return data_dir() / "blobs"
 
 
+@dataclass(frozen=True)
+class S3Settings:
+    """An S3-compatible bucket (MinIO, OSS, COS, S3): where blobs would live in production."""
+
+    bucket: str
+    prefix: str = "blobs/"
+    endpoint: str | None = None  # e.g. https://oss-cn-beijing.aliyuncs.com; None: AWS itself
+
+    @classmethod
+    def from_env(cls) -> "S3Settings":
+        bucket = os.environ.get("BLOB_S3_BUCKET", "").strip()
+        if not bucket:
+            raise DomainError("blob_store_unavailable", "BLOB_STORE=s3 须设置 BLOB_S3_BUCKET")
+        return cls(bucket, os.environ.get("BLOB_S3_PREFIX", "blobs/"), os.environ.get("BLOB_S3_ENDPOINT") or None)
+
+
 def blob_store(engine: Engine | None = None) -> BlobStore:
     """The configured blob store; S3 refused in one line while boto3 is not installed."""
     kind = os.environ.get("BLOB_STORE", "dir").strip().lower() or "dir"
     if kind == "dir":
         return DirectoryBlobStore(default_dir(engine))
     if kind == "s3":
+        S3Settings.from_env()
         try:
             import boto3  # noqa: F401
         except ImportError:

@@ -96,6 +96,7 @@ def test_the_directory_store_names_blobs_by_their_hash_and_writes_each_once(tmp_
 
 def test_an_s3_store_without_boto3_is_refused_in_one_line(monkeypatch):
     monkeypatch.setenv("BLOB_STORE", "s3")
+    monkeypatch.setenv("BLOB_S3_BUCKET", "designation-blobs")
     with pytest.raises(DomainError) as e:
         blob_store()
     assert e.value.code == "blob_store_unavailable" and "boto3" in e.value.message
