@@ -257,7 +257,10 @@ def act(
     """以令牌所属用户的身份办理一项操作；被规则拒绝时打印规则代码和说明，退出码 2。"""
     from domain import labels
 
-    payload = _read_data(data) if data else {}
+    from service.actions import checked
+
+    # the action's schema (the API's request body) before connecting: one Chinese line naming the field, exit 2
+    payload = checked(action, _read_data(data) if data else {})
 
     async def go():
         async with _service(token) as (console, user):

@@ -227,3 +227,19 @@ async def test_cluster_import_reports_each_row_and_a_second_import_changes_nothi
     code, out, _ = await cli_async(capsys, "cluster", "import", str(f), "--json")
     lines = [json.loads(x) for x in out.splitlines()]
     assert [x["outcome"] for x in lines] == ["unchanged", "unchanged", "refused"]
+
+
+@pytest.mark.parametrize("action, content, fragment", [
+    ("revoke", "{}\n", "[reason_missing] 取消理由（reason）：必须填写"),
+    ("approve_site_visit", "visit_on: 2999-01-01\npanel: []\n", "考评日期（visit_on）：应不大于 2099-12-31"),
+    ("request_supplement", "items: [材料]\ntypo: 1\n", "“typo”：不是可填写的字段"),
+    ("hold_meeting", "decisions: {x: approve-ish}\n", "决定（decisions）"),
+])
+def test_act_checks_the_data_file_against_the_actions_schema_before_connecting(capsys, tmp_path, monkeypatch, action,
+                                                                             content, fragment):
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "127.0.0.1:1")  # nothing listens: a refusal must come first
+    f = tmp_path / "data.yaml"
+    f.write_text(content, encoding="utf-8")
+    code, out, err = cli(capsys, "act", "c-1", action, "--data", str(f))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in out + err, err
+    assert fragment in err
