@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from console import downloads, filters, forms, render
+from console import action_forms, downloads, filters, render
 from domain import labels
 from console.api import KEY_PATTERN
 from console.errors import status_for
@@ -234,18 +234,10 @@ async def _cluster_page(request: Request, user: User, key: str, status_code: int
     detail = await console.cluster(user, key)
     today = detail.view.today
     form_specs = []
-    for action in detail.actions:
-        fields = []
-        for f in forms.FORMS.get(action, ()):
-            name = f"f_{f.name}" if f.name else "f__json"
-            if values is not None and failed_action == action:
-                value = values.get(name, "")
-            else:
-                value = forms.example(action, f, today, _owed_year(detail))
-                if f.name == "body" and f.kind == "text":
-                    value = user.name
-            fields.append((f, name, value))
-        form_specs.append((action, fields))
+    for action in detail.actions:  # each form generated from the action's schema; prefills from this cluster only
+        shown = values if values is not None and failed_action == action else \
+            action_forms.prefill(action, detail.view, user, _owed_year(detail), today)
+        form_specs.append((action, (action_forms.items_of(action, today, shown), shown)))
     return page(request, "cluster.html", user, status_code=status_code, d=detail, v=detail.view,
                 forms=form_specs, error=error, failed_action=failed_action, done=done,
                 chart=render.timeline_svg(detail.timeline, today), events=list(reversed(detail.timeline)))
@@ -271,9 +263,9 @@ async def act(request: Request, key: str, action: str) -> Response:
     values: dict[str, str] = {}
     try:
         values = await _checked_form(request)
-        if action not in forms.FORMS:
+        if action not in action_forms.ACTION_SCHEMAS or action == "hold_meeting":
             raise DomainError("action_unknown", f"未知的操作“{action}”")
-        data = forms.data_from_form(action, values)
+        data = action_forms.data_from_form(action, values)
         await _console(request).act(user, key, action, data)
     except DomainError as e:
         if e.code in ("cluster_unknown", "out_of_scope"):

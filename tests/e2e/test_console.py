@@ -158,11 +158,21 @@ def test_the_secretariat_accepts_an_application_in_a_real_browser(console_servic
             page.fill("input[name=password]", "leader-demo")
             page.click("button[type=submit]")
             page.goto(f"{console_service.url}/clusters/demo-porcelain")
-            panel = json.loads(page.input_value("form[data-action=approve_site_visit] textarea[name=f_panel]"))
-            for member in panel[1:]:
-                member["senior"] = False
-            page.fill("form[data-action=approve_site_visit] textarea[name=f_panel]", json.dumps(panel, ensure_ascii=False))
-            page.click("form[data-action=approve_site_visit] button[type=submit]")
+            # the panel is a table of rows generated from the schema (no JSON): five experts, one senior
+            form = page.locator("form[data-action=approve_site_visit]")
+            fields = ["industry_management", "policy_research", "technology", "environment", "standards"]
+            for i, field in enumerate(fields):
+                form.locator(f"input[name='f_panel.{i}.name']").fill(f"专家{i + 1}")
+                form.locator(f"select[name='f_panel.{i}.field']").select_option(field)
+                form.locator(f"input[name='f_panel.{i}.region_code']").fill("110105")
+            form.locator("input[name='f_panel.0.senior']").check()
+            form.locator("input[name='f_panel.0.lead']").check()
+            rows = form.locator("table[data-rows='f_panel'] tbody tr")
+            count = rows.count()
+            form.locator("button.add-row").click()  # the page's script adds a blank row; a blank row is no member
+            assert rows.count() == count + 1
+            assert form.locator(f"input[name='f_panel.{count}.name']").input_value() == ""
+            form.locator("button[type=submit]").click()
             refusal = page.locator("form[data-action=approve_site_visit] .refusal")
             refusal.wait_for()
             assert "panel_too_few_senior" in refusal.inner_text() and "高级职称" in refusal.inner_text()

@@ -1,0 +1,107 @@
+"""The cluster page's action forms are generated from the actions' schemas (issue 10 item 3):
+no JSON box anywhere, the panel as a table of rows, the 附件一 score sheet and the site report's
+indicators as tables, a date picker with bounds, prefills from the cluster itself only — and a
+submitted form is the same data the API takes."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from service.users import csrf_token
+from tests.api.test_pages import log_in
+from tests.support import VALID_SHEET, panel
+
+pytestmark = pytest.mark.api
+
+
+def panel_form(members) -> dict[str, str]:
+    form: dict[str, str] = {}
+    for i, m in enumerate(members):
+        form.update({f"f_panel.{i}.name": m["name"], f"f_panel.{i}.field": m["field"],
+                     f"f_panel.{i}.region_code": m["region_code"]})
+        if m["senior"]:
+            form[f"f_panel.{i}.senior"] = "yes"
+        if m.get("lead"):
+            form[f"f_panel.{i}.lead"] = "yes"
+    return form
+
+
+async def accepted(env, prefix: str) -> str:
+    key = await env.register(prefix)
+    await env.ok("association", key, "record_opinion", {"text": "同意推荐", "recommend": True})
+    await env.ok("secretariat", key, "accept_application")
+    return key
+
+
+async def test_the_forms_have_no_json_box_and_the_panel_is_a_table_with_a_bounded_date_picker(env):
+    key = await accepted(env, "forms")
+    await log_in(env, "leader")
+    page = (await env.client.get(f"/clusters/{key}")).text
+    assert 'class="json"' not in page and "JSON" not in page
+    assert 'name="f_panel.0.name"' in page and 'name="f_panel.6.lead"' in page and 'data-rows="f_panel"' in page
+    today = await env.sim.today()
+    picker = re.search(r'<input type="date" name="f_visit_on" value="([^"]+)" min="([^"]+)" max="([^"]+)"', page)
+    assert picker and picker.group(2) == today.isoformat() and picker.group(3) < "2099"
+    assert "中国陶瓷工业协会" not in re.search(r'data-action="approve_site_visit".*?</form>', page, re.S).group(0)
+    assert '<script src="/static/action_forms.js"></script>' in page
+
+
+async def test_a_panel_and_a_site_report_go_through_the_generated_forms_to_the_rules(env):
+    key = await accepted(env, "formwalk")
+    token = await log_in(env, "leader")
+    visit = (await env.sim.today() + timedelta(days=3)).isoformat()
+    weak = panel(senior=1)
+    r = await env.client.post(f"/clusters/{key}/actions/approve_site_visit",
+                              data={"csrf": csrf_token(token), "f_visit_on": visit, **panel_form(weak)})
+    assert r.status_code == 422 and "panel_too_few_senior" in r.text
+    assert 'value="专家4"' in r.text  # the typed rows are kept on a refusal
+    r = await env.client.post(f"/clusters/{key}/actions/approve_site_visit",
+                              data={"csrf": csrf_token(token), "f_visit_on": "2999-01-01", **panel_form(panel())})
+    assert r.status_code == 422 and "考评日期（visit_on）" in r.text
+    r = await env.client.post(f"/clusters/{key}/actions/approve_site_visit",
+                              data={"csrf": csrf_token(token), "f_visit_on": visit, **panel_form(panel())})
+    assert r.status_code == 303, r.text
+    await env.sim.settle()
+    view = await env.sim.service.view(key)
+    assert view.stage == "site_evaluation"
+
+    token = await log_in(env, "expert")
+    form = {"csrf": csrf_token(token), "f_findings": "规模居全国首位\n龙头带动强\n平台完善\n绿色转型",
+            "f_recommendations": "品牌建设\n智能制造\n标准体系\n人才培养", "f_recommend": "yes",
+            "f_indicators.output.value": "120.5", "f_indicators.output.rank": "1"}
+    for k, v in VALID_SHEET.items():
+        form[f"f_score_sheet.{k}"] = ("yes" if v else "no") if isinstance(v, bool) else str(v)
+    r = await env.client.post(f"/clusters/{key}/actions/record_site_report", data={**form, "f_score_sheet.part1": "70"})
+    assert r.status_code == 422 and "第一部分得分（part1）" in r.text
+    r = await env.client.post(f"/clusters/{key}/actions/record_site_report", data=form)
+    assert r.status_code == 303, r.text
+    await env.sim.settle()
+    assert (await env.sim.service.view(key)).stage == "association_opinion"
+
+
+async def test_a_title_change_form_starts_from_this_clusters_own_title():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from console.action_forms import data_from_form, prefill
+
+    profile = SimpleNamespace(product="竹制品", tier="base", title_word="基地", elements=("绿色",),
+                              region=SimpleNamespace(name="安吉"))
+    values = prefill("file_title_change", SimpleNamespace(profile=profile), None, None, date(2027, 1, 1))
+    assert values["f_product"] == "竹制品" and values["f_tier"] == "base" and "绿色" in values.values()
+    data = data_from_form("file_title_change", {**values, "f_tier": "capital", "f_title_word": ""})
+    assert data == {"product": "竹制品", "tier": "capital", "elements": ["绿色"], "region_name": "安吉"}
+
+
+def test_the_annual_report_is_the_tables_figures_and_a_blank_row_is_left_out():
+    from console.action_forms import data_from_form
+
+    data = data_from_form("submit_annual_report", {"f_year": "2026", "f_indicators.revenue": "1000",
+                                                    "f_indicators.profit": "-5", "f_indicators.firms": "300",
+                                                    "f_indicators.employees": "20000", "f_indicators.exports": "",
+                                                    "f_indicators.platforms": "检测中心\n设计中心"})
+    assert data == {"year": 2026, "indicators": {"revenue": 1000.0, "profit": -5.0, "firms": 300, "employees": 20000,
+                                                 "platforms": ["检测中心", "设计中心"]}}
