@@ -73,7 +73,7 @@ def test_the_secretariat_imports_a_schedule_and_open_deadlines_move(tmp_path, se
         f.write_text(json.dumps(schedule))
         assert designation(service_env, "calendar", "import", str(f), cwd=tmp_path).returncode == 0
         moved = designation(service_env, "deadlines", "recompute", "--reason", "国务院公布安排", cwd=tmp_path)
-        assert moved.returncode == 0 and f"demo-paper：formal_review {due}" in moved.stdout
+        assert moved.returncode == 0 and f"demo-paper：形式审查（15个工作日） {due}" in moved.stdout
         replay = designation(service_env, "audit", "replay", "demo-paper", "--json", cwd=tmp_path)
         report = json.loads(replay.stdout)
         (move,) = [i for i in report["timeline"] if i["kind"] == "deadline_moved"]

@@ -112,7 +112,7 @@ def test_the_cli_manages_users_and_acts_lists_and_refuses_through_the_service(co
 
     secretariat = token_for(console_service, "secretariat")
     code, out, err = cli(console_service, "cluster", "show", "demo-porcelain", token=secretariat)
-    assert code == 0 and "受理申请（accept_application）" in out, err
+    assert code == 0 and "可办理    受理申请" in out and "accept_application" not in out, err
     code, out, err = cli(console_service, "radar", "--json", token=secretariat)
     items = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and items and [i["due"] for i in items] == sorted(i["due"] for i in items)
@@ -179,6 +179,44 @@ def test_the_secretariat_accepts_an_application_in_a_real_browser(console_servic
             assert page.inner_text("#stage") == "受理"
             refusal.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "console-refused.png"), full_page=True)
+
+            # the typed rows are kept on the refusal: make three seniors, the demo expert the lead, and approve
+            form = page.locator("form[data-action=approve_site_visit]")
+            assert form.locator("input[name='f_panel.4.name']").input_value() == "专家5"
+            form.locator("input[name='f_panel.0.name']").fill("李专家")
+            form.locator("input[name='f_panel.1.senior']").check()
+            form.locator("input[name='f_panel.2.senior']").check()
+            form.locator("button[type=submit]").click()
+            page.wait_for_url("**/clusters/demo-porcelain?done=approve_site_visit")
+            assert page.inner_text("#stage") == "考评"
+
+            # the lead expert records the site report: findings line by line, the 附件一 score sheet table
+            page.click("header form button")  # 退出
+            page.fill("input[name=username]", "expert")
+            page.fill("input[name=password]", "expert-demo")
+            page.click("button[type=submit]")
+            page.goto(f"{console_service.url}/clusters/demo-porcelain")
+            report = page.locator("form[data-action=record_site_report]")
+            report.locator("textarea[name=f_findings]").fill("产业规模居全国前列\n龙头企业带动作用强\n公共服务平台完善\n绿色转型成效明显")
+            report.locator("textarea[name=f_recommendations]").fill("加强区域品牌建设\n推进智能制造\n完善标准体系\n培育专业人才")
+            sheet = {"part1_met": "12", "part1": "52", "part2_first5_met": "5", "part2": "18", "part3": "9", "part4": "9",
+                     "total": "80"}  # the total is not the sum: the rule refuses it inline
+            for name, value in sheet.items():
+                report.locator(f"input[name='f_score_sheet.{name}']").fill(value)
+            report.locator("select[name='f_score_sheet.part2_vetoes_clear']").select_option("yes")
+            report.locator("select[name=f_recommend]").select_option("yes")
+            report.locator("input[name='f_indicators.output.value']").fill("86")
+            report.locator("input[name='f_indicators.output.rank']").fill("2")
+            report.locator("button[type=submit]").click()
+            refusal = page.locator("form[data-action=record_site_report] .refusal")
+            refusal.wait_for()
+            assert "score_total_mismatch" in refusal.inner_text() or "总得分" in refusal.inner_text()
+            report = page.locator("form[data-action=record_site_report]")
+            report.locator("input[name='f_score_sheet.total']").fill("88")
+            report.locator("button[type=submit]").click()
+            page.wait_for_url("**/clusters/demo-porcelain?done=record_site_report")
+            assert page.inner_text("#stage") == "行业意见"
+            page.screenshot(path=str(ARTIFACTS / "console-site-report.png"), full_page=True)
         finally:
             browser.close()
     assert (ARTIFACTS / "console-accepted.png").stat().st_size > 10_000
