@@ -234,8 +234,9 @@ def _rows_in(values: Mapping[str, str] | None, prefix: str) -> int:
     if not values:
         return 0
     rows = [int(k[len(prefix):].split(".", 1)[0]) for k in values
-            if k.startswith(prefix) and k[len(prefix):].split(".", 1)[0].isdigit()]
-    return max(rows) + 1 if rows else 0
+            if k.startswith(prefix) and k[len(prefix):].split(".", 1)[0].isdecimal()]
+    # a posted row number is not trusted: one more row than a list may hold, so the schema says "too many"
+    return min(max(rows) + 1, LIMITS.list_items + 1) if rows else 0
 
 
 def inputs(items: list[Item]) -> list[Input]:

@@ -105,3 +105,13 @@ def test_the_annual_report_is_the_tables_figures_and_a_blank_row_is_left_out():
                                                     "f_indicators.platforms": "检测中心\n设计中心"})
     assert data == {"year": 2026, "indicators": {"revenue": 1000.0, "profit": -5.0, "firms": 300, "employees": 20000,
                                                  "platforms": ["检测中心", "设计中心"]}}
+
+
+def test_a_posted_row_number_cannot_make_the_form_grow_without_bound():
+    from datetime import date
+
+    from console.action_forms import Group, items_of
+
+    items = items_of("approve_site_visit", date(2027, 1, 1), {"f_panel.999999999.name": "x"})
+    table = next(i for i in items if isinstance(i, Group))
+    assert len(table.rows) == 51
