@@ -48,8 +48,8 @@ class DoneItemOut(BaseModel):
     cluster_key: str = Field(description="集群编号")
     cluster_name: str = Field(description="集群名称")
     title: str = Field(description="称号")
-    kind: str = Field(description="日志事件类型：action 操作、decision 会议决定、registered 登记")
-    code: str = Field(description="操作代码、会议决定或起始阶段")
+    kind: str = Field(description="日志事件类型：action 操作、decision 会议决定、registered 登记、attachment 上传附件")
+    code: str = Field(description="操作代码、会议决定、起始阶段或附件用途")
     label: str = Field(description="所办事项")
 
 

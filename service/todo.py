@@ -227,6 +227,11 @@ def done(console: "ConsoleService", user: User, page: int = 1, per_page: int = 5
         d = r.data or {}
         if r.kind == "action":
             code, label = str(d.get("action") or ""), labels.action_label(d.get("action"))
+        elif r.kind == "attachment":  # issue 10 item 4: an upload is the person's own doing
+            from domain.attachments import purpose_label
+
+            code = str(d.get("purpose") or "")
+            label = f"上传附件（{purpose_label(code)}）：{d.get('name', '')}"
         elif r.kind == "decision":
             code = str(d.get("decision") or "")
             label = f"记录会长办公会决定：{labels.decision_label(code)}"

@@ -85,7 +85,7 @@ def stamp(engine: Engine) -> tuple:
         return tuple(s.exec(select(func.count(), func.sum(Cluster.last_seq), func.max(Cluster.updated_at))).one())
 
 
-DONE_KINDS = ("action", "decision", "registered")  # what a person did; the rows it caused follow from them
+DONE_KINDS = ("action", "decision", "registered", "attachment")  # what a person did; the rows it caused follow from them
 
 
 def done(engine: Engine, role: str, name: str, page: int, per_page: int) -> tuple[int, list[JournalRow]]:

@@ -69,6 +69,8 @@ async def test_an_uploaded_plan_is_journaled_in_the_chain_listed_and_downloaded_
 
     detail = (await env.client.get(f"/api/clusters/{key}", headers=env.auth("secretariat"))).json()
     assert any(e["kind"] == "attachment" and e["data"]["sha256"] == sha for e in detail["timeline"])
+    done = (await env.client.get("/api/me/done", headers=env.auth(who))).json()
+    assert any(i["kind"] == "attachment" and "佛山市陶瓷产业发展规划.pdf" in i["label"] for i in done["items"])
 
 
 async def test_the_same_bytes_are_stored_once_and_not_journaled_twice_for_the_same_purpose(env):
