@@ -303,6 +303,8 @@ Decision = Literal["approve", "refuse", "defer"]
 class MeetingData(ActionData):
     """记录会长办公会决定（§三(三)-(四)）：对待审集群逐一批准、不予批准或暂缓；未列出的暂缓。"""
 
+    codes: ClassVar[dict[str, str]] = {"decisions": "meeting_decision_unknown"}
+
     decisions: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,100}$")], Decision] = Field(
         default_factory=dict, title="决定", description="{集群编号: approve（批准）| refuse（不予批准）| defer（暂缓）}",
         max_length=LIMITS.meeting_decisions)

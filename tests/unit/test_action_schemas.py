@@ -94,6 +94,7 @@ def test_every_action_in_the_example_scenarios_passes_its_schema():
     ("file_application", {"route": "bogus", "industry_history_years": 20}, "route_unknown", "申请形式"),
     ("file_application", {"route": "association"}, "industry_history_missing", "产业发展年限"),
     ("accept_application", {"note": "x"}, "invalid_data", "note"),
+    ("hold_meeting", {"decisions": {"c-1": "maybe"}}, "meeting_decision_unknown", "决定（decisions）"),
 ])
 def test_a_bad_shape_is_one_chinese_line_naming_the_field_with_the_rules_code(action, data, code, names):
     with pytest.raises(DomainError) as e:
