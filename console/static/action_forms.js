@@ -22,3 +22,30 @@
     });
   });
 })();
+
+// The 附件一 score sheet: the sum of the four parts is shown beside the total as it is typed
+// (the rules still check every band and the total on submit).
+(function () {
+  document.querySelectorAll("form.action").forEach(function (form) {
+    var total = form.querySelector("input[name='f_score_sheet.total']");
+    if (!total) return;
+    var parts = ["part1", "part2", "part3", "part4"].map(function (p) {
+      return form.querySelector("input[name='f_score_sheet." + p + "']");
+    }).filter(Boolean);
+    var out = document.createElement("small");
+    out.className = "score-sum";
+    out.setAttribute("aria-live", "polite");
+    total.parentNode.appendChild(out);
+    function sync() {
+      var sum = 0, filled = 0;
+      parts.forEach(function (input) {
+        var v = parseFloat(input.value);
+        if (isFinite(v)) { sum += v; filled += 1; }
+      });
+      out.textContent = filled ? "各部分之和 " + Math.round(sum * 100) / 100 + (filled < parts.length ? "（未填完）" : "") : "";
+      if (filled === parts.length && total.value !== "" && parseFloat(total.value) !== sum) out.textContent += "，与总得分不符";
+    }
+    parts.concat([total]).forEach(function (input) { input.addEventListener("input", sync); });
+    sync();
+  });
+})();

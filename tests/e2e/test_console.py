@@ -207,6 +207,7 @@ def test_the_secretariat_accepts_an_application_in_a_real_browser(console_servic
             report.locator("select[name=f_recommend]").select_option("yes")
             report.locator("input[name='f_indicators.output.value']").fill("86")
             report.locator("input[name='f_indicators.output.rank']").fill("2")
+            assert "各部分之和 88" in report.locator(".score-sum").inner_text()  # shown as typed, beside the total
             report.locator("button[type=submit]").click()
             refusal = page.locator("form[data-action=record_site_report] .refusal")
             refusal.wait_for()
