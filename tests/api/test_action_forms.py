@@ -115,3 +115,19 @@ def test_a_posted_row_number_cannot_make_the_form_grow_without_bound():
     items = items_of("approve_site_visit", date(2027, 1, 1), {"f_panel.999999999.name": "x"})
     table = next(i for i in items if isinstance(i, Group))
     assert len(table.rows) == 51
+
+
+@pytest.mark.parametrize("action", [a for a in __import__("service.actions", fromlist=["x"]).ACTION_SCHEMAS
+                                    if a != "hold_meeting"])
+def test_every_actions_form_renders_without_json_and_an_empty_submission_is_empty_data(action):
+    from datetime import date
+
+    from console.action_forms import data_from_form, inputs, items_of
+    from console.pages import TEMPLATES
+
+    items = items_of(action, date(2027, 1, 1))
+    html = TEMPLATES.env.get_template("_action_form.html").render(items=items, values={})
+    assert 'class="json"' not in html and "JSON" not in html
+    for i in inputs(items):
+        assert f'name="{i.name}' in html, i.name
+    assert data_from_form(action, {}) == {}
