@@ -259,6 +259,8 @@ def prefill(action: str, view: Any, user: Any, owed_year: int | None, today: dat
         values["f_body"] = user.name
     elif action == "approve_site_visit":
         values["f_visit_on"] = (today + timedelta(days=7)).isoformat()
+    elif action == "submit_supplement":  # what the secretariat asked this cluster for
+        values["f_items"] = "\n".join(getattr(view, "supplement_items", None) or ())
     elif action == "submit_annual_report":
         values["f_year"] = str(owed_year or today.year - 1)
     elif action == "file_title_change":

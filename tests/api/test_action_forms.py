@@ -131,3 +131,14 @@ def test_every_actions_form_renders_without_json_and_an_empty_submission_is_empt
     for i in inputs(items):
         assert f'name="{i.name}' in html, i.name
     assert data_from_form(action, {}) == {}
+
+
+def test_a_supplement_form_starts_from_the_items_asked_of_this_cluster():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from console.action_forms import data_from_form, prefill
+
+    values = prefill("submit_supplement", SimpleNamespace(supplement_items=["发展规划", "基本情况表"]), None, None,
+                     date(2027, 1, 1))
+    assert data_from_form("submit_supplement", values) == {"items": ["发展规划", "基本情况表"]}
