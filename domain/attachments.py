@@ -132,11 +132,31 @@ def check_file(name: str, data: bytes, purpose: str, note: str = "", limits: Lim
     if ftype is None:
         raise DomainError("attachment_type_not_allowed",
                           f"不接受 .{ext[:20]} 文件；附件只能是 {ALLOWED_TEXT}")
-    if not any(data.startswith(m) for m in ftype.magic):
+    if not any(data.startswith(m) for m in ftype.magic) or not _package_matches(ftype, data):
         raise DomainError("attachment_type_not_allowed",
                           f"附件“{name}”的内容不是 {ftype.label} 文件（扩展名与文件内容不符）；附件只能是 {ALLOWED_TEXT}")
     return AttachmentMeta(hashlib.sha256(data).hexdigest(), name, len(data), ftype.media_type, purpose,
                           check_note(note, limits))
+
+
+# an Office Open XML file is a zip whose parts name the application (only the central
+# directory is read: nothing is inflated)
+_PACKAGE_PARTS = {"docx": "word/", "xlsx": "xl/"}
+
+
+def _package_matches(ftype: FileType, data: bytes) -> bool:
+    if ftype.magic is not _ZIP:
+        return True
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return False
+    part = _PACKAGE_PARTS.get(ftype.extension)
+    return part is None or any(n.startswith(part) for n in names)
 
 
 def check_meta(meta: AttachmentMeta, limits: Limits = LIMITS) -> AttachmentMeta:

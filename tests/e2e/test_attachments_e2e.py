@@ -58,7 +58,11 @@ def test_an_applicant_uploads_a_plan_in_a_real_browser_and_it_is_in_the_evidence
 def test_designation_attach_uploads_from_the_command_line_and_refuses_a_wrong_file(console_service, tmp_path):  # noqa: F811
     token = token_for(console_service, "applicant")
     report = tmp_path / "2026年度报表.xlsx"
-    report.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["指标", "2026年"])
+    workbook.save(report)
     code, out, err = cli(console_service, "attach", "demo-ceramics", str(report), "--purpose", "report", token=token)
     assert code == 0, err
     assert "已上传附件：demo-ceramics 报告“2026年度报表.xlsx”" in out

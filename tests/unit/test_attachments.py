@@ -18,10 +18,26 @@ from store.blobs import DirectoryBlobStore, blob_store
 PDF = b"%PDF-1.4\n" + b"x" * 100
 
 
+def package(*names: str) -> bytes:
+    """A zip with these entries (an Office Open XML file names its application's parts)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n in names:
+            z.writestr(n, "<x/>")
+    return buf.getvalue()
+
+
+XLSX = package("[Content_Types].xml", "xl/workbook.xml")
+DOCX = package("[Content_Types].xml", "word/document.xml")
+
+
 @pytest.mark.parametrize("name, data", [
-    ("规划.pdf", PDF), ("表.xlsx", b"PK\x03\x04rest"), ("表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"),
-    ("照片.JPG", b"\xff\xd8\xff\xe0rest"), ("图.png", b"\x89PNG\r\n\x1a\nrest"), ("材料.zip", b"PK\x03\x04rest"),
-    ("申请书.docx", b"PK\x03\x04rest"), ("申请书.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"),
+    ("规划.pdf", PDF), ("表.xlsx", XLSX), ("表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"),
+    ("照片.JPG", b"\xff\xd8\xff\xe0rest"), ("图.png", b"\x89PNG\r\n\x1a\nrest"), ("材料.zip", package("规划.pdf", "表.xlsx")),
+    ("申请书.docx", DOCX), ("申请书.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"),
 ])
 def test_each_allowed_type_is_accepted_when_its_bytes_match_its_extension(name, data):
     meta = check_file(name, data, "application")
@@ -33,6 +49,9 @@ def test_each_allowed_type_is_accepted_when_its_bytes_match_its_extension(name, 
     ("run.exe", b"MZ....", "attachment_type_not_allowed"),
     ("规划.pdf", b"PK\x03\x04", "attachment_type_not_allowed"),  # a renamed zip is not a PDF
     ("page.html", b"<html>", "attachment_type_not_allowed"),
+    ("申请书.docx", XLSX, "attachment_type_not_allowed"),  # a workbook renamed .docx
+    ("表.xlsx", package("a.txt"), "attachment_type_not_allowed"),  # a plain zip renamed .xlsx
+    ("材料.zip", b"PK\x03\x04broken", "attachment_type_not_allowed"),
     ("规划.pdf", b"", "attachment_empty"),
     ("noextension", PDF, "attachment_name_invalid"),
     ("规划.pdf", b"%PDF-" + bytes(LIMITS.attachment_bytes), "attachment_too_large"),
