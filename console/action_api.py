@@ -13,16 +13,10 @@ Chinese, naming the field by its title, with the rule's code where a rule owns t
 
 from typing import Annotated, Any, Callable
 
-from fastapi import APIRouter, Body, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, Body
 
 from console import api
-from console.errors import body as error_body
-from console.errors import status_for
-from console.guard import BodyRejected, strict_json
-from domain.errors import DomainError
+from console.schema_route import refusing_route
 from domain.labels import action_label
 from domain.model import Stage
 from service.actions import ACTION_SCHEMAS, ActionData, parse_action, plain
@@ -30,30 +24,8 @@ from service.actions import ACTION_SCHEMAS, ActionData, parse_action, plain
 CLUSTER_ACTIONS = tuple(a for a in ACTION_SCHEMAS if a != "hold_meeting")
 
 
-class ActionRoute(APIRoute):
-    """FastAPI's own validation error becomes the schema's Chinese refusal."""
-
-    def get_route_handler(self) -> Callable:
-        handler = super().get_route_handler()
-        action = self.path.rsplit("/", 1)[-1]
-
-        async def checked(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as v:
-                e = DomainError("invalid_data", "操作数据无效")
-                try:
-                    parse_action(action, strict_json(await request.body()))
-                    # the body was fine: the path was not (a key out of pattern)
-                    if any(err.get("loc", ("",))[0] == "path" for err in v.errors()):
-                        e = DomainError("invalid_data", "集群编号格式不符：字母、数字、- 或 _（1–100 个字符）")
-                except BodyRejected as b:
-                    e = DomainError(b.code, b.message)
-                except DomainError as d:
-                    e = d
-                return JSONResponse(error_body(e), status_code=status_for(e.code))
-
-        return checked
+# FastAPI's own validation error becomes the schema's Chinese refusal
+ActionRoute = refusing_route(lambda path, body: parse_action(path.rsplit("/", 1)[-1], body), "操作数据无效")
 
 
 router = APIRouter(route_class=ActionRoute)

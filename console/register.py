@@ -10,18 +10,15 @@ industries into cultivation (§二(一)); see ``domain.starts.check_may_start``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from console import api, pages
-from console.errors import body as error_body
 from console.errors import status_for
-from console.guard import BodyRejected, strict_json
+from console.schema_route import refusing_route
 from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.model import Role
@@ -36,27 +33,7 @@ def registration(request: Request) -> RegistrationService:
     return RegistrationService(request.app.state.console.lifecycle)
 
 
-class StartRoute(APIRoute):
-    """A start request FastAPI's own validation refuses is answered like every other refusal
-    — ``{code, message}`` in Chinese, naming the field by its title — not with FastAPI's list."""
-
-    def get_route_handler(self) -> Callable:
-        handler = super().get_route_handler()
-
-        async def checked(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError:
-                try:
-                    parse_start(strict_json(await request.body()))
-                    e = DomainError("invalid_data", "登记数据无效")
-                except BodyRejected as b:
-                    e = DomainError(b.code, b.message)
-                except DomainError as d:
-                    e = d
-                return JSONResponse(error_body(e), status_code=status_for(e.code))
-
-        return checked
+StartRoute = refusing_route(lambda path, body: parse_start(body), "登记数据无效")
 
 
 router = APIRouter(route_class=StartRoute)
