@@ -4,22 +4,25 @@ each action and each clock does to the state (RULES.md program 1).
 Pure: callers pass ``today``; deadlines come back as requests (``DeadlineRequest``) that an
 activity turns into plans, and the plans come back through ``arm``. Every change returns
 ``Event``s with consecutive sequence numbers — the journal's idempotency keys.
+
+Three modules, one aggregate: the state and the start readers are ``domain.lifecycle_state``;
+the meeting, the clocks, recognition and calendar revisions are ``domain.lifecycle_clocks``
+(a mixin of ``Lifecycle``); starting, checking and applying staff actions stay here.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from domain.calendar import add_years, parse_date, period_end
+from domain.calendar import period_end
 from domain.deadlines import DeadlinePlan, DeadlineRequest
 from domain.errors import DomainError
 from domain.limits import check_name
 from domain.machine import (
     ACTION_LABELS,
     ACTIONS,
-    MEETING_TRIGGERS,
     LifecycleMachine,
     action_roles,
     roles_for,
@@ -34,7 +37,6 @@ from domain.model import (
     DeadlineKind,
     Event,
     Procedure,
-    Region,
     Role,
     Stage,
     TitleStatus,
@@ -54,127 +56,25 @@ from domain.rules import (
 from domain.starts import check_evaluation
 
 
-@dataclass
-class Deadline:
-    """An armed clock, kept in the lifecycle state exactly as the activity planned it."""
-
-    key: str
-    what: str
-    due: date
-    armed_on: date
-    anchor: date
-    params: dict[str, Any]
-    reminders: list[date]
-    calendar_version: str
-    provisional: bool
-    basis: str
-    reminded: list[date] = field(default_factory=list)
-    overdue_since: date | None = None
-    working_dates: list[date] = field(default_factory=list)
-
-    def working_days_left(self, today: date) -> int | None:
-        if not self.working_dates:
-            return None
-        return sum(1 for d in self.working_dates if d > today)
-
-    def pending_reminders(self) -> list[date]:
-        return [r for r in self.reminders if r >= self.armed_on and r not in self.reminded]
-
-    def request(self) -> DeadlineRequest:
-        return DeadlineRequest(self.key, self.what, self.anchor, dict(self.params))
+from domain.lifecycle_clocks import LifecycleDecisions
+from domain.lifecycle_state import (  # noqa: F401 - re-exported: callers import them from here
+    PROCEDURE_CLOCKS,
+    REMINDER_KINDS,
+    Deadline,
+    LifecycleState,
+    Opinion,
+    Outcome,
+    StartSpec,
+    _plain_evaluation,
+    _profile_dict,
+    _summary,
+    new_state,
+    parse_start,
+    profile_from_dict,
+)
 
 
-@dataclass
-class Opinion:
-    body: str
-    kind: str
-    text: str
-    recommend: bool | None
-    on: date
-    by: Actor
-
-
-@dataclass
-class LifecycleState:
-    profile: ClusterProfile
-    policy_version: str
-    stage: Stage = Stage.CULTIVATION
-    procedure: Procedure = Procedure.DESIGNATION
-    title_status: TitleStatus = TitleStatus.NONE
-    title: str = ""
-    conferred_on: date | None = None
-    valid_until: date | None = None
-    expired_on: date | None = None
-    cultivation_started_on: date | None = None
-    planned_years: int | None = None
-    application: dict[str, Any] | None = None
-    opinions: list[Opinion] = field(default_factory=list)
-    panel: list[dict[str, Any]] = field(default_factory=list)
-    visit_on: date | None = None
-    score: dict[str, Any] | None = None
-    pending_indicators: dict[str, float] = field(default_factory=dict)
-    evaluation_indicators: dict[str, float] = field(default_factory=dict)
-    supplement_items: list[str] = field(default_factory=list)
-    reevaluation_in_time: bool | None = None
-    pending_profile: ClusterProfile | None = None
-    deadlines: dict[str, Deadline] = field(default_factory=dict)
-    annual_reports: dict[str, dict[str, Any]] = field(default_factory=dict)  # year -> {filed_on, late}
-    last_annual_indicators: dict[str, Any] = field(default_factory=dict)
-    handled: list[str] = field(default_factory=list)  # dedup keys of meeting/recognition signals
-    seq: int = 0
-    cycle: int = 0
-    # Events live in the journal, not here (issue 9: a state that grew with every event wedged
-    # a lifecycle). Kept only so inputs written before that change still decode; such a list
-    # is read once, to chain a lifecycle that predates the journal's hash chain.
-    events: list[Event] = field(default_factory=list)
-    ended_reason: str = ""
-    journal_head: str = ""  # hash-chain head of the recorded events (domain.journal)
-    journal_head_seq: int = 0
-
-    @property
-    def key(self) -> str:
-        return self.profile.key
-
-    def outstanding_opinions(self) -> list[dict[str, str]]:
-        if self.stage != Stage.APPLIED or not self.application:
-            return []
-        have = {o.body for o in self.opinions}
-        return [b for b in self.application.get("bodies", []) if b["name"] not in have]
-
-
-@dataclass
-class Outcome:
-    events: list[Event] = field(default_factory=list)
-    arm: list[DeadlineRequest] = field(default_factory=list)
-    effects: list[str] = field(default_factory=list)  # enqueue_meeting | dequeue_meeting | new_cycle | ended
-
-    def extend(self, other: "Outcome") -> "Outcome":
-        self.events += other.events
-        self.arm += other.arm
-        self.effects += [e for e in other.effects if e not in self.effects]
-        return self
-
-
-@dataclass(frozen=True)
-class StartSpec:
-    """How a lifecycle begins: in cultivation, at application, or imported as designated."""
-
-    stage: str
-    on: date
-    planned_years: int | None = None
-    application: dict[str, Any] | None = None
-    title: str = ""
-    # onboarding an existing title (issue 10): the joint document's number and the figures of
-    # its last evaluation (domain.starts.check_evaluation); absent from older histories
-    document_number: str = ""
-    evaluation: dict[str, Any] | None = None
-
-
-REMINDER_KINDS = (DeadlineKind.CULTIVATION, DeadlineKind.ANNUAL_REPORT, DeadlineKind.REEVALUATION_APPLICATION)
-PROCEDURE_CLOCKS = (DeadlineKind.SITE_VISIT, DeadlineKind.FORMAL_REVIEW, DeadlineKind.MEETING)
-
-
-class Lifecycle:
+class Lifecycle(LifecycleDecisions):
     def __init__(self, state: LifecycleState, policy: Policy | None = None) -> None:
         self.state = state
         self.policy = policy or get_policy(state.policy_version)
@@ -708,182 +608,6 @@ class Lifecycle:
         if waiting:
             out.effects.append("dequeue_meeting")
 
-    # ------------------------------------------------------------ the president's office meeting
-
-    def check_meeting_decision(self, meeting_id: str, decision: str) -> str:
-        trigger = MEETING_TRIGGERS.get(decision)
-        if trigger is None:
-            raise DomainError("meeting_decision_unknown", f"会议决定“{decision}”无效，应为 approve、refuse 或 defer")
-        if self.state.stage != Stage.AWAITING_MEETING:
-            raise DomainError("meeting_cluster_not_waiting", f"{self.state.key} 当前为“{self.state.stage.label}”，不在待会长办公会审核之列")
-        return trigger
-
-    def apply_meeting_decision(self, meeting_id: str, held_on: date, decision: str, actor: Actor, today: date) -> Outcome:
-        out = Outcome()
-        dedup = f"meeting:{meeting_id}"
-        if dedup in self.state.handled:
-            return out
-        trigger = self.check_meeting_decision(meeting_id, decision)
-        self.state.handled.append(dedup)
-        st = self.state
-        self._event(
-            out, today, "decision", {"meeting_id": meeting_id, "held_on": held_on.isoformat(), "decision": decision,
-                                     "procedure": st.procedure.value}, actor
-        )
-        if decision == "defer":
-            self._clear(out, today, "meeting", "deferred to next meeting", actor)
-            out.arm.append(DeadlineRequest("meeting", "meeting", held_on, {"skip_current_quarter": True}))
-            return out
-        self._clear(out, today, "meeting", f"meeting decided: {decision}", actor)
-        procedure = st.procedure
-        if decision == "approve":
-            if procedure == Procedure.TITLE_CHANGE and st.pending_profile is not None:
-                st.profile, st.pending_profile = st.pending_profile, None
-                st.title = compose_title(self.policy, st.profile)
-                resets = self.policy.title_change_resets_validity
-            else:
-                st.title = st.title or compose_title(self.policy, st.profile)
-                resets = True
-            if st.pending_indicators:
-                st.evaluation_indicators = dict(st.pending_indicators)
-            self._move(out, today, trigger, actor)
-            if resets:
-                st.conferred_on = held_on
-                st.valid_until = period_end(held_on, years=self.policy.validity_years)
-                st.expired_on = None
-                st.reevaluation_in_time = None
-                self._clear_kind(
-                    out, today, (DeadlineKind.EXPIRY, DeadlineKind.REEVALUATION_APPLICATION, DeadlineKind.RECTIFICATION),
-                    "new validity cycle",
-                )
-                out.arm += self._validity_clocks(held_on)
-                st.cycle += 1
-                out.effects.append("new_cycle")
-            self._title(out, today, TitleStatus.VALID, actor)
-            if not any(d.what == "annual_report" for d in st.deadlines.values()):
-                self._arm_next_annual(out, held_on.year)
-        elif procedure == Procedure.DESIGNATION:
-            self._move(out, today, trigger, actor)
-        elif procedure == Procedure.REEVALUATION:
-            self._clear_kind(out, today, (DeadlineKind.EXPIRY, DeadlineKind.REEVALUATION_APPLICATION), "re-evaluation failed")
-            self._move(out, today, trigger, actor)
-            self._title(out, today, TitleStatus.RECTIFYING, actor)
-            out.arm.append(DeadlineRequest("rectification", "rectification", held_on))
-        elif procedure == Procedure.RECTIFICATION_REVIEW:
-            self._move(out, today, trigger, actor)
-            self._title(out, today, TitleStatus.REVOKED, actor)
-        else:  # title change refused: the current title stands
-            st.pending_profile = None
-            self._move(out, today, trigger, actor)
-        return out
-
-    # ------------------------------------------------------------ clocks
-
-    def fire_clocks(self, today: date) -> Outcome:
-        """Everything due by ``today``: reminders, overdue escalations, and the automatic
-        outcomes the rules prescribe (expiry, lapsed rectification)."""
-        out = Outcome()
-        for d in sorted(list(self.state.deadlines.values()), key=lambda d: (d.due, d.key)):
-            if d.key not in self.state.deadlines:
-                continue
-            for r in d.pending_reminders():
-                if r <= today:
-                    d.reminded.append(r)
-                    self._event(out, today, "reminder", {"what": d.what, "key": d.key, "due": d.due.isoformat(), "reminder_for": r.isoformat()})
-            if d.overdue_since is None and today > d.due:
-                d.overdue_since = today
-                self._event(out, today, "overdue", {"what": d.what, "key": d.key, "due": d.due.isoformat()})
-                self._on_overdue(out, d, today)
-        return out
-
-    def _on_overdue(self, out: Outcome, d: Deadline, today: date) -> None:
-        st = self.state
-        kind = DeadlineKind(d.what)
-        if kind is DeadlineKind.MEETING:
-            self._clear(out, today, d.key, "quarter ended without a meeting")
-            out.arm.append(DeadlineRequest("meeting", "meeting", d.due + timedelta(days=1)))
-        elif kind is DeadlineKind.ANNUAL_REPORT:
-            self._arm_next_annual(out, int(d.params["year"]) + 1)
-        elif kind is DeadlineKind.EXPIRY:
-            self._clear(out, today, d.key, "validity ended")
-            if st.procedure == Procedure.REEVALUATION and st.stage in PROCEDURE_STAGES and st.title_status == TitleStatus.VALID:
-                self.machine.fire("extend")
-                self._title(out, today, TitleStatus.EXTENDED)
-            else:
-                waiting = st.stage == Stage.AWAITING_MEETING
-                if st.procedure == Procedure.TITLE_CHANGE and st.stage in PROCEDURE_STAGES:
-                    st.pending_profile = None
-                    self._clear_kind(out, today, PROCEDURE_CLOCKS, "title change abandoned: title expired")
-                    if waiting:
-                        out.effects.append("dequeue_meeting")
-                st.expired_on = d.due + timedelta(days=1)
-                self._move(out, today, "expire", SYSTEM_ACTOR)
-                self._title(out, today, TitleStatus.EXPIRED)
-        elif kind is DeadlineKind.RECTIFICATION:
-            if st.stage == Stage.RECTIFICATION:
-                st.ended_reason = "rectification period ended with no rectification review filed"
-                self._move(out, today, "lapse_rectification", SYSTEM_ACTOR)
-                self._title(out, today, TitleStatus.REVOKED)
-
-    def overdue_revocation_due(self, year: int) -> bool:
-        """>2 years past expiry on 31 December of ``year`` with no re-evaluation filed (§四(四))."""
-        st = self.state
-        if st.stage != Stage.EXPIRED or st.expired_on is None:
-            return False
-        return date(year, 12, 31) >= add_years(st.expired_on, self.policy.overdue_revocation_years)
-
-    def revoke_at_recognition(self, year: int, today: date) -> Outcome:
-        out = Outcome()
-        dedup = f"recognition:{year}"
-        if dedup in self.state.handled or not self.overdue_revocation_due(year):
-            return out
-        self.state.handled.append(dedup)
-        self._event(out, today, "action", {"action": "revoke_overdue", "year": year,
-                                           "reason": f"到期未复评超过{self.policy.overdue_revocation_years}年，{year + 1}年年初认定时公告取消（§四(四)）"})
-        self._move(out, today, "revoke_overdue", SYSTEM_ACTOR)
-        self._title(out, today, TitleStatus.REVOKED)
-        return out
-
-    # ------------------------------------------------------------ carrying the state on
-
-    def compact(self, keep_handled: int = 40) -> LifecycleState:
-        """The state a new run needs to decide (continue-as-new): no events (the journal has
-        them, the chain head stands for them) and only the latest signal dedup keys (an
-        older meeting or recognition can no longer apply: its stage has passed)."""
-        st = self.state
-        if st.journal_head_seq == st.seq:
-            st.events = []
-        st.handled = st.handled[-keep_handled:]
-        return st
-
-    # ------------------------------------------------------------ calendar revisions
-
-    def recompute_requests(self, today: date) -> list[DeadlineRequest]:
-        """The open clocks a calendar revision may move: not yet due (a deadline already
-        passed is history and is not rewritten)."""
-        return [d.request() for d in self.open_deadlines() if d.overdue_since is None and d.due >= today]
-
-    def apply_recomputed(self, plans: list[DeadlinePlan], reason: str, actor: Actor, today: date) -> Outcome:
-        """Record, for each deadline the revised calendar moved, old and new dates and the
-        calendar versions that produced them."""
-        out = Outcome()
-        for plan in plans:
-            d = self.state.deadlines.get(plan.key)
-            if d is None or d.overdue_since is not None or d.due < today:
-                continue
-            if plan.due == d.due and plan.reminders == d.reminders:
-                continue
-            old_due, old_version = d.due, d.calendar_version
-            d.due, d.reminders, d.basis = plan.due, list(plan.reminders), plan.basis
-            d.calendar_version, d.provisional = plan.calendar_version, plan.provisional
-            d.working_dates = list(plan.working_dates)
-            self._event(out, today, "deadline_moved", {
-                "what": d.what, "key": d.key, "old_due": old_due.isoformat(), "new_due": plan.due.isoformat(),
-                "old_calendar_version": old_version, "new_calendar_version": plan.calendar_version,
-                "provisional": plan.provisional, "reason": reason,
-            }, actor)
-        return out
-
     # ------------------------------------------------------------ attachments (issue 10 item 4)
 
     def attach_facts(self) -> "AttachFacts":
@@ -932,124 +656,8 @@ class Lifecycle:
         }
 
 
-def _profile_dict(p: ClusterProfile) -> dict[str, Any]:
-    d = asdict(p)
-    d["elements"] = list(p.elements)
-    return d
-
-
 def _safe_title(policy: Policy, profile: ClusterProfile) -> str:
     try:
         return compose_title(policy, profile)
     except DomainError:
         return ""
-
-
-def _summary(action: str, parsed: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """What the journal keeps of an action: the parsed facts, JSON-ready."""
-    out: dict[str, Any] = {}
-    for key, value in parsed.items():
-        if key == "application":
-            out["application"] = {
-                "route": value.route,
-                "bodies": [{"name": b.name, "kind": b.kind} for b in value.bodies],
-                "industry_history_years": value.industry_history_years,
-                "attachments": list(value.attachments),
-            }
-        elif key == "panel":
-            out["panel"] = [asdict(m) for m in value]
-        elif key == "report" and hasattr(value, "score"):
-            out["report"] = {
-                "findings": list(value.findings),
-                "recommendations": list(value.recommendations),
-                "score": value.score.as_dict(),
-                "recommend": value.recommend,
-                "indicators": dict(value.indicators),
-                "comparisons": [asdict(c) for c in value.comparisons],
-                "best_rank": value.best_rank,
-            }
-        elif key == "report":
-            out["report"] = {"year": value.year, "indicators": dict(value.indicators), "growth": dict(value.growth)}
-        elif key == "profile":
-            out["profile"] = _profile_dict(value)
-        elif isinstance(value, date):
-            out[key] = value.isoformat()
-        else:
-            out[key] = value
-    return out
-
-
-def new_state(profile: ClusterProfile, policy_version: str) -> LifecycleState:
-    return LifecycleState(profile=profile, policy_version=policy_version)
-
-
-def profile_from_dict(d: Mapping[str, Any]) -> ClusterProfile:
-    """Build a profile from plain data (scenario, API), with one-line errors."""
-    if not isinstance(d, Mapping):
-        raise DomainError("invalid_data", "集群信息应为对象")
-    missing = [k for k in ("key", "industry", "product", "tier", "region") if not d.get(k)]
-    if missing:
-        raise DomainError("invalid_data", f"集群信息缺少：{', '.join(missing)}")
-    region = d["region"]
-    if not isinstance(region, Mapping) or not region.get("province"):
-        raise DomainError("invalid_data", "region 须至少写明 province")
-    key = str(d["key"])
-    if not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
-        raise DomainError("invalid_data", f"集群编号“{key}”只能包含字母、数字、- 和 _")
-    for name in ("key", "industry", "product", "tier", "title_word", "name"):
-        check_name(str(d.get(name) or ""), f"集群信息 {name}")
-    for name in ("province", "city", "county", "code", "name"):
-        check_name(str(region.get(name) or ""), f"地区 {name}")
-    elements = d.get("elements") or ()
-    if not isinstance(elements, (list, tuple)) or len(elements) > 10:
-        raise DomainError("invalid_data", "elements 应为至多 10 个命名元素的列表")
-    profile = ClusterProfile(
-        key=key,
-        industry=str(d["industry"]),
-        product=str(d["product"]),
-        tier=str(d["tier"]),
-        region=Region(
-            province=str(region.get("province", "")),
-            city=str(region.get("city", "") or ""),
-            county=str(region.get("county", "") or ""),
-            code=str(region.get("code", "") or ""),
-            name=str(region.get("name", "") or ""),
-        ),
-        title_word=str(d.get("title_word", "") or ""),
-        elements=tuple(str(e) for e in elements),
-        name=str(d.get("name", "") or ""),
-    )
-    return profile
-
-
-def parse_start(d: Mapping[str, Any], cluster: Mapping[str, Any] | None = None) -> StartSpec:
-    if not isinstance(d, Mapping):
-        raise DomainError("invalid_start", "start 应为 {stage, on} 对象")
-    stage = str(d.get("stage", ""))
-    on = parse_date(d.get("on"), "start.on")
-    application = d.get("application")
-    if application is None and cluster is not None and cluster.get("route") is not None:
-        application = {k: cluster.get(k) for k in ("route", "bodies", "industry_history_years", "attachments") if k in cluster}
-    planned = d.get("planned_years")
-    if planned is not None and (isinstance(planned, bool) or not isinstance(planned, int)):
-        raise DomainError("cultivation_years_out_of_range", f"planned_years 应为整数，收到“{planned}”")
-    if stage == Stage.APPLIED and not application:
-        raise DomainError(
-            "invalid_start", "从“申请”阶段开始须附申请信息 application: {route, bodies, industry_history_years}"
-        )
-    evaluation = d.get("evaluation")
-    if evaluation is not None and not isinstance(evaluation, Mapping):
-        raise DomainError("invalid_data", "evaluation 应为上次考评数据对象 {indicators, national_rank, evaluated_on}")
-    return StartSpec(stage=stage, on=on, planned_years=planned, application=dict(application) if application else None,
-                     title=str(d.get("title", "") or ""), document_number=str(d.get("document_number", "") or ""),
-                     evaluation=_plain_evaluation(evaluation) if evaluation is not None else None)
-
-
-def _plain_evaluation(evaluation: Mapping[str, Any]) -> dict[str, Any]:
-    """JSON-ready (a YAML file's date becomes its ISO text), so the workflow input carries it."""
-    out = dict(evaluation)
-    if isinstance(out.get("evaluated_on"), date):
-        out["evaluated_on"] = out["evaluated_on"].isoformat()
-    if isinstance(out.get("indicators"), Mapping):
-        out["indicators"] = dict(out["indicators"])
-    return out
