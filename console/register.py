@@ -24,7 +24,7 @@ from domain.limits import LIMITS
 from domain.model import Role
 from domain.starts import START_LABELS
 from service.registration import OUTCOME_LABELS, XLSX, ImportReport, RegistrationService, template_xlsx
-from service.starts import START_SCHEMAS, StartRequest, choices_of, flat_fields, header, is_list, parse_start
+from service.starts import START_SCHEMAS, StartRequest, choices_of, flat_fields, header, is_list, nest, parse_start
 
 REGISTRARS = (Role.SECRETARIAT.value, Role.ASSOCIATION.value)  # who sees the page (domain.starts decides the rest)
 
@@ -194,14 +194,7 @@ def data_from_form(form: Any) -> dict[str, Any]:
             flat[name] = [line.strip() for line in raw.splitlines() if line.strip()]
         else:
             flat[name] = raw.strip()
-    data: dict[str, Any] = {"kind": kind}
-    for dotted, value in flat.items():
-        node = data
-        *parents, leaf = dotted.split(".")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[leaf] = value
-    return data
+    return {"kind": kind, **nest(flat)}
 
 
 @router.post("/register", response_class=HTMLResponse, include_in_schema=False)
