@@ -362,3 +362,29 @@ class AttachmentRow(SQLModel, table=True):
     uploaded_by: str = Field(max_length=200)
     uploaded_on: date
     recorded_at: datetime = _ts()
+
+
+# ---------------------------------------------------------------- bodies (migration 0008)
+
+
+class BodyRow(SQLModel, table=True):
+    """One opinion-giving body of the directory (RULES.md "Bodies"): a national industry
+    association with the industries it speaks for, or a provincial light-industry body with
+    its province. Kept by the secretariat; ``active`` false hides it from new choices while
+    recorded opinions keep its name."""
+
+    __tablename__ = "body"
+    __table_args__ = (
+        UniqueConstraint("name", name="uq_body_name"),
+        Index("ix_body_kind_active", "kind", "active"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=20)
+    industries: list[str] = _json()
+    province: str = Field(default="", max_length=20)
+    active: bool = True
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    updated_by: str = Field(default="", max_length=200)
+    updated_at: datetime = _ts()
