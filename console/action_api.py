@@ -19,7 +19,7 @@ from console import api
 from console.schema_route import refusing_route
 from domain.labels import action_label
 from domain.model import Stage
-from service.actions import ACTION_SCHEMAS, ActionData, parse_action, plain
+from service.actions import ACTION_SCHEMAS, ActionData, MeetingData, parse_action, plain
 
 CLUSTER_ACTIONS = tuple(a for a in ACTION_SCHEMAS if a != "hold_meeting")
 
@@ -52,6 +52,22 @@ for _action in CLUSTER_ACTIONS:
         description=(f"{action_label(_action)}：成为该集群工作流的 Update，操作人即本用户。请求体为 "
                      f"{_model.__name__}（{(_model.__doc__ or '').strip()}）。规则拒绝时返回规则代码和中文说明。"),
     )
+
+
+# the president's office meeting (§三(三)): its own route class, so a body MeetingData refuses
+# is answered in Chinese like an action's
+MeetingRoute = refusing_route(lambda path, body: parse_action("hold_meeting", body), "会议数据无效")
+meetings = APIRouter(route_class=MeetingRoute)
+
+
+@meetings.post("/api/meetings", response_model=api.MeetingOut, responses=api.responses(400, 401, 403, 409, 422, 503),
+               tags=["meetings"], summary=action_label("hold_meeting"), operation_id="hold_meeting")
+async def hold_meeting(meeting: Annotated[MeetingData, Body()], user: api.UserDep,
+                       console: api.ConsoleDep) -> api.MeetingOut:
+    """记录会长办公会决定（秘书处），与场景中 hold_meeting 的 data 相同；请求体为 MeetingData。"""
+    r = await console.hold_meeting(user, plain(meeting))
+    return api.MeetingOut(meeting_id=r.meeting_id, held_on=r.held_on, decisions=r.decisions,
+                          recorded_by=api.ActorOut(role=r.recorded_by.role, name=r.recorded_by.name))
 
 
 def schema_names(openapi: dict[str, Any]) -> dict[str, str]:

@@ -225,12 +225,6 @@ class WaitingOut(BaseModel):
     title: str
 
 
-class MeetingIn(BaseModel):
-    decisions: dict[str, str] = Field(default_factory=dict, description="{集群编号: approve | refuse | defer}；未列出的暂缓")
-    held_on: str | None = Field(default=None, description="会议日期 YYYY-MM-DD，默认今天")
-    notes: str = ""
-
-
 class MeetingOut(BaseModel):
     meeting_id: str
     held_on: date
@@ -450,14 +444,6 @@ async def waiting(user: UserDep, console: ConsoleDep) -> list[WaitingOut]:
     """待会长办公会审核的集群。"""
     return [WaitingOut(cluster_key=w.cluster_key, since=w.since, procedure=w.procedure, title=w.title)
             for w in await console.waiting(user)]
-
-
-@router.post("/meetings", response_model=MeetingOut, responses=responses(400, 401, 403, 409, 422, 503))
-async def hold_meeting(meeting: MeetingIn, user: UserDep, console: ConsoleDep) -> MeetingOut:
-    """记录会长办公会决定（秘书处），与场景中 hold_meeting 的 data 相同。"""
-    r = await console.hold_meeting(user, meeting.model_dump())
-    return MeetingOut(meeting_id=r.meeting_id, held_on=r.held_on, decisions=r.decisions,
-                      recorded_by=ActorOut(role=r.recorded_by.role, name=r.recorded_by.name))
 
 
 @router.get("/recognitions", response_model=list[int], responses=responses(401))

@@ -43,6 +43,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.state.users = users
     app.state.secure_cookies = secure_cookies
     app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
+    app.include_router(action_api.meetings)  # POST /api/meetings with MeetingData
     app.include_router(action_api.router)  # one route per action, each with its schema: before the generic one
     app.include_router(api.router)
     app.include_router(notifications.api)

@@ -53,3 +53,18 @@ async def test_a_body_the_actions_schema_refuses_is_422_in_chinese_and_changes_n
     small["panel"] = small["panel"][:2]
     r = await env.act("leader", key, "approve_site_visit", small)
     assert r.status_code == 422 and r.json()["code"] == "panel_too_small"
+
+
+async def test_the_meeting_route_takes_the_meeting_schema_and_refuses_in_chinese(env):
+    doc = (await env.client.get("/openapi.json")).json()
+    body = doc["paths"]["/api/meetings"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("/MeetingData")
+    meeting = doc["components"]["schemas"]["MeetingData"]
+    assert "'format': 'date'" in str(meeting["properties"]["held_on"]) and meeting["additionalProperties"] is False
+    sec = env.auth("secretariat")
+    r = await env.client.post("/api/meetings", json={"decisions": {}, "held_on": "2999-01-01"}, headers=sec)
+    assert r.status_code == 422 and r.json()["code"] == "invalid_data" and "会议日期（held_on）" in r.json()["message"]
+    r = await env.client.post("/api/meetings", json={"decisions": {"bad key!": "approve"}}, headers=sec)
+    assert r.status_code == 422 and "决定" in r.json()["message"]
+    r = await env.client.post("/api/meetings", json={"decision": {}}, headers=sec)
+    assert r.status_code == 422 and "“decision”" in r.json()["message"]
