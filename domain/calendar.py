@@ -76,12 +76,19 @@ def add_months(start: date, months: int) -> date:
 
 
 def add_years(start: date, years: int) -> date:
+    """The Nth anniversary of ``start``. 29 February's anniversary in a common year is
+    1 March (RULES.md "29 February"), so a period of whole years from it ends on 28 February."""
+    if start.month == 2 and start.day == 29 and not _stdcal.isleap(start.year + years):
+        return date(start.year + years, 3, 1)
     return add_months(start, 12 * years)
 
 
 def period_end(start: date, *, years: int = 0, months: int = 0) -> date:
     """Last day of a period of N years/months starting on ``start``: the day before the
-    anniversary (conferred 2027-12-15 → valid through 2031-12-14)."""
+    anniversary (conferred 2027-12-15 → valid through 2031-12-14; 2028-02-29 + 1 year →
+    through 2029-02-28). One rule for validity, rectification and cultivation."""
+    if not months:
+        return add_years(start, years) - timedelta(days=1)
     return add_months(start, 12 * years + months) - timedelta(days=1)
 
 

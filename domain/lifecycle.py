@@ -65,6 +65,7 @@ from domain.lifecycle_state import (  # noqa: F401 - re-exported: callers import
     Opinion,
     Outcome,
     StartSpec,
+    _element_indicators,
     _plain_evaluation,
     _profile_dict,
     _summary,
@@ -471,9 +472,11 @@ class Lifecycle(LifecycleDecisions):
     def _check_file_title_change(self, data, actor, today):
         p = self.state.profile
         changes: dict[str, Any] = {}
-        for key in ("product", "tier", "title_word"):
+        for key in ("product", "tier", "title_word", "activity"):
             if data.get(key) is not None:
                 changes[key] = str(data[key])
+        if data.get("element_indicators") is not None:  # RULES.md "Title words": recorded per element
+            changes["element_indicators"] = _element_indicators(data["element_indicators"])
         if data.get("elements") is not None:
             if not isinstance(data["elements"], list):
                 raise DomainError("invalid_data", "elements 应为命名元素列表")

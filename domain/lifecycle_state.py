@@ -202,7 +202,7 @@ def profile_from_dict(d: Mapping[str, Any]) -> ClusterProfile:
     key = str(d["key"])
     if not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
         raise DomainError("invalid_data", f"集群编号“{key}”只能包含字母、数字、- 和 _")
-    for name in ("key", "industry", "product", "tier", "title_word", "name"):
+    for name in ("key", "industry", "product", "tier", "title_word", "name", "activity"):
         check_name(str(d.get(name) or ""), f"集群信息 {name}")
     for name in ("province", "city", "county", "code", "name"):
         check_name(str(region.get(name) or ""), f"地区 {name}")
@@ -224,8 +224,27 @@ def profile_from_dict(d: Mapping[str, Any]) -> ClusterProfile:
         title_word=str(d.get("title_word", "") or ""),
         elements=tuple(str(e) for e in elements),
         name=str(d.get("name", "") or ""),
+        activity=str(d.get("activity", "") or ""),
+        element_indicators=_element_indicators(d.get("element_indicators")),
     )
     return profile
+
+
+def _element_indicators(raw: Any) -> dict[str, dict[str, str]] | None:
+    """Each naming element's extra indicators (RULES.md "Title words"); None when not given."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or len(raw) > 10:
+        raise DomainError("invalid_data", "element_indicators 应为 {命名元素: {指标: 数值}}")
+    out: dict[str, dict[str, str]] = {}
+    for element, values in raw.items():
+        if not isinstance(values, Mapping) or len(values) > 20:
+            raise DomainError("invalid_data", f"命名元素“{element}”的附加指标应为 {{指标: 数值}}")
+        out[str(element)] = {str(k): str(v if v is not None else "") for k, v in values.items()}
+        for k, v in out[str(element)].items():
+            check_name(k, "附加指标")
+            check_name(v, "附加指标数值")
+    return out
 
 
 def parse_start(d: Mapping[str, Any], cluster: Mapping[str, Any] | None = None) -> StartSpec:

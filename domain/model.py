@@ -194,6 +194,12 @@ class ClusterProfile:
     title_word: str = ""  # 之都 / 基地 / 城 / 园 / 区 / 乡 / 镇 / 街; tier default when empty
     elements: tuple[str, ...] = ()  # optional naming elements (§二(二)3)
     name: str = ""  # the cluster's own descriptive name, if any
+    # the product's activity word (生产, 制造 …): the elements stand before it, as in
+    # 中国××智能生产基地 (RULES.md "Title words"); empty puts the elements after the product
+    activity: str = ""
+    # each element's extra indicators as recorded ({element: {indicator: value}}); None for
+    # profiles recorded before the rule, whose titles are not re-checked
+    element_indicators: dict[str, dict[str, str]] | None = None
 
 
 @dataclass

@@ -139,6 +139,11 @@ class Policy:
     naming_elements: tuple[str, ...]
     # 附件五 indicators that every annual report must carry
     annual_report_required: tuple[str, ...] = field(default=())
+    # RULES.md "Title words": the extra indicators a naming element requires (agreed with the
+    # association); a title with the element records a value for each. The seed names no
+    # indicators: the lists below are the service's starting values, to be replaced by the
+    # associations' agreed lists under a new policy version.
+    element_indicators: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def route(self, code: str) -> Route:
         try:
@@ -257,6 +262,16 @@ CNLIC_2022 = Policy(
     title_prefix="中国",
     title_separator="·",
     naming_elements=("智能", "绿色", "创新", "品牌", "智慧", "设计"),
+    element_indicators=_frozen(
+        {
+            "智能": ("智能制造示范工厂（车间）数量", "关键工序数控化率（%）"),
+            "绿色": ("绿色工厂数量（累计）", "绿色设计产品数量（累计）"),
+            "创新": ("研发投入占营业收入比重（%）", "有效发明专利数量"),
+            "品牌": ("自主品牌产品销售额占比（%）", "省级以上知名品牌数量"),
+            "智慧": ("数字化平台或工业互联网平台数量", "企业上云比例（%）"),
+            "设计": ("省级以上工业设计中心数量", "设计类奖项数量（近三年）"),
+        }
+    ),
     annual_report_required=("revenue", "profit", "firms", "employees"),
 )
 

@@ -140,80 +140,9 @@ def check_application(policy: Policy, data: Mapping[str, Any]) -> Application:
     return Application(route.code, tuple(bodies), years, attachments, itemised)
 
 
-def check_unique_lifecycle(
-    policy: Policy,
-    key: str,
-    region_code: str,
-    industry: str,
-    live: Iterable[tuple[str, str, str]],
-    override: Mapping[str, Any] | None = None,
-) -> str | None:
-    """§二(二)4 同一区域同一行业原则上不可重复申请授名: refuse a second live lifecycle for
-    the same region and industry unless a council leader overrides with a written reason.
-    Returns the override reason when one was used."""
-    clash = [k for k, code, ind in live if k != key and code == region_code and ind == industry]
-    if not clash:
-        return None
-    if override:
-        by = override.get("by") or {}
-        role = by.role if isinstance(by, Actor) else (by.get("role") if isinstance(by, Mapping) else None)
-        reason = str(override.get("reason") or "").strip()
-        if role != Role.LEADER:
-            raise DomainError("override_not_leader", "同一区域同一行业重复申请，只有会领导可以书面批准例外")
-        if not reason:
-            raise DomainError("override_reason_missing", "会领导批准同一区域同一行业重复申请，须写明理由")
-        return reason
-    raise DomainError(
-        "duplicate_lifecycle",
-        f"区域 {region_code} 的“{industry}”行业已有进行中的共建（{'、'.join(clash)}），"
-        f"同一区域同一行业原则上不可重复申请授名（§二(二)4）",
-        existing=clash,
-    )
-
-
-# ------------------------------------------------------------------ tiers and names
-
-
-def compose_title(policy: Policy, profile: ClusterProfile) -> str:
-    """中国 + product + [elements] + (之)都/基地/城/园/区/乡/镇/街 + · + region (§二(二)2-3)."""
-    tier = policy.tier(profile.tier)
-    product = profile.product.strip()
-    if not product:
-        raise DomainError("title_product_missing", "称号须写明主导产品或行业（中国×××之都）")
-    word = profile.title_word or tier.title_words[0]
-    if word not in tier.title_words:
-        raise DomainError(
-            "title_word_tier_mismatch",
-            f"“{word}”不属于“{tier.label}”一级的称号用字（可用：{'、'.join(tier.title_words)}）",
-        )
-    unknown = [e for e in profile.elements if e not in policy.naming_elements]
-    if unknown:
-        raise DomainError(
-            "title_element_unknown",
-            f"命名元素“{'、'.join(unknown)}”不在允许范围（{'、'.join(policy.naming_elements)}）",
-        )
-    if len(set(profile.elements)) != len(profile.elements):
-        raise DomainError("title_element_unknown", "命名元素不能重复")
-    region = profile.region.title_name
-    if not region:
-        raise DomainError("title_region_missing", "称号须带地区名称（·地区名称）")
-    for part in (product, region, *profile.elements):
-        if policy.title_separator in part:
-            raise DomainError("invalid_data", f"“{part}”中不能含有“{policy.title_separator}”")
-    elements = "".join(profile.elements)
-    if word == "之都" and elements:
-        word = "都"  # 中国陶瓷智能都 reads better without 之 once an element sits between
-    return f"{policy.title_prefix}{product}{elements}{word}{policy.title_separator}{region}"
-
-
-def check_tier_rank(policy: Policy, tier_code: str, rank: int, exception_reason: str = "") -> None:
-    tier = policy.tier(tier_code)
-    if rank > tier.max_national_rank and not exception_reason.strip():
-        raise DomainError(
-            "rank_exceeds_tier",
-            f"主导产品全国排名第 {rank} 位，“{tier.label}”一级要求居全国同行业前 {tier.max_national_rank} 名；"
-            f"如属出口排名、传统特色等情形，请写明例外理由（tier_exception_reason）",
-        )
+# check_unique_lifecycle, compose_title and check_tier_rank live in domain.naming (RULES.md
+# "Title words", "Region uniqueness"); re-exported here for the callers that import them from rules.
+from domain.naming import check_tier_rank, check_unique_lifecycle, compose_title  # noqa: E402,F401
 
 
 # ------------------------------------------------------------------ expert panel (§三(二))

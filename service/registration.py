@@ -29,6 +29,7 @@ from domain.limits import LIMITS
 from domain.policy import get_policy
 from domain.rules import check_unique_lifecycle
 from domain.starts import check_may_start
+from domain.model import Region
 from service.lifecycle import LifecycleService
 from service.starts import (
     OnboardingStart,
@@ -152,7 +153,7 @@ class RegistrationService:
         results: dict[int, RowResult] = {}
         todo: list[tuple[int, OnboardingStart]] = []
         seen: dict[str, int] = {}
-        live: list[tuple[str, str, str]] = []
+        live: list[tuple[str, Region, str]] = []
         policy = get_policy()
         for number, values in rows:
             key = str(values.get("cluster.key") or "")
@@ -164,10 +165,10 @@ class RegistrationService:
                 # two rows of one file for the same region and industry: the second is refused
                 # as the service would refuse it after the first had started (§二(二)4)
                 if repo.cluster(self.engine, request.cluster.key) is None:
-                    region = request.cluster.region
-                    if region.code:
-                        check_unique_lifecycle(policy, request.cluster.key, region.code, request.cluster.industry, live)
-                        live.append((request.cluster.key, region.code, request.cluster.industry))
+                    r = request.cluster.region
+                    region = Region(province=r.province or "", city=r.city or "", county=r.county or "", code=r.code or "")
+                    check_unique_lifecycle(policy, request.cluster.key, region, request.cluster.industry, live)
+                    live.append((request.cluster.key, region, request.cluster.industry))
                 todo.append((number, request))
             except DomainError as e:
                 results[number] = RowResult(number, key, "refused", e.code, e.message)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, delete, select
 from domain.calendar import add_years, quarter_of
 from domain import labels
 from domain.journal import GENESIS, event_hash
-from domain.model import ClusterProfile, Event
+from domain.model import ClusterProfile, Event, Region
 from store.db import session
 from store.models import (
     AnnualReportRow,
@@ -63,6 +63,18 @@ def live_lifecycles(engine: Engine) -> list[tuple[str, str, str]]:
     with session(engine) as s:
         rows = s.exec(select(Cluster.key, Cluster.region_code, Cluster.industry).where(Cluster.live == True)).all()  # noqa: E712
         return [tuple(r) for r in rows]
+
+
+def live_regions(engine: Engine) -> list[tuple[str, Region, str]]:
+    """Each live lifecycle's key, region and industry, for the one-lifecycle-per-region rule
+    (RULES.md "Region uniqueness": codes when both have one, else the names)."""
+    with session(engine) as s:
+        rows = s.exec(
+            select(Cluster.key, Cluster.province, Cluster.city, Cluster.county, Cluster.region_code, Cluster.industry)
+            .where(Cluster.live == True)  # noqa: E712
+        ).all()
+        return [(k, Region(province=p or "", city=c or "", county=n or "", code=code or ""), ind)
+                for k, p, c, n, code, ind in rows]
 
 
 def claim_cluster(s: Session, profile: ClusterProfile, workflow_id: str, policy_version: str, stage: str,
