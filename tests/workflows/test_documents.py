@@ -1,0 +1,113 @@
+"""The documents the rules publish, generated from a simulated year's records and read back
+with python-docx (issue 11 item 5; §四(四), 附件四)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import docx
+import pytest
+
+from domain.access import User
+from service.documents import DocumentService, render
+from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, application, site_report, site_visit
+from tests.workflows.helpers import ok, register, who
+
+pytestmark = pytest.mark.workflow
+
+# any signed-in role may read the published lists: an applicant of another province here
+READER = User("reader", "applicant", "某县人民政府", provinces=("西藏自治区",))
+
+
+def _title(key: str, industry: str, county: str, code: str) -> dict:
+    return {"key": key, "industry": industry, "product": industry, "tier": "base",
+            "region": {"province": "广东省", "city": "佛山市", "county": county, "code": code}}
+
+
+def read_docx(data: bytes) -> tuple[str, list[list[list[str]]]]:
+    """The paragraphs' text and every table's cells of a DOCX."""
+    d = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in d.paragraphs)
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in d.tables]
+    return text, tables
+
+
+def titles_in(table: list[list[str]]) -> list[str]:
+    return [row[1] for row in table[1:]]
+
+
+async def _a_year_of_titles(sim) -> int:
+    """Four titles onboarded in one year: one valid, one expired this year (overdue), one more
+    than two years past expiry (revoked by the announcement), one revoked by a leader."""
+    year = (await sim.today()).year
+    for key, industry, county, code, conferred in (
+        ("valid", "陶瓷", "禅城区", "440604", date(year - 1, 5, 10)),
+        ("overdue", "家具", "顺德区", "440606", date(year - 4, 3, 1)),
+        ("lapsed", "皮革", "南海区", "440605", date(year - 6, 6, 1)),
+        ("decided", "五金", "三水区", "440607", date(year - 2, 5, 10)),
+    ):
+        await sim.register(_title(key, industry, county, code), {"stage": "designated", "on": conferred.isoformat()},
+                           who(SECRETARIAT))
+    await ok(sim, "decided", "revoke", {"reason": "发生重大质量安全事故"}, LEADER, await sim.today())
+    await sim.advance_to(date(year + 1, 1, 20))  # the annual recognition of 15 January
+    return year
+
+
+async def test_the_recognition_list_and_the_revocation_announcement_of_a_simulated_year_open_as_docx(sim):
+    year = await _a_year_of_titles(sim)
+    service = DocumentService(sim.engine)
+
+    rendered = render(service.recognition_list(READER, year), "docx")
+    assert rendered.filename == f"{year}年度认定名单.docx" and rendered.fallback == f"recognition-{year}.docx"
+    text, tables = read_docx(rendered.content)
+    assert f"{year}年度轻工业特色区域和产业集群认定名单" in text
+    assert "一、认定名单（共 1 个）" in text and "二、到期未复评名单" in text and "三、整改期名单" in text
+    recognised, overdue, rectifying = tables
+    assert ["陶瓷" in t for t in titles_in(recognised)] == [True]
+    assert len(recognised) == 2 and "禅城区" in recognised[1][3]
+    assert len(overdue) == 2 and "家具" in overdue[1][1] and "顺德区" in overdue[1][3]
+    assert rectifying[1] == ["（无）"] * len(rectifying[1])  # an empty list says so
+    assert not any("皮革" in row[1] or "五金" in row[1] for t in tables for row in t)
+
+    rendered = render(service.revocation_announcement(READER, year), "docx")
+    text, tables = read_docx(rendered.content)
+    assert "关于取消部分轻工业特色区域和产业集群称号的公告" in text
+    assert "到期未复评超过2年" in text
+    by_announcement, others = tables
+    assert len(by_announcement) == 2 and "皮革" in by_announcement[1][1] and "南海区" in by_announcement[1][3]
+    assert len(others) == 2 and "五金" in others[1][1]
+    assert "会领导决定取消：发生重大质量安全事故" == others[1][4]
+
+
+async def test_the_site_report_docx_carries_the_panel_the_opinions_and_the_score(sim):
+    day = await sim.today()
+    await register(sim, "ceramics", stage="applied", on=day)
+    await ok(sim, "ceramics", "record_opinion", {"text": "同意"}, ASSOCIATION, day)
+    await ok(sim, "ceramics", "accept_application", {}, SECRETARIAT, day)
+    from datetime import timedelta
+
+    await ok(sim, "ceramics", "approve_site_visit", site_visit(day + timedelta(days=10)), LEADER, day + timedelta(days=2))
+    await ok(sim, "ceramics", "record_site_report", site_report(True), LEAD_EXPERT, day + timedelta(days=11))
+
+    service = DocumentService(sim.engine)
+    secretariat = User("s", "secretariat", "综合业务部")
+    doc = service.site_report(secretariat, "ceramics")
+    text, tables = read_docx(render(doc, "docx").content)
+    assert "轻工业特色区域和产业集群专家考评报告" in text
+    for heading in ("一、考评基本情况介绍", "二、考评意见", "三、考评结论和建议", "附：1. 专家组组长、副组长及成员签字表"):
+        assert heading in text
+    panel = tables[0]
+    assert [row[1] for row in panel[1:]] == ["李专家", "专家1", "专家2", "专家3", "专家4"]
+    assert panel[1][2] == "组长"
+    assert "（1）产业规模居全国首位" in text and "（4）培育专业人才" in text
+    score = tables[-1]
+    assert score[-1][0] == "总得分" and float(score[-1][3]) >= 70
+    assert "总得分" in text and "专家组推荐" in text
+
+    # the report follows its cluster's scope; the published lists do not
+    from domain.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        service.site_report(READER, "ceramics")
+    assert refused.value.code == "out_of_scope"
