@@ -90,13 +90,14 @@ async def serve(demo: bool, ready_file: str | None = None, console: bool = False
 
 
 def _check_blob_store(engine) -> None:
-    """The attachments' store as configured (store.blobs): BLOB_STORE=s3 without boto3 stops
-    start-up with one line instead of failing at the first upload."""
+    """The attachments' store as configured (store.blobs): BLOB_STORE=s3 without boto3, or with
+    a bucket that cannot be reached, stops start-up with one line instead of failing at the
+    first upload."""
     from domain.errors import DomainError
     from store.blobs import blob_store
 
     try:
-        blob_store(engine)
+        blob_store(engine, check=True)
     except DomainError as e:
         raise RuntimeProblem(e.message) from None
 

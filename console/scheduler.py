@@ -1,5 +1,6 @@
 """APScheduler in the console process, for housekeeping only (issue 4 §5): the daily deadline
-digest and the read-model reconciliation. Business deadlines never live here — they are
+digest, the read-model reconciliation, email delivery and the nightly sweep of unreferenced
+attachment blobs. Business deadlines never live here — they are
 Temporal timers in the workflows, and survive this process.
 
 CONSOLE_DIGEST_AT       HH:MM Beijing time of the daily digest (default 08:00)
@@ -80,6 +81,22 @@ def start_housekeeping(console: ConsoleService) -> AsyncIOScheduler:
                       coalesce=True, max_instances=1, misfire_grace_time=3600, next_run_time=soon)
     scheduler.add_job(reconciliation, IntervalTrigger(seconds=every, timezone=SHANGHAI), id="reconcile",
                       coalesce=True, max_instances=1, next_run_time=soon + timedelta(seconds=2))
+    async def blobs() -> None:
+        from service.attachments import sweep
+        from store.blobs import blob_store
+
+        try:
+            removed = await asyncio.to_thread(sweep, console.engine, blob_store(console.engine))
+            if removed:
+                log.info("orphan blob sweep removed %d unreferenced blob(s)", len(removed))
+        except asyncio.CancelledError:
+            log.info("blob sweep interrupted by shutdown")
+        except Exception:
+            log.exception("blob sweep failed")
+
+    # a refused upload's blob is referenced by nothing: swept daily, past its grace period
+    scheduler.add_job(blobs, CronTrigger(hour=3, minute=30, timezone=SHANGHAI), id="blob_sweep",
+                      coalesce=True, max_instances=1, misfire_grace_time=3600)
     if smtp is not None:
         async def email() -> None:
             try:

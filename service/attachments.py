@@ -8,8 +8,9 @@ and the ``attach`` Update journals the hash and the facts (the workflow's valida
 rules again). The same bytes for the same cluster and purpose are not journaled twice.
 
 A blob is kept before its Update is sent, so a refusal that only the workflow can give (the
-state moved between the check and the Update) leaves an unreferenced blob: harmless in a
-content-addressed store, never listed, never exported.
+state moved between the check and the Update) leaves an unreferenced blob: never listed, never
+exported, and removed by the daily sweep (``sweep``) once older than the grace period. It is
+not deleted at once: the same bytes may be on their way to another cluster's Update.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
@@ -27,7 +29,7 @@ from domain.errors import DomainError
 from service.console import ConsoleService
 from service.lifecycle import domain_error_from, timeout_error
 from store import attachments as rows
-from store.blobs import BlobStore, blob_store
+from store.blobs import BlobStore, blob_store, sweep_orphans
 from store.models import AttachmentRow
 from workflows.contracts import AttachInput, AttachResult, ClusterView, designation_workflow_id
 from workflows.designation import DesignationWorkflow
@@ -105,6 +107,11 @@ class AttachmentService:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise DomainError("attachment_altered", f"附件“{row.name}”的文件已被改动，与记录的 SHA-256 不符，不予下载")
         return row, data
+
+
+def sweep(engine, blobs: BlobStore, now: datetime | None = None) -> list[str]:
+    """Housekeeping: remove the blobs no attachment references, past the grace period."""
+    return sweep_orphans(blobs, rows.referenced(engine), now or datetime.now(timezone.utc))
 
 
 def meta_of(row: AttachmentRow) -> AttachmentMeta:

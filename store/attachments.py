@@ -42,6 +42,12 @@ def count(engine: Engine, key: str) -> int:
         return s.exec(select(func.count()).select_from(AttachmentRow).where(AttachmentRow.cluster_key == key)).one()
 
 
+def referenced(engine: Engine) -> set[str]:
+    """Every SHA-256 an attachment row names: the blobs the orphan sweep must keep."""
+    with session(engine) as s:
+        return set(s.exec(select(AttachmentRow.sha256).distinct()).all())
+
+
 def journaled(rows: list[JournalRow]) -> list[JournalRow]:
     """The attachment events among a cluster's journal rows: what the audit checks blobs
     against (the journal, not the derived rows, is what the hash chain vouches for)."""
