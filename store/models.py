@@ -388,3 +388,30 @@ class BodyRow(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     updated_by: str = Field(default="", max_length=200)
     updated_at: datetime = _ts()
+
+
+# ---------------------------------------------------------------- 达标值 tables (migration 0009)
+
+
+class ThresholdVersionRow(SQLModel, table=True):
+    """One filed version of an industry's 达标值 table for a tier (附件一 备注1; RULES.md
+    "Thresholds"). Never updated: a new version (the next number, its own effective date)
+    supersedes it; ``content_sha256`` makes filing the same content twice one version."""
+
+    __tablename__ = "threshold_version"
+    __table_args__ = (
+        UniqueConstraint("industry", "tier", "version", name="uq_threshold_version"),
+        Index("ix_threshold_table", "industry", "tier", "effective_from"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    industry: str = Field(max_length=50)
+    tier: str = Field(max_length=20)
+    version: int
+    effective_from: date
+    rows: list[dict[str, Any]] = _json()
+    content_sha256: str = Field(max_length=64)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    filed_role: str = Field(max_length=20)
+    filed_by: str = Field(max_length=200)
+    filed_at: datetime = _ts()
