@@ -20,6 +20,7 @@ STAGE_COLORS = {
     Stage.ASSOCIATION_OPINION: "#e56b6f",
     Stage.FORMAL_REVIEW: "#b56576",
     Stage.AWAITING_MEETING: "#6d597a",
+    Stage.APPROVED: "#457b9d",
     Stage.DESIGNATED: "#2a9d8f",
     Stage.RECTIFICATION: "#e9c46a",
     Stage.EXPIRED: "#a8a8a8",

@@ -46,6 +46,7 @@ from domain.rules import (
     ASSOCIATION,
     PROVINCIAL,
     check_annual_report,
+    check_annual_report_v1,
     check_application,
     check_panel,
     check_site_report,
@@ -54,9 +55,13 @@ from domain.rules import (
     require_reason,
 )
 from domain.starts import check_evaluation
+from domain.annex3 import EVALUATION_YEAR, check_annex3, evaluation_year_of, kept_from_event
+from domain.site_report import annual_reports_since, check_report
+from domain.annual_report import kept as kept_annual_figures
 
 
 from domain.lifecycle_clocks import LifecycleDecisions
+from domain.lifecycle_conferral import LifecycleConferral
 from domain.lifecycle_state import (  # noqa: F401 - re-exported: callers import them from here
     PROCEDURE_CLOCKS,
     REMINDER_KINDS,
@@ -75,7 +80,7 @@ from domain.lifecycle_state import (  # noqa: F401 - re-exported: callers import
 )
 
 
-class Lifecycle(LifecycleDecisions):
+class Lifecycle(LifecycleDecisions, LifecycleConferral):
     def __init__(self, state: LifecycleState, policy: Policy | None = None) -> None:
         self.state = state
         self.policy = policy or get_policy(state.policy_version)
@@ -362,7 +367,7 @@ class Lifecycle(LifecycleDecisions):
     def _check_file_application(self, data, actor, today):
         app = check_application(self.policy, data)
         compose_title(self.policy, self.state.profile)
-        return {"application": app}
+        return {"application": app, **self._annex3(data, today, Procedure.DESIGNATION)}
 
     def _check_record_opinion(self, data, actor, today):
         outstanding = self.state.outstanding_opinions()
@@ -402,16 +407,18 @@ class Lifecycle(LifecycleDecisions):
             raise DomainError("not_panel_member", f"{actor.name} 不是本次考评专家组成员，不能提交考评报告")
         profile = self.state.pending_profile or self.state.profile
         new_cluster = self.state.procedure in (Procedure.DESIGNATION, Procedure.TITLE_CHANGE)
-        report = check_site_report(
-            self.policy,
-            data,
-            tier=profile.tier,
-            new_cluster=new_cluster,
-            previous_indicators=self.state.evaluation_indicators,
-        )
-        return {"report": report}
+        full = check_report(  # 附件四 (domain.site_report), over the older checks of domain.rules
+            self.policy, data, tier=profile.tier, new_cluster=new_cluster,
+            evaluation_indicators=self.state.evaluation_indicators, panel=panel, visit_on=self.state.visit_on,
+            kept_annex3=(self.state.application or {}).get("annex3"),
+            annual=None if new_cluster else annual_reports_since(
+                self.policy, self.state.conferred_on, self.state.annual_reports, today),
+            today=today, clarified=self.state.clarified)
+        return {"report": full.report, **({"annex4": full.sections} if full.sections else {})}
 
     def _check_record_formal_opinion(self, data, actor, today):
+        if self.state.clarified:
+            return self._check_formal_opinion_clarified(data, actor, today)
         app = self.state.application or {}
         bodies = app.get("bodies", [])
         recommend = data.get("recommend")
@@ -439,18 +446,48 @@ class Lifecycle(LifecycleDecisions):
     def _check_submit_supplement(self, data, actor, today):
         return {"items": require_items(data, "提交的补充材料")}
 
+    # set by the workflow from workflow.patched: False while replaying a history recorded
+    # before 附件五 was complete (issue 11), so that history keeps its old path
+    annual_report_v2 = True
+
     def _check_submit_annual_report(self, data, actor, today):
-        report = check_annual_report(self.policy, data, self.state.last_annual_indicators)
-        key = f"annual_report:{report.year}"
-        if key not in self.state.deadlines:
-            if str(report.year) in self.state.annual_reports:
-                raise DomainError("annual_report_duplicate", f"{report.year} 年度报表已经报送")
-            owed = sorted(d.params.get("year") for d in self.state.deadlines.values() if d.what == "annual_report")
-            raise DomainError(
-                "annual_report_year_invalid",
-                f"{report.year} 年度没有待报送的报表（待报送年度：{'、'.join(map(str, owed)) or '无'}）",
-            )
-        return {"report": report, "late": self.state.deadlines[key].overdue_since is not None}
+        if not self.annual_report_v2:
+            report = check_annual_report_v1(self.policy, data, self.state.last_annual_indicators)
+            self._owed_annual(report.year)
+            return {"report": report, "late": self.state.deadlines[f"annual_report:{report.year}"].overdue_since is not None}
+        year = data.get("year") if isinstance(data, Mapping) else None
+        if isinstance(year, int) and not isinstance(year, bool):
+            self._owed_annual(year)
+            if year >= today.year:
+                raise DomainError("annual_report_year_not_ended",
+                                  f"{year} 年尚未结束，年度报表报送上一年度的情况（§四(一)）")
+        figures = self._annual_figures()
+        # 同比 against the report for the previous calendar year, whenever it was filed
+        report = check_annual_report(self.policy, data, figures.get(str(year - 1)) if isinstance(year, int) else None,
+                                     following=figures.get(str(year + 1)) if isinstance(year, int) else None)
+        self._owed_annual(report.year)
+        return {"report": report, "late": self.state.deadlines[f"annual_report:{report.year}"].overdue_since is not None}
+
+    def _owed_annual(self, year: int) -> None:
+        if f"annual_report:{year}" in self.state.deadlines:
+            return
+        if str(year) in self.state.annual_reports:
+            raise DomainError("annual_report_duplicate", f"{year} 年度报表已经报送")
+        owed = sorted(d.params.get("year") for d in self.state.deadlines.values() if d.what == "annual_report")
+        raise DomainError(
+            "annual_report_year_invalid",
+            f"{year} 年度没有待报送的报表（待报送年度：{'、'.join(map(str, owed)) or '无'}）",
+        )
+
+    def _annual_figures(self) -> dict[str, dict[str, Any]]:
+        """The kept figures by year; a lifecycle that filed before issue 11 kept only the last
+        report's numbers, which belong to the last year filed."""
+        st = self.state
+        figures = dict(st.annual_figures)
+        if st.last_annual_indicators and st.annual_reports:
+            last = list(st.annual_reports)[-1]  # filing order: the dict keeps it
+            figures.setdefault(last, dict(st.last_annual_indicators))
+        return figures
 
     def _reapplication(self, data) -> Any:
         if data.get("route") is None and self.state.application:
@@ -463,11 +500,23 @@ class Lifecycle(LifecycleDecisions):
             }
         return check_application(self.policy, data)
 
+    def _annex3(self, data, today, procedure: Procedure) -> dict[str, Any]:
+        """附件三's tables when the filing has them (domain.annex3; data filed before them has none)."""
+        if data.get("annex3") is None:
+            return {}
+        ev_year = evaluation_year_of(self.state.evaluation_indicators, self.state.conferred_on)
+        return {"annex3": check_annex3(data["annex3"], procedure.value, today, ev_year).as_event()}
+
+    def _keep_annex3(self, p) -> None:
+        if p.get("annex3") is not None and self.state.application is not None:
+            self.state.application["annex3"] = kept_from_event(p["annex3"])
+
     def _check_file_reevaluation(self, data, actor, today):
-        return {"application": self._reapplication(data)}
+        return {"application": self._reapplication(data), **self._annex3(data, today, Procedure.REEVALUATION)}
 
     def _check_file_rectification_review(self, data, actor, today):
-        return {"application": self._reapplication(data)}
+        return {"application": self._reapplication(data),
+                **self._annex3(data, today, Procedure.RECTIFICATION_REVIEW)}
 
     def _check_file_title_change(self, data, actor, today):
         p = self.state.profile
@@ -489,7 +538,8 @@ class Lifecycle(LifecycleDecisions):
         new_title = compose_title(self.policy, proposed)
         if new_title == self.state.title:
             raise DomainError("title_unchanged", f"申请的称号“{new_title}”与现有称号相同")
-        return {"application": self._reapplication(data), "profile": proposed, "new_title": new_title}
+        return {"application": self._reapplication(data), "profile": proposed, "new_title": new_title,
+                **self._annex3(data, today, Procedure.TITLE_CHANGE)}
 
     def _check_revoke(self, data, actor, today):
         return {"reason": require_reason(data, "取消称号")}
@@ -509,12 +559,14 @@ class Lifecycle(LifecycleDecisions):
     def _reset_procedure(self) -> None:
         st = self.state
         st.opinions, st.panel, st.visit_on, st.score = [], [], None, None
+        st.formal_opinions, st.approval = [], None
         st.pending_indicators, st.supplement_items = {}, []
 
     def _apply_file_application(self, out, p, actor, today):
         self.state.procedure = Procedure.DESIGNATION
         self._reset_procedure()
         self.state.application = self._application_record(p["application"], today, late=False)
+        self._keep_annex3(p)
         self._clear(out, today, "cultivation", "application filed", actor)
         self._move(out, today, "file_application", actor)
 
@@ -538,9 +590,13 @@ class Lifecycle(LifecycleDecisions):
         self.state.pending_indicators = {
             k: v["value"] for k, v in report.indicators.items() if v.get("value") is not None
         }
+        if p.get("annex4", {}).get("figures_year") is not None:  # the year a re-evaluation will compare with
+            self.state.pending_indicators[EVALUATION_YEAR] = p["annex4"]["figures_year"]
         self._move(out, today, "record_site_report", actor)
 
     def _apply_record_formal_opinion(self, out, p, actor, today):
+        if self.state.clarified:
+            return self._apply_formal_opinion_clarified(out, p, actor, today)
         self._move(out, today, "record_formal_opinion", actor)
         out.arm.append(DeadlineRequest("formal_review", "formal_review", today))
 
@@ -562,10 +618,16 @@ class Lifecycle(LifecycleDecisions):
         report = p["report"]
         key = f"annual_report:{report.year}"
         late = p["late"]
+        figures = self._annual_figures() if self.annual_report_v2 else {}
         self.state.annual_reports[str(report.year)] = {"filed_on": today.isoformat(), "late": late}
-        # growth is computed on numbers only; the texts stay in the journal
-        self.state.last_annual_indicators = {k: v for k, v in report.indicators.items()
-                                             if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        if self.annual_report_v2:
+            # per-year numbers for a bounded number of years; the texts stay in the journal
+            figures[str(report.year)] = report.figures()
+            self.state.annual_figures = kept_annual_figures(figures)
+            self.state.last_annual_indicators = {}
+        else:
+            self.state.last_annual_indicators = {k: v for k, v in report.indicators.items()
+                                                 if isinstance(v, (int, float)) and not isinstance(v, bool)}
         self._clear(out, today, key, "report filed late" if late else "report filed", actor)
         self._arm_next_annual(out, report.year + 1)
 
@@ -578,6 +640,7 @@ class Lifecycle(LifecycleDecisions):
         self.state.procedure = procedure
         self._reset_procedure()
         self.state.application = self._application_record(p["application"], today, late=late)
+        self._keep_annex3(p)
         self._move(out, today, trigger, actor)
 
     def _apply_file_reevaluation(self, out, p, actor, today):
@@ -588,7 +651,8 @@ class Lifecycle(LifecycleDecisions):
         self._start_procedure(out, p, actor, today, Procedure.REEVALUATION, "file_reevaluation", late)
 
     def _apply_file_rectification_review(self, out, p, actor, today):
-        self._clear(out, today, "rectification", "rectification review filed", actor)
+        if not self.state.clarified:  # §四(三): the year keeps running through the review
+            self._clear(out, today, "rectification", "rectification review filed", actor)
         self._start_procedure(out, p, actor, today, Procedure.RECTIFICATION_REVIEW, "file_rectification_review", False)
 
     def _apply_file_title_change(self, out, p, actor, today):
@@ -654,6 +718,9 @@ class Lifecycle(LifecycleDecisions):
             "overdue": any(d.overdue_since for d in open_),
             "supplement_items": list(st.supplement_items),
             "outstanding_opinions": [b["name"] for b in st.outstanding_opinions()],
+            "outstanding_formal_opinions": st.outstanding_formal_opinions() if st.clarified else [],
+            "approval": dict(st.approval) if st.approval else None,
+            "document": dict(st.document) if st.document else None,
             "journal_head": st.journal_head,
             "journal_head_seq": st.journal_head_seq,
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from domain.calendar import add_years, period_end
+from domain.calendar import add_years
 from domain.deadlines import DeadlinePlan, DeadlineRequest
 from domain.errors import DomainError
 from domain.lifecycle_state import PROCEDURE_CLOCKS, Deadline, LifecycleState, Outcome
@@ -23,7 +23,6 @@ from domain.model import (
     Stage,
     TitleStatus,
 )
-from domain.rules import compose_title
 
 
 class LifecycleDecisions:
@@ -45,6 +44,15 @@ class LifecycleDecisions:
         trigger = self.check_meeting_decision(meeting_id, decision)
         self.state.handled.append(dedup)
         st = self.state
+        refusal = self.score_refusal() if decision == "approve" else None
+        if refusal is not None:
+            # 附件一 备注2: the approval is refused for this cluster alone; it stays waiting
+            # (back on the queue) while the meeting's other decisions stand
+            self._event(out, today, "decision_refused", {"meeting_id": meeting_id, "held_on": held_on.isoformat(),
+                                                         "decision": decision, "code": refusal.code,
+                                                         "message": refusal.message}, actor)
+            out.effects.append("enqueue_meeting")
+            return out
         self._event(
             out, today, "decision", {"meeting_id": meeting_id, "held_on": held_on.isoformat(), "decision": decision,
                                      "procedure": st.procedure.value}, actor
@@ -56,31 +64,7 @@ class LifecycleDecisions:
         self._clear(out, today, "meeting", f"meeting decided: {decision}", actor)
         procedure = st.procedure
         if decision == "approve":
-            if procedure == Procedure.TITLE_CHANGE and st.pending_profile is not None:
-                st.profile, st.pending_profile = st.pending_profile, None
-                st.title = compose_title(self.policy, st.profile)
-                resets = self.policy.title_change_resets_validity
-            else:
-                st.title = st.title or compose_title(self.policy, st.profile)
-                resets = True
-            if st.pending_indicators:
-                st.evaluation_indicators = dict(st.pending_indicators)
-            self._move(out, today, trigger, actor)
-            if resets:
-                st.conferred_on = held_on
-                st.valid_until = period_end(held_on, years=self.policy.validity_years)
-                st.expired_on = None
-                st.reevaluation_in_time = None
-                self._clear_kind(
-                    out, today, (DeadlineKind.EXPIRY, DeadlineKind.REEVALUATION_APPLICATION, DeadlineKind.RECTIFICATION),
-                    "new validity cycle",
-                )
-                out.arm += self._validity_clocks(held_on)
-                st.cycle += 1
-                out.effects.append("new_cycle")
-            self._title(out, today, TitleStatus.VALID, actor)
-            if not any(d.what == "annual_report" for d in st.deadlines.values()):
-                self._arm_next_annual(out, held_on.year)
+            self._approve(out, meeting_id, held_on, trigger, actor, today)
         elif procedure == Procedure.DESIGNATION:
             self._move(out, today, trigger, actor)
         elif procedure == Procedure.REEVALUATION:
@@ -90,6 +74,10 @@ class LifecycleDecisions:
             out.arm.append(DeadlineRequest("rectification", "rectification", held_on))
         elif procedure == Procedure.RECTIFICATION_REVIEW:
             self._move(out, today, trigger, actor)
+            if st.stage == Stage.RECTIFICATION:  # §四(三): the year still runs; another review may follow
+                return out
+            if st.clarified:
+                self._revocation_reason(out, today, "整改期已结束，整改复查未通过（§四(三) 整改期结束仍不达标）")
             self._title(out, today, TitleStatus.REVOKED, actor)
         else:  # title change refused: the current title stands
             st.pending_profile = None
@@ -139,10 +127,18 @@ class LifecycleDecisions:
                 self._move(out, today, "expire", SYSTEM_ACTOR)
                 self._title(out, today, TitleStatus.EXPIRED)
         elif kind is DeadlineKind.RECTIFICATION:
+            # a review filed within the year is still decided: a failure after the year
+            # revokes (meeting_refuse), a pass confers
             if st.stage == Stage.RECTIFICATION:
                 st.ended_reason = "rectification period ended with no rectification review filed"
                 self._move(out, today, "lapse_rectification", SYSTEM_ACTOR)
+                if st.clarified:
+                    self._revocation_reason(out, today, "一年整改期已结束，没有通过的整改复查（§四(三) 整改期结束仍不达标）")
                 self._title(out, today, TitleStatus.REVOKED)
+
+    def _revocation_reason(self, out: Outcome, today: date, reason: str) -> None:
+        self.state.ended_reason = reason
+        self._event(out, today, "action", {"action": "revoke_rectification", "reason": reason})
 
     def overdue_revocation_due(self, year: int) -> bool:
         """>2 years past expiry on 31 December of ``year`` with no re-evaluation filed (§四(四))."""

@@ -90,7 +90,10 @@ class LifecycleState:
     pending_profile: ClusterProfile | None = None
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     annual_reports: dict[str, dict[str, Any]] = field(default_factory=dict)  # year -> {filed_on, late}
-    last_annual_indicators: dict[str, Any] = field(default_factory=dict)
+    last_annual_indicators: dict[str, Any] = field(default_factory=dict)  # before issue 11: the last filed
+    # 附件五 figures (numbers and the 或 choice, not the texts) by year, for the latest
+    # domain.annual_report.FIGURES_KEPT_YEARS years: 同比 against the previous calendar year
+    annual_figures: dict[str, dict[str, Any]] = field(default_factory=dict)
     handled: list[str] = field(default_factory=list)  # dedup keys of meeting/recognition signals
     seq: int = 0
     cycle: int = 0
@@ -101,10 +104,31 @@ class LifecycleState:
     ended_reason: str = ""
     journal_head: str = ""  # hash-chain head of the recorded events (domain.journal)
     journal_head_seq: int = 0
+    # the rules clarified after the first build (RULES.md "Program 1 — clarifications"): the
+    # workflow sets it from workflow.patched, so a history recorded before keeps its rules
+    clarified: bool = False
+    formal_opinions: list[str] = field(default_factory=list)  # bodies whose formal opinion arrived
+    approval: dict[str, Any] | None = None  # {meeting_id, held_on} while the joint document is pending
+    document: dict[str, Any] | None = None  # the joint document that conferred the current title
 
     @property
     def key(self) -> str:
         return self.profile.key
+
+    def formal_opinion_givers(self) -> list[str]:
+        """§三(三): the associations the route names, each sending its own formal opinion
+        (a provincial body's opinion is the application-stage one, §三(一))."""
+        from domain.rules import ASSOCIATION
+
+        return [b["name"] for b in (self.application or {}).get("bodies", []) if b.get("kind") == ASSOCIATION]
+
+    def outstanding_formal_opinions(self) -> list[str]:
+        if self.stage != Stage.ASSOCIATION_OPINION:
+            return []
+        givers = self.formal_opinion_givers()
+        if not givers:
+            return [] if self.formal_opinions else ["中国轻工业联合会"]
+        return [b for b in givers if b not in self.formal_opinions]
 
     def outstanding_opinions(self) -> list[dict[str, str]]:
         if self.stage != Stage.APPLIED or not self.application:
@@ -174,6 +198,8 @@ def _summary(action: str, parsed: dict[str, Any], data: Mapping[str, Any]) -> di
                 "comparisons": [asdict(c) for c in value.comparisons],
                 "best_rank": value.best_rank,
             }
+        elif key == "report" and getattr(value, "header", None):  # 附件五 complete (issue 11)
+            out["report"] = value.as_dict()
         elif key == "report":
             out["report"] = {"year": value.year, "indicators": dict(value.indicators), "growth": dict(value.growth)}
         elif key == "profile":
@@ -185,8 +211,8 @@ def _summary(action: str, parsed: dict[str, Any], data: Mapping[str, Any]) -> di
     return out
 
 
-def new_state(profile: ClusterProfile, policy_version: str) -> LifecycleState:
-    return LifecycleState(profile=profile, policy_version=policy_version)
+def new_state(profile: ClusterProfile, policy_version: str, clarified: bool = True) -> LifecycleState:
+    return LifecycleState(profile=profile, policy_version=policy_version, clarified=clarified)
 
 
 def profile_from_dict(d: Mapping[str, Any]) -> ClusterProfile:

@@ -54,15 +54,27 @@ TABLE: tuple[Row, ...] = (
     _row("approve_site_visit", [S.ACCEPTED], S.SITE_EVALUATION, (R.LEADER,)),
     _row("record_site_report", [S.SITE_EVALUATION], S.ASSOCIATION_OPINION, (R.EXPERT,)),
     # §三(三) formal opinion and review
-    _row("record_formal_opinion", [S.ASSOCIATION_OPINION], S.FORMAL_REVIEW, (R.ASSOCIATION, R.PROVINCIAL, R.SECRETARIAT)),
+    # every association named by the route sends its own; the last one starts formal review
+    _row("record_formal_opinion", [S.ASSOCIATION_OPINION], None, (R.ASSOCIATION, R.PROVINCIAL, R.SECRETARIAT),
+         ["formal_opinions_remain"]),
+    _row("record_formal_opinion", [S.ASSOCIATION_OPINION], S.FORMAL_REVIEW, (R.ASSOCIATION, R.PROVINCIAL, R.SECRETARIAT),
+         unless=["formal_opinions_remain"]),
     _row("request_supplement", [S.FORMAL_REVIEW], None, (R.SECRETARIAT,), unless=["supplement_pending"]),
     _row("submit_supplement", [S.FORMAL_REVIEW], None, STAFF, ["supplement_pending"]),
     _row("complete_formal_review", [S.FORMAL_REVIEW], S.AWAITING_MEETING, (R.SECRETARIAT,), unless=["supplement_pending"]),
     # §三(三)-(四) president's office meeting (decisions recorded by the secretariat)
-    _row("meeting_approve", [S.AWAITING_MEETING], S.DESIGNATED, (R.SECRETARIAT,)),
+    # the meeting approves; the title is conferred by the joint document (§三(四)); histories
+    # recorded before that step existed went straight to designated
+    _row("meeting_approve", [S.AWAITING_MEETING], S.APPROVED, (R.SECRETARIAT,), ["document_required"]),
+    _row("meeting_approve", [S.AWAITING_MEETING], S.DESIGNATED, (R.SECRETARIAT,), unless=["document_required"]),
+    _row("record_joint_document", [S.APPROVED], S.DESIGNATED, (R.SECRETARIAT,)),
     _row("meeting_refuse", [S.AWAITING_MEETING], S.REFUSED, (R.SECRETARIAT,), ["in_designation"]),
     _row("meeting_refuse", [S.AWAITING_MEETING], S.RECTIFICATION, (R.SECRETARIAT,), ["in_reevaluation"]),
-    _row("meeting_refuse", [S.AWAITING_MEETING], S.REVOKED, (R.SECRETARIAT,), ["in_rectification_review"]),
+    # §四(三): a failed rectification review while the year runs leaves room for another
+    _row("meeting_refuse", [S.AWAITING_MEETING], S.RECTIFICATION, (R.SECRETARIAT,),
+         ["in_rectification_review", "rectification_year_running"]),
+    _row("meeting_refuse", [S.AWAITING_MEETING], S.REVOKED, (R.SECRETARIAT,), ["in_rectification_review"],
+         ["rectification_year_running"]),
     _row("meeting_refuse", [S.AWAITING_MEETING], S.DESIGNATED, (R.SECRETARIAT,), ["in_title_change"]),
     _row("meeting_defer", [S.AWAITING_MEETING], None, (R.SECRETARIAT,)),
     # §四(一) annual report, while a report is owed
@@ -111,6 +123,7 @@ ACTION_LABELS = {
     "submit_supplement": "提交补充材料",
     "complete_formal_review": "完成形式审查",
     "hold_meeting": "记录会长办公会决定",
+    "record_joint_document": "记录联合发文（授予称号）",
     "submit_annual_report": "报送年度发展情况",
     "file_reevaluation": "提出复评申请",
     "file_rectification_review": "申请整改复查",
@@ -168,6 +181,22 @@ class _Model:
 
     def supplement_pending(self) -> bool:
         return bool(self._state.supplement_items)
+
+    # the rules clarified after the first build (workflow.patched in the workflow): a state
+    # without the flag (an older run, the to-do list's facts) keeps the first build's rules
+    def document_required(self) -> bool:
+        return bool(getattr(self._state, "clarified", False))
+
+    def formal_opinions_remain(self) -> bool:
+        """More than one required formal opinion is still owed: this one does not finish them."""
+        owed = getattr(self._state, "outstanding_formal_opinions", None)
+        return bool(getattr(self._state, "clarified", False) and owed is not None and len(owed()) > 1)
+
+    def rectification_year_running(self) -> bool:
+        if not getattr(self._state, "clarified", False):
+            return False
+        d = self._state.deadlines.get("rectification")
+        return d is not None and d.overdue_since is None
 
     def annual_report_open(self) -> bool:
         return any(d.what == "annual_report" for d in self._state.deadlines.values())

@@ -17,6 +17,7 @@ class Stage(StrEnum):
     ASSOCIATION_OPINION = "association_opinion"
     FORMAL_REVIEW = "formal_review"
     AWAITING_MEETING = "awaiting_meeting"
+    APPROVED = "approved"  # the meeting approved; the joint document is pending (§三(四))
     DESIGNATED = "designated"
     RECTIFICATION = "rectification"
     EXPIRED = "expired"
@@ -37,6 +38,7 @@ STAGE_LABELS = {
     Stage.ASSOCIATION_OPINION: "行业意见",
     Stage.FORMAL_REVIEW: "形式审查",
     Stage.AWAITING_MEETING: "待会长办公会",
+    Stage.APPROVED: "已批准待发文",
     Stage.DESIGNATED: "授名有效",
     Stage.RECTIFICATION: "整改期",
     Stage.EXPIRED: "到期未复评",
@@ -45,7 +47,8 @@ STAGE_LABELS = {
     Stage.REFUSED: "不予授名",
 }
 
-# the steps every procedure walks from application to the meeting (§三, §四(三), §四(五))
+# the steps every procedure walks from application to the joint document (§三, §四(三), §四(五)):
+# until the document is issued the title is not conferred (or renewed, or changed)
 PROCEDURE_STAGES = (
     Stage.APPLIED,
     Stage.ACCEPTED,
@@ -53,6 +56,7 @@ PROCEDURE_STAGES = (
     Stage.ASSOCIATION_OPINION,
     Stage.FORMAL_REVIEW,
     Stage.AWAITING_MEETING,
+    Stage.APPROVED,
 )
 TERMINAL_STAGES = (Stage.REVOKED, Stage.WITHDRAWN, Stage.REFUSED)
 

@@ -65,24 +65,41 @@ def site_report(new_cluster: bool = True, **changes: Any) -> dict[str, Any]:
     return data
 
 
+ANNUAL_INDICATORS = {
+    "revenue": 1000.0, "profit": 100.0, "exports": 50.0, "firms": 300, "above_scale_firms": 40, "leading_firms": 2,
+    "union_share": 60.0, "employees": 20000, "skilled_share": 35.0, "market_share": 12.5, "market_share_basis": "market",
+    "listed_firms": 3, "rnd_investment": 800.0, "key_labs_national": 1, "key_labs_provincial": 4,
+    "invention_patents": 120, "awards_national": 0, "awards_provincial": 2, "green_products": 5, "green_factories": 2,
+    "platform_1": "陶瓷产品质量检测中心", "platform_2": "陶瓷产业电子商务平台", "honours": "无",
+}
+ANNUAL_HEADER = {"location": "广东省佛山市禅城区", "cluster_name": "佛山陶瓷产业集群", "filer": "禅城区工业和信息化局",
+                 "contact": "李明", "phone": "0757-82000000"}
+LEADING_FIRM = {"name": "佛山某陶瓷有限公司", "product": "建筑陶瓷", "revenue": 200000.0, "profit": 15000.0,
+                "tax": 9000.0, "exports": 3000.0, "rnd": 6000.0, "patents": 40, "staff": 2500, "contact": "王工",
+                "mobile": "13800000000", "email": "wang@example.cn"}
+
+
 def annual_report(year: int, revenue: float = 1000.0, **changes: Any) -> dict[str, Any]:
-    indicators = {"revenue": revenue, "profit": 100.0, "firms": 300, "employees": 20000}
+    """A complete 附件五 (issue 11): every row, the header and the 龙头企业 table."""
+    indicators = {**ANNUAL_INDICATORS, "revenue": revenue}
     indicators.update(changes)
-    return {"year": year, "indicators": indicators}
+    firms = [dict(LEADING_FIRM, name=f"佛山第{i + 1}陶瓷有限公司") for i in range(min(int(indicators.get("leading_firms") or 0), 8))]
+    return {"year": year, "header": dict(ANNUAL_HEADER), "indicators": indicators, "leading_firms": firms}
 
 
 class PureDriver:
     """Runs the pure lifecycle the way the workflow does — arm what it asks for, fire the
     clocks on each wake-up date — without Temporal. For domain tests."""
 
-    def __init__(self, profile: dict[str, Any] | None = None, calendar=None):
+    def __init__(self, profile: dict[str, Any] | None = None, calendar=None, clarified: bool = True):
         from domain.calendar import SHIPPED
         from domain.lifecycle import Lifecycle, new_state, profile_from_dict
         from domain.policy import get_policy
 
         self.policy = get_policy()
         self.calendar = calendar or SHIPPED
-        self.lc = Lifecycle(new_state(profile_from_dict(profile or CERAMICS), self.policy.version))
+        # clarified=False: the rules a history recorded before issue 11 runs under
+        self.lc = Lifecycle(new_state(profile_from_dict(profile or CERAMICS), self.policy.version, clarified))
         self.today: date | None = None
         self.meetings = 0
         self.events: list = []  # every event so far, as the journal would hold them
@@ -150,14 +167,26 @@ class PureDriver:
         self.events += out.events
         return out
 
+    def approve(self, on: date, document_on: date | None = None):
+        """The meeting approves; the joint document follows on ``document_on`` (default: the
+        meeting's day), so the title runs from the document (§三(四))."""
+        out = self.meeting(on, "approve")
+        if self.state.stage == "approved":
+            return self.document(document_on or on)
+        return out
+
+    def document(self, on: date, number: str = "中轻联综字〔2027〕1号", **data: Any):
+        return self.act(on, "record_joint_document",
+                        {"number": number, "issued_on": on.isoformat(), "bodies": ["中国轻工业联合会"], **data})
+
     def designate(self, applied_on: date = date(2027, 3, 1), meeting_on: date = date(2027, 6, 20)):
-        """Walk the whole designation procedure from cultivation to an approved title."""
+        """Walk the whole designation procedure from cultivation to a conferred title."""
         from datetime import timedelta
 
         if self.state.stage == "cultivation":
             self.act(applied_on, "file_application", application(), APPLICANT)
         self.walk_procedure(applied_on, meeting_on - timedelta(days=10), new_cluster=True)
-        return self.meeting(meeting_on, "approve")
+        return self.approve(meeting_on)
 
     def walk_procedure(self, start: date, review_done: date, new_cluster: bool):
         from datetime import timedelta
@@ -184,6 +213,7 @@ def default_actor(action: str) -> dict[str, str]:
         "request_supplement": SECRETARIAT,
         "submit_supplement": APPLICANT,
         "complete_formal_review": SECRETARIAT,
+        "record_joint_document": SECRETARIAT,
         "submit_annual_report": APPLICANT,
         "file_reevaluation": APPLICANT,
         "file_rectification_review": APPLICANT,

@@ -133,7 +133,7 @@ def test_reevaluation_filed_before_expiry_keeps_the_title_extended_until_it_pass
     events = d.advance(date(2031, 6, 25))
     assert d.state.title_status == TitleStatus.EXTENDED and d.state.stage == Stage.AWAITING_MEETING
     assert any(e.kind == "title" and e.data["status"] == "extended" for e in events)
-    d.meeting(date(2031, 7, 10), "approve")
+    d.approve(date(2031, 7, 10))
     assert d.state.title_status == TitleStatus.VALID and d.state.valid_until == date(2035, 7, 9)
     assert d.state.cycle == 2
 
@@ -145,7 +145,7 @@ def test_reevaluation_filed_after_expiry_is_late_and_the_title_stays_expired_unt
     d.act(date(2031, 8, 1), "file_reevaluation", {}, APPLICANT)
     assert d.state.application["late"] and d.state.title_status == TitleStatus.EXPIRED
     d.walk_procedure(date(2031, 8, 2), date(2031, 9, 20), new_cluster=False)
-    d.meeting(date(2031, 9, 28), "approve")
+    d.approve(date(2031, 9, 28))
     assert d.state.title_status == TitleStatus.VALID and d.state.valid_until == date(2035, 9, 27)
 
 
@@ -158,11 +158,11 @@ def test_failed_reevaluation_gives_one_year_of_rectification_and_a_passed_review
     assert d.state.deadlines["rectification"].due == date(2032, 6, 9)
     d.act(date(2032, 3, 1), "file_rectification_review", {}, APPLICANT)
     d.walk_procedure(date(2032, 3, 2), date(2032, 5, 1), new_cluster=False)
-    d.meeting(date(2032, 6, 20), "approve")
+    d.approve(date(2032, 6, 20))
     assert d.state.title_status == TitleStatus.VALID and d.state.valid_until == date(2036, 6, 19)
 
 
-def test_failed_rectification_review_revokes_the_title():
+def test_failed_rectification_review_after_the_rectification_year_revokes_the_title():
     d = designated(date(2027, 6, 20))
     d.act(date(2031, 3, 1), "file_reevaluation", {}, APPLICANT)
     d.walk_procedure(date(2031, 3, 2), date(2031, 5, 20), new_cluster=False)
@@ -199,7 +199,7 @@ def test_title_change_runs_the_procedure_while_the_current_title_stays_valid():
     d.act(date(2028, 9, 1), "file_title_change", {"elements": ["智能"]}, APPLICANT)
     assert d.state.title_status == TitleStatus.VALID and d.state.title == "中国陶瓷之都·佛山"
     d.walk_procedure(date(2028, 9, 2), date(2028, 11, 1), new_cluster=True)
-    d.meeting(date(2028, 12, 10), "approve")
+    d.approve(date(2028, 12, 10))
     assert d.state.title == "中国陶瓷智能都·佛山" and d.state.valid_until == date(2032, 12, 9)
 
 
@@ -287,3 +287,189 @@ def test_the_meeting_decision_is_applied_once_per_meeting():
     first = d.lc.apply_meeting_decision("q2", date(2027, 6, 1), "approve", Actor(**SECRETARIAT), date(2027, 6, 1))
     again = d.lc.apply_meeting_decision("q2", date(2027, 6, 1), "approve", Actor(**SECRETARIAT), date(2027, 6, 1))
     assert first.events and again.events == []
+
+
+# ---------------------------------------------------------------- issue 11: the clarified rules
+
+FAILING_SHEET = {"part1_met": 6, "part1": 30, "part2_first5_met": 2, "part2_vetoes_clear": True, "part2": 8,
+                 "part3": 5, "part4": 5, "total": 48}
+SECOND_ASSOCIATION = {"role": "association", "name": "中国日用玻璃协会"}
+PROVINCIAL = {"role": "provincial", "name": "广东省轻工业联合会"}
+
+
+def at_meeting(sheet=None, clarified=True) -> PureDriver:
+    d = PureDriver(clarified=clarified)
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.act(date(2027, 3, 1), "file_application", application(), APPLICANT)
+    d.act(date(2027, 3, 1), "record_opinion", {"text": "同意"}, ASSOCIATION)
+    d.act(date(2027, 3, 1), "accept_application", {}, SECRETARIAT)
+    d.act(date(2027, 3, 3), "approve_site_visit", site_visit(date(2027, 3, 11)), LEADER)
+    d.act(date(2027, 3, 12), "record_site_report", site_report(score_sheet=dict(sheet or FAILING_SHEET)),
+          {"role": "expert", "name": "李专家"})
+    d.act(date(2027, 3, 21), "record_formal_opinion", {"recommend": True}, ASSOCIATION)
+    return d
+
+
+def test_meeting_approval_waits_for_the_joint_document_and_validity_runs_from_the_document_date():
+    d = PureDriver()
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.act(date(2027, 3, 1), "file_application", application(), APPLICANT)
+    d.walk_procedure(date(2027, 3, 1), date(2027, 6, 10), new_cluster=True)
+    d.meeting(date(2027, 6, 20), "approve")
+    assert (d.state.stage, d.state.title_status) == (Stage.APPROVED, TitleStatus.NONE)
+    assert d.state.valid_until is None and "expiry" not in d.state.deadlines  # the rules arm no clock
+    assert "record_joint_document" in d.lc.allowed_actions("secretariat")
+    d.document(date(2027, 7, 15), bodies=["中国轻工业联合会", "中国陶瓷工业协会"])
+    assert (d.state.stage, d.state.title_status) == (Stage.DESIGNATED, TitleStatus.VALID)
+    assert d.state.conferred_on == date(2027, 7, 15) and d.state.valid_until == date(2031, 7, 14)
+    assert d.state.deadlines["expiry"].due == date(2031, 7, 14)
+    assert d.state.document["bodies"] == ["中国轻工业联合会", "中国陶瓷工业协会"]
+
+
+def test_joint_document_dated_before_the_meeting_or_after_today_or_without_cnlic_is_refused():
+    d = PureDriver()
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.act(date(2027, 3, 1), "file_application", application(), APPLICANT)
+    d.walk_procedure(date(2027, 3, 1), date(2027, 6, 10), new_cluster=True)
+    d.meeting(date(2027, 6, 20), "approve")
+    doc = {"number": "中轻联综字〔2027〕9号", "bodies": ["中国轻工业联合会"]}
+    assert refused(d, date(2027, 7, 1), "record_joint_document", {**doc, "issued_on": "2027-06-19"}) == \
+        "document_date_invalid"
+    assert refused(d, date(2027, 7, 1), "record_joint_document", {**doc, "issued_on": "2027-07-02"}) == \
+        "document_date_invalid"
+    assert refused(d, date(2027, 7, 1), "record_joint_document",
+                   {**doc, "issued_on": "2027-06-25", "bodies": ["中国陶瓷工业协会"]}) == "document_bodies_invalid"
+    assert refused(d, date(2027, 7, 1), "record_joint_document", {"issued_on": "2027-06-25"}) == \
+        "document_number_missing"
+    assert refused(d, date(2027, 7, 1), "record_joint_document", {**doc, "issued_on": "2027-06-25"},
+                   APPLICANT) == "role_not_allowed"
+
+
+def test_a_lifecycle_recorded_before_the_joint_document_step_is_designated_at_the_meeting():
+    d = PureDriver(clarified=False)
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.designate(meeting_on=date(2027, 6, 20))
+    assert d.state.stage == Stage.DESIGNATED and d.state.valid_until == date(2031, 6, 19)
+
+
+def test_reevaluation_pass_renews_the_title_from_the_joint_document_and_stays_extended_until_then():
+    d = designated(date(2027, 6, 20))
+    d.act(date(2031, 3, 1), "file_reevaluation", {}, APPLICANT)
+    d.walk_procedure(date(2031, 3, 2), date(2031, 5, 20), new_cluster=False)
+    d.meeting(date(2031, 6, 10), "approve")
+    assert d.state.stage == Stage.APPROVED
+    d.advance(date(2031, 6, 25))
+    assert d.state.title_status == TitleStatus.EXTENDED  # expired on 2031-06-20 while the document was pending
+    d.document(date(2031, 6, 25))
+    assert d.state.title_status == TitleStatus.VALID and d.state.valid_until == date(2035, 6, 24)
+
+
+def test_score_below_pass_blocks_formal_review_completion_under_annex_1_note_2():
+    d = at_meeting(FAILING_SHEET)
+    assert d.state.stage == Stage.FORMAL_REVIEW
+    assert refused(d, date(2027, 4, 1), "complete_formal_review", {}, SECRETARIAT) == "score_below_pass"
+    with pytest.raises(DomainError) as e:
+        d.lc.check("complete_formal_review", {}, Actor(**SECRETARIAT), date(2027, 4, 1))
+    assert "附件一 备注2" in e.value.message
+
+
+def test_score_below_pass_refuses_the_meeting_approval_for_that_cluster_and_keeps_it_waiting():
+    d = at_meeting(FAILING_SHEET, clarified=False)  # a sheet under 70 that reached the meeting before the rule
+    d.act(date(2027, 4, 1), "complete_formal_review", {}, SECRETARIAT)
+    d.state.clarified = True
+    out = d.meeting(date(2027, 6, 20), "approve")
+    assert d.state.stage == Stage.AWAITING_MEETING
+    refusal = [e for e in out.events if e.kind == "decision_refused"]
+    assert refusal and refusal[0].data["code"] == "score_below_pass" and "enqueue_meeting" in out.effects
+    d.meeting(date(2027, 9, 20), "refuse")
+    assert d.state.stage == Stage.REFUSED
+
+
+def test_a_sheet_under_70_still_completes_formal_review_in_a_history_recorded_before_the_rule():
+    d = at_meeting(FAILING_SHEET, clarified=False)
+    d.act(date(2027, 4, 1), "complete_formal_review", {}, SECRETARIAT)
+    assert d.state.stage == Stage.AWAITING_MEETING
+
+
+def two_associations() -> PureDriver:
+    d = PureDriver()
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.act(date(2027, 3, 1), "file_application",
+          application(bodies=["中国陶瓷工业协会", "中国日用玻璃协会", "广东省轻工业联合会"],
+                      route="association_and_provincial"), APPLICANT)
+    for who in (ASSOCIATION, SECOND_ASSOCIATION, PROVINCIAL):
+        d.act(date(2027, 3, 1), "record_opinion", {"text": "同意"}, who)
+    d.act(date(2027, 3, 1), "accept_application", {}, SECRETARIAT)
+    d.act(date(2027, 3, 3), "approve_site_visit", site_visit(date(2027, 3, 11)), LEADER)
+    d.act(date(2027, 3, 12), "record_site_report", site_report(), {"role": "expert", "name": "李专家"})
+    return d
+
+
+def test_every_named_association_sends_its_own_formal_opinion_and_review_starts_with_the_last():
+    d = two_associations()
+    d.act(date(2027, 3, 20), "record_formal_opinion", {"recommend": True}, ASSOCIATION)
+    assert d.state.stage == Stage.ASSOCIATION_OPINION and "formal_review" not in d.state.deadlines
+    assert refused(d, date(2027, 3, 21), "record_formal_opinion", {}, ASSOCIATION) == "formal_opinion_duplicate"
+    assert refused(d, date(2027, 3, 21), "record_formal_opinion", {}, PROVINCIAL) == "formal_opinion_not_provincial"
+    assert refused(d, date(2027, 3, 21), "record_formal_opinion", {}, SECRETARIAT) == "formal_opinion_body"
+    d.act(date(2027, 3, 25), "record_formal_opinion", {"recommend": True}, SECOND_ASSOCIATION)
+    assert d.state.stage == Stage.FORMAL_REVIEW
+    assert d.state.deadlines["formal_review"].anchor == date(2027, 3, 25)
+
+
+def test_a_cnlic_only_route_keeps_the_secretariat_formal_opinion():
+    d = PureDriver()
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.act(date(2027, 3, 1), "file_application", application(route="cnlic_only", bodies=[]), APPLICANT)
+    d.act(date(2027, 3, 1), "accept_application", {}, SECRETARIAT)
+    d.act(date(2027, 3, 3), "approve_site_visit", site_visit(date(2027, 3, 11)), LEADER)
+    d.act(date(2027, 3, 12), "record_site_report", site_report(), {"role": "expert", "name": "李专家"})
+    d.act(date(2027, 3, 20), "record_formal_opinion", {}, SECRETARIAT)
+    assert d.state.stage == Stage.FORMAL_REVIEW
+
+
+def rectifying() -> PureDriver:
+    d = designated(date(2027, 6, 20))
+    d.act(date(2031, 3, 1), "file_reevaluation", {}, APPLICANT)
+    d.walk_procedure(date(2031, 3, 2), date(2031, 5, 20), new_cluster=False)
+    d.meeting(date(2031, 6, 10), "refuse")
+    return d
+
+
+def test_a_failed_rectification_review_within_the_year_returns_to_rectification_and_another_may_pass():
+    d = rectifying()
+    d.act(date(2031, 9, 1), "file_rectification_review", {}, APPLICANT)
+    assert "rectification" in d.state.deadlines  # the year keeps running through the review
+    d.walk_procedure(date(2031, 9, 2), date(2031, 10, 20), new_cluster=False)
+    d.meeting(date(2031, 12, 10), "refuse")
+    assert (d.state.stage, d.state.title_status) == (Stage.RECTIFICATION, TitleStatus.RECTIFYING)
+    d.act(date(2032, 1, 5), "file_rectification_review", {}, APPLICANT)
+    d.walk_procedure(date(2032, 1, 6), date(2032, 3, 1), new_cluster=False)
+    d.approve(date(2032, 3, 20), document_on=date(2032, 4, 1))
+    assert d.state.title_status == TitleStatus.VALID and d.state.valid_until == date(2036, 3, 31)
+    assert "rectification" not in d.state.deadlines
+
+
+def test_the_rectification_year_ending_after_a_failed_review_revokes_with_the_reason():
+    d = rectifying()
+    d.act(date(2031, 9, 1), "file_rectification_review", {}, APPLICANT)
+    d.walk_procedure(date(2031, 9, 2), date(2031, 10, 20), new_cluster=False)
+    d.meeting(date(2031, 12, 10), "refuse")
+    d.advance(date(2032, 6, 10))
+    assert (d.state.stage, d.state.title_status) == (Stage.REVOKED, TitleStatus.REVOKED)
+    assert "§四(三)" in d.state.ended_reason
+    reasons = [e.data["reason"] for e in d.events if e.kind == "action" and e.data.get("action") == "revoke_rectification"]
+    assert reasons and "整改期" in reasons[0]
+
+
+def test_a_failed_rectification_review_revokes_at_once_in_a_history_recorded_before_the_rule():
+    d = PureDriver(clarified=False)
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.designate(meeting_on=date(2027, 6, 20))
+    d.act(date(2031, 3, 1), "file_reevaluation", {}, APPLICANT)
+    d.walk_procedure(date(2031, 3, 2), date(2031, 5, 20), new_cluster=False)
+    d.meeting(date(2031, 6, 10), "refuse")
+    d.act(date(2031, 9, 1), "file_rectification_review", {}, APPLICANT)
+    d.walk_procedure(date(2031, 9, 2), date(2031, 10, 20), new_cluster=False)
+    d.meeting(date(2031, 12, 10), "refuse")
+    assert d.state.stage == Stage.REVOKED
