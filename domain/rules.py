@@ -528,99 +528,17 @@ def check_site_report(
 
 
 # ------------------------------------------------------------------ annual report (附件五)
+# the whole annex lives in domain.annual_report (issue 11); its names are re-exported here
 
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    key: str
-    label: str
-    unit: str
-    kind: str  # amount (≥0) | signed | count | percent | text
-
-
-ANNUAL_INDICATORS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("revenue", "营业收入", "万元", "amount"),
-    IndicatorSpec("profit", "利润总额（亏损以“-”号填列）", "万元", "signed"),
-    IndicatorSpec("exports", "出口额", "万美元", "amount"),
-    IndicatorSpec("firms", "企业数量", "个", "count"),
-    IndicatorSpec("above_scale_firms", "其中：规上企业数量", "个", "count"),
-    IndicatorSpec("leading_firms", "龙头企业数量（主营收入≥1亿元）", "个", "count"),
-    IndicatorSpec("union_share", "设立工会组织的企业占比", "%", "percent"),
-    IndicatorSpec("employees", "从业人员", "人", "count"),
-    IndicatorSpec("skilled_share", "其中：技术工人占比", "%", "percent"),
-    IndicatorSpec("market_share", "市场占有率（或行业占比）", "%", "percent"),
-    IndicatorSpec("listed_firms", "上市公司及挂牌企业数量", "个", "count"),
-    IndicatorSpec("rnd_investment", "科研投入（含企业投入和政府投入）", "万元", "amount"),
-    IndicatorSpec("key_labs_national", "重点实验室及工程技术研究中心（国家级）", "个", "count"),
-    IndicatorSpec("key_labs_provincial", "重点实验室及工程技术研究中心（省级）", "个", "count"),
-    IndicatorSpec("invention_patents", "有效期内发明专利数量（集群内企业）", "个", "count"),
-    IndicatorSpec("awards_national", "近三年科技奖项数量（国家级）", "个", "count"),
-    IndicatorSpec("awards_provincial", "近三年科技奖项数量（省级）", "个", "count"),
-    IndicatorSpec("green_products", "绿色设计产品（累计）", "个", "count"),
-    IndicatorSpec("green_factories", "绿色工厂（累计）", "个", "count"),
-    IndicatorSpec("platforms", "公共服务平台", "名称", "text"),
-    IndicatorSpec("honours", "其他荣誉", "", "text"),
+from domain.annual_report import (  # noqa: E402,F401 - re-exported
+    ANNUAL_BY_KEY,
+    ANNUAL_INDICATORS,
+    AnnualReport,
+    IndicatorSpec,
+    check_annual_report,
+    check_annual_report_v1,
+    year_on_year,
 )
-ANNUAL_BY_KEY = {s.key: s for s in ANNUAL_INDICATORS}
-
-
-@dataclass(frozen=True)
-class AnnualReport:
-    year: int
-    indicators: Mapping[str, Any]
-    growth: Mapping[str, float | None]  # 同比增长 %, None where no base
-
-
-def check_annual_report(
-    policy: Policy, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None
-) -> AnnualReport:
-    year = _as_count(_require(data, "year", "报告年度"), "报告年度", lo=1900, hi=2200)
-    raw = data.get("indicators")
-    if not isinstance(raw, Mapping):
-        raise DomainError("indicator_missing", "年度报表须填写附件五的指标（indicators）")
-    unknown = sorted(set(raw) - set(ANNUAL_BY_KEY))
-    if unknown:
-        raise DomainError(
-            "indicator_unknown", f"附件五没有这些指标：{', '.join(unknown)}", unknown=unknown
-        )
-    missing = [k for k in policy.annual_report_required if raw.get(k) is None]
-    if missing:
-        labels = "、".join(ANNUAL_BY_KEY[k].label for k in missing)
-        raise DomainError("indicator_missing", f"年度报表缺少必填指标：{labels}", missing=missing)
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        spec = ANNUAL_BY_KEY[key]
-        if value is None:
-            continue
-        if spec.kind == "text":
-            values[key] = _text_list(value, spec.label) if isinstance(value, list) else str(value)
-            continue
-        if spec.kind == "count":
-            values[key] = _as_count(value, spec.label)
-            continue
-        number = _as_number(value, spec.label)
-        if spec.kind == "amount" and number < 0:
-            raise DomainError("indicator_invalid", f"{spec.label}不能为负数：{number:g}")
-        if spec.kind == "percent" and not 0 <= number <= 100:
-            raise DomainError("indicator_invalid", f"{spec.label}应在 0–100% 之间：{number:g}")
-        values[key] = number
-    growth = year_on_year(values, previous or {})
-    return AnnualReport(year, values, growth)
-
-
-def year_on_year(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, float | None]:
-    """同比增长 % for every numeric indicator; None when last year's figure is missing or 0."""
-    out: dict[str, float | None] = {}
-    for key, value in current.items():
-        spec = ANNUAL_BY_KEY.get(key)
-        if spec is None or spec.kind == "text":
-            continue
-        prev = previous.get(key)
-        if isinstance(prev, (int, float)) and not isinstance(prev, bool) and prev != 0:
-            out[key] = round((float(value) - float(prev)) / abs(float(prev)) * 100, 2)
-        else:
-            out[key] = None
-    return out
 
 
 # ------------------------------------------------------------------ misc

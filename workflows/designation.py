@@ -64,6 +64,8 @@ MAX_SLEEP = timedelta(days=365)
 MAX_RUN_AGE = timedelta(days=5 * 365)  # a validity cycle plus its re-evaluation; well under 10 years
 # workflow.patched ids: one per behaviour change once recorded histories exist
 BOUNDED_STATE = "bounded-state-v1"  # continue-as-new carries a compacted state (issue 9)
+# issue 11: 附件五 complete, 同比 against the previous calendar year's report, per-year figures
+ANNUAL_REPORT_V2 = "annual-report-v2"
 
 
 def today() -> date:
@@ -268,10 +270,14 @@ class DesignationWorkflow:
         await workflow.wait_condition(lambda: self._ready)
         async with self._lock:
             day = today()
+            if action == "submit_annual_report":  # a report recorded before the patch keeps its old rules
+                self._lc.annual_report_v2 = workflow.patched(ANNUAL_REPORT_V2)
             try:
                 out = self._lc.apply(action, inp.data, inp.actor, day)
             except DomainError as e:  # the state moved since validation; nothing was applied
                 raise rejection(e) from None
+            finally:
+                self._lc.annual_report_v2 = True  # validators always judge by the current rules
             await self._commit(out, day)
             st = self._lc.state
             return ActionResult(action, st.stage.value, st.procedure.value, st.title_status.value, st.valid_until,

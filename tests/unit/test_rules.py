@@ -175,7 +175,7 @@ def test_annual_report_computes_year_on_year_growth():
     ({"revenue": None}, "indicator_missing"),
     ({"union_share": 120}, "indicator_invalid"),
     ({"exports": -3}, "indicator_invalid"),
-    ({"firms": 2.5}, "invalid_data"),
+    ({"firms": 2.5}, "indicator_invalid"),
 ])
 def test_annual_report_indicators_are_checked(changes, code):
     assert code_of(check_annual_report, POLICY, annual_report(2027, **changes)) == code
