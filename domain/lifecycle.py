@@ -413,7 +413,7 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
             kept_annex3=(self.state.application or {}).get("annex3"),
             annual=None if new_cluster else annual_reports_since(
                 self.policy, self.state.conferred_on, self.state.annual_reports, today),
-            today=today, clarified=self.state.clarified)
+            today=today, clarified=getattr(self.state, "clarified", True))
         return {"report": full.report, **({"annex4": full.sections} if full.sections else {})}
 
     def _check_record_formal_opinion(self, data, actor, today):
