@@ -19,16 +19,11 @@ from domain.limits import check_name
 from domain.model import Actor, ClusterProfile, Role
 from domain.policy import Policy, ScoreBand
 
-# Provincial-level divisions: a body whose name starts with one of these is a provincial
-# light-industry organisation (省级地方轻工行业组织), otherwise a national association.
-PROVINCES = (
-    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江",
-    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆",
-    "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
-)
-
-ASSOCIATION = "association"
-PROVINCIAL = "provincial"
+# the kinds of opinion-giving body and the first build's name guess live in domain.bodies (RULES.md
+# "Bodies": the kind comes from the directory); the guess is only the fallback for recorded data
+# without a kind
+from domain.bodies import ASSOCIATION, PROVINCES, PROVINCIAL  # noqa: E402,F401
+from domain.bodies import legacy_kind_guess as classify_body  # noqa: E402
 
 
 def _require(data: Mapping[str, Any], key: str, what: str, code: str = "invalid_data") -> Any:
@@ -79,10 +74,6 @@ class Application:
     industry_history_years: float
     attachments: tuple[str, ...]
     attachments_itemised: bool
-
-
-def classify_body(name: str) -> str:
-    return PROVINCIAL if name.startswith(PROVINCES) else ASSOCIATION
 
 
 def check_application(policy: Policy, data: Mapping[str, Any]) -> Application:

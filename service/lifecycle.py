@@ -23,6 +23,7 @@ from domain.machine import ACTIONS
 from domain.model import Actor, Event
 from domain.policy import DEFAULT_POLICY_VERSION, get_policy
 from domain.rules import check_unique_lifecycle
+from service.bodies import APPLICATION_ACTIONS, resolve_application
 from store import lifecycle as repo
 from store.db import session
 from store.models import Cluster
@@ -153,6 +154,7 @@ class LifecycleService:
                     "start": dict(start) if isinstance(start, Mapping) else start,
                     "override": dict(override) if isinstance(override, Mapping) else override}, what="登记数据")
         profile = profile_from_dict(cluster)
+        start = self._with_body_kinds_in_start(start, profile.industry, profile.region.province)
         spec = parse_start(start, cluster)
         today = await self.today()
         if spec.stage != "designated" and spec.on != today:
@@ -199,6 +201,8 @@ class LifecycleService:
             raise DomainError("action_unknown", f"未知的操作“{action}”（可选：{', '.join(ACTIONS)}）")
         if not isinstance(data, Mapping):
             raise DomainError("invalid_data", "操作数据（data）应为对象")
+        if action in APPLICATION_ACTIONS and isinstance(data.get("bodies"), list):
+            data = self._with_body_kinds(key, data)
         check_data(dict(data))  # before Temporal sees it: nothing oversized reaches a history
         handle = self.client.get_workflow_handle(designation_workflow_id(key))
         try:
@@ -217,6 +221,21 @@ class LifecycleService:
             raise timeout_error() from None
         except RPCError as e:
             raise self._rpc_error(key, action, e) from None
+
+    def _with_body_kinds(self, key: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """RULES.md "Bodies": the named bodies are chosen from the directory and their kinds read
+        from it here, because the workflow does no I/O; the domain checks the route against the
+        kinds it is handed."""
+        row = repo.cluster(self.engine, key)
+        if row is None:
+            return data  # the workflow answers for an unknown cluster
+        return resolve_application(self.engine, data, row.industry, row.province)
+
+    def _with_body_kinds_in_start(self, start: Mapping[str, Any], industry: str, province: str) -> Mapping[str, Any]:
+        application = start.get("application") if isinstance(start, Mapping) else None
+        if not isinstance(application, Mapping) or not isinstance(application.get("bodies"), list):
+            return start
+        return {**start, "application": resolve_application(self.engine, application, industry, province)}
 
     def _rpc_error(self, key: str, action: str, e: RPCError) -> DomainError:
         if e.status == RPCStatusCode.NOT_FOUND:

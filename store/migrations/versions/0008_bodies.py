@@ -16,8 +16,21 @@ branch_labels = None
 depends_on = None
 
 
+# the bodies the demo, the examples and the tests name; the secretariat keeps the rest (the
+# seeds name no association other than CNLIC itself, which is not an opinion-giving body)
+SEED = (
+    ("中国陶瓷工业协会", "association", ["陶瓷"], ""),
+    ("中国造纸协会", "association", ["造纸"], ""),
+    ("中国家具协会", "association", ["家具"], ""),
+    ("中国皮革协会", "association", ["皮革"], ""),
+    ("广东省轻工业联合会", "provincial", [], "广东省"),
+    ("江西省轻工业联合会", "provincial", [], "江西省"),
+    ("浙江省轻工业联合会", "provincial", [], "浙江省"),
+)
+
+
 def upgrade() -> None:
-    op.create_table(
+    body = op.create_table(
         "body",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("name", sa.String(100), nullable=False),
@@ -31,6 +44,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name="uq_body_name"),
     )
     op.create_index("ix_body_kind_active", "body", ["kind", "active"])
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc)
+    op.bulk_insert(body, [
+        {"name": n, "kind": k, "industries": i, "province": p, "active": True, "note": "初始名录",
+         "updated_by": "迁移 0008", "updated_at": now}
+        for n, k, i, p in SEED
+    ])
 
 
 def downgrade() -> None:
