@@ -19,6 +19,7 @@ from console import api, filters, pages, todo
 from console import action_api, register
 from console import notifications
 from console import attachments
+from console import documents
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError
@@ -50,6 +51,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.include_router(notifications.router)
     app.include_router(register.router)  # POST /api/clusters, bulk import, the 登记集群 page
     app.include_router(attachments.api_router); app.include_router(attachments.router)  # issue 10 item 4
+    app.include_router(documents.api_router); app.include_router(documents.router)  # issue 11 item 5
     app.include_router(pages.router)
     app.include_router(todo.api)
     app.include_router(todo.router)

@@ -16,18 +16,18 @@ from domain.errors import DomainError
 FORBIDDEN = frozenset({
     "role_not_allowed", "out_of_scope", "read_only", "not_panel_lead", "not_panel_member",
     "opinion_role_mismatch", "formal_opinion_body", "override_not_leader", "opinion_body_not_named",
-    "audit_not_allowed", "csrf_invalid",
+    "audit_not_allowed", "csrf_invalid", "thresholds_not_permitted",
 })
 NOT_FOUND = frozenset({"cluster_unknown", "action_unknown", "recognition_unknown", "user_unknown",
-                       "attachment_unknown"})
+                       "attachment_unknown", "thresholds_unknown", "body_entry_unknown", "meeting_unknown", "site_report_unknown", "pdf_unavailable"})
 CONFLICT = frozenset({
     "action_not_allowed", "lifecycle_ended", "opinion_duplicate", "annual_report_duplicate",
     "annual_report_year_invalid", "cluster_exists", "duplicate_lifecycle", "meeting_cluster_not_waiting",
     "meeting_nothing_waiting", "title_unchanged", "action_failed", "user_exists",
-    "attachment_missing", "attachment_altered",
+    "attachment_missing", "attachment_altered", "body_exists",
 })
 UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout", "store_unavailable"})
-TOO_LARGE = frozenset({"data_too_large", "body_too_large", "attachment_too_large"})
+TOO_LARGE = frozenset({"data_too_large", "body_too_large", "attachment_too_large", "document_too_large"})
 RETRY_AFTER = "5"  # seconds: what a 503 suggests before trying again
 
 
