@@ -112,7 +112,6 @@ class PanelMember:
     role: str = "成员"  # 组长 / 副组长 / 成员
     senior: bool = False
     field: str = ""
-    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,14 +230,17 @@ def revocation_announcement(year: int, announced_on: date, by_announcement: Sequ
 
 INDICATORS = {"output": "主导产品产量", "value": "产值", "sales": "销售量", "exports": "出口额", "firms": "企业数",
               "employees": "从业人员", "revenue": "营业收入", "share": "市场占有率"}
+ROLES = {"leader": "组长", "deputy": "副组长", "member": "成员"}
 FIELDS = {"industry_management": "行业管理", "policy_research": "政策研究", "technology": "科技",
           "environment": "环保", "standards": "标准"}
 
 
 def _first(data: Mapping[str, Any], *names: str) -> Any:
-    """The first of ``names`` the report carries, at its top level or inside ``report`` (the
-    site report's sections are being extended; a missing section is left out, not an error)."""
-    for where in (data, data.get("report") if isinstance(data.get("report"), Mapping) else {}):
+    """The first of ``names`` the report carries: in 附件四's sections (``annex4``, recorded
+    since issue 11), at the top level, or inside ``report`` (the older shape). A section a
+    report recorded before issue 11 lacks is left out, not an error."""
+    places = [data.get("annex4"), data, data.get("report")]
+    for where in (p for p in places if isinstance(p, Mapping)):
         for n in names:
             v = where.get(n)
             if v not in (None, "", [], {}):
@@ -248,12 +250,12 @@ def _first(data: Mapping[str, Any], *names: str) -> Any:
 
 def _texts(value: Any) -> list[tuple[str, str]]:
     """Opinions or recommendations as (heading, text): plain strings, or mappings with a
-    title/summary and a text."""
+    title and a text."""
     out: list[tuple[str, str]] = []
     for item in value or []:
         if isinstance(item, Mapping):
-            head = str(item.get("title") or item.get("summary") or item.get("point") or "")
-            body = str(item.get("text") or item.get("detail") or item.get("content") or "")
+            head = str(item.get("title") or "")
+            body = str(item.get("text") or "")
             out.append((head, body) if head else (body, ""))
         else:
             out.append((str(item), ""))
@@ -275,88 +277,106 @@ def _number(v: Any) -> str:
     return "" if v is None else str(v)
 
 
+def _iso(value: Any) -> str:
+    try:
+        return _d(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")
+
+
+def with_roles(panel: Sequence[PanelMember], roles: Any) -> tuple[PanelMember, ...]:
+    """The approved panel with the 组长/副组长 the report names (``annex4.panel``)."""
+    named = {str(m.get("name")): ROLES.get(str(m.get("role")), str(m.get("role") or ""))
+             for m in roles or [] if isinstance(m, Mapping)}
+    out = [PanelMember(m.name, named.get(m.name) or m.role, m.senior, m.field) for m in panel]
+    order = {"组长": 0, "副组长": 1}
+    return tuple(sorted(out, key=lambda m: order.get(m.role, 2)))
+
+
 def site_report(f: SiteReportFacts) -> Document:
     """轻工业特色区域和产业集群专家考评报告 (附件四): 一 basic facts, 二 opinions (with the
-    national ranks of a new cluster, or the comparison with the previous evaluation), 三
-    conclusion and recommendations; then the panel's signature table and the score sheet."""
+    national ranks of a new cluster, or the comparison with the previous evaluation and the
+    annual reports since), 三 conclusion and recommendations; then the panel's signature table
+    and the score sheet."""
     d = f.data
+    annex4 = d.get("annex4") if isinstance(d.get("annex4"), Mapping) else {}
+    panel = with_roles(f.panel, annex4.get("panel"))
     blocks: list[Block] = [
         Paragraph(f"集群：{f.cluster}　　所在地区：{f.region}　　程序：{PROCEDURES.get(f.procedure, f.procedure)}", center=True),
         Heading("一、考评基本情况介绍"),
     ]
-    basic = _first(d, "basic", "basic_facts", "overview")
-    place = _first(d, "place", "location") or (basic.get("place") if isinstance(basic, Mapping) else None)
-    when = _first(d, "visit_dates", "visit_on") or (basic.get("time") or basic.get("visit_on") if isinstance(basic, Mapping) else None)
-    blocks.append(Paragraph(f"考评时间：{when or _d(f.visit_on) or '（未记录）'}"))
-    blocks.append(Paragraph(f"考评地点：{place or f.region or '（未记录）'}"))
-    if isinstance(basic, Mapping):
-        for k, label in (("activities", "现场考评"), ("site_visit", "现场考评"), ("meeting", "考评会议"),
-                         ("summary", "基本情况"), ("text", "基本情况")):
-            if basic.get(k):
-                blocks.append(Paragraph(f"{label}：{basic[k]}"))
-    elif isinstance(basic, str):
-        blocks.append(Paragraph(basic))
-    blocks.append(Paragraph(f"专家组组成人员（共 {len(f.panel)} 名，其中高级职称 {sum(m.senior for m in f.panel)} 名）："))
-    blocks.append(Table(("序号", "姓名", "专家组职务", "领域", "单位", "高级职称"),
-                        tuple((str(i), m.name, m.role, FIELDS.get(m.field, m.field), m.unit, "是" if m.senior else "否")
-                              for i, m in enumerate(f.panel, start=1))))
+    basics = _first(d, "basics")
+    basics = basics if isinstance(basics, Mapping) else {}
+    when = _iso(basics.get("visited_on")) if basics.get("visited_on") else _d(f.visit_on)
+    if basics.get("visited_until") and basics.get("visited_until") != basics.get("visited_on"):
+        when += f"至{_iso(basics['visited_until'])}"
+    blocks.append(Paragraph(f"考评时间：{when or '（未记录）'}"))
+    blocks.append(Paragraph(f"考评地点：{basics.get('place') or f.region or '（未记录）'}"))
+    if basics.get("activities"):
+        blocks.append(Paragraph(f"现场考评和考评会议：{basics['activities']}"))
+    leader = next((m.name for m in panel if m.role == "组长"), "")
+    deputies = "、".join(m.name for m in panel if m.role == "副组长")
+    blocks.append(Paragraph(f"专家组组成人员：共 {len(panel)} 名，其中高级职称 {sum(m.senior for m in panel)} 名；"
+                            f"组长 {leader or '（未记录）'}" + (f"，副组长 {deputies}" if deputies else "") + "。"))
+    blocks.append(Table(("序号", "姓名", "专家组职务", "领域", "高级职称"),
+                        tuple((str(i), m.name, m.role, FIELDS.get(m.field, m.field), "是" if m.senior else "否")
+                              for i, m in enumerate(panel, start=1))))
 
     blocks.append(Heading("二、考评意见"))
-    opinions = _texts(_first(d, "opinions", "findings"))
-    blocks.extend(_numbered(opinions) or [Paragraph("（未记录）")])
+    blocks.extend(_numbered(_texts(_first(d, "opinions", "findings"))) or [Paragraph("（未记录）")])
     indicators = _first(d, "indicators")
     comparisons = _first(d, "comparisons")
     if comparisons:
-        blocks.append(Paragraph("与初评或上一次复评比较（增减百分比）：", bold=True))
+        years = _first(d, "compared_years")
+        since = f"（{years.get('previous')} 年与 {years.get('current')} 年）" if isinstance(years, Mapping) else ""
+        blocks.append(Paragraph(f"与初评或上一次复评比较{since}，增减百分比：", bold=True))
         rows = []
         for c in comparisons:
             c = c if isinstance(c, Mapping) else {}
-            name = str(c.get("indicator") or c.get("name") or "")
-            change = c.get("change_pct", c.get("change"))
+            name = str(c.get("indicator") or "")
+            change = c.get("change_pct")
             rows.append((INDICATORS.get(name, name), _number(c.get("previous")), _number(c.get("current")),
                          "" if change is None else f"{float(change):+.1f}%"))
         blocks.append(Table(("指标", "上次考评", "本次考评", "增减百分比"), tuple(rows)))
     elif isinstance(indicators, Mapping):
-        blocks.append(Paragraph("主要指标及全国同行业排名：", bold=True))
+        blocks.append(Paragraph("主导产品指标及全国同行业排名：", bold=True))
         rows = []
         for name, v in indicators.items():
             value, rank = (v.get("value"), v.get("rank")) if isinstance(v, Mapping) else (v, None)
             rows.append((INDICATORS.get(name, name), _number(value), f"第 {rank} 位" if rank else ""))
         blocks.append(Table(("指标", "数值", "全国排名"), tuple(rows)))
+    annual = _first(d, "annual_reports")
+    if isinstance(annual, Mapping):
+        def years_of(name: str) -> str:
+            return "、".join(f"{y}年" for y in annual.get(name) or []) or "无"
+
+        blocks.append(Paragraph("年度发展情况报送（§四(一)，列入复评要求）：", bold=True))
+        blocks.append(Paragraph(f"已报送：{years_of('filed')}；其中逾期报送：{years_of('late')}；未报送：{years_of('missing')}。"))
 
     blocks.append(Heading("三、考评结论和建议"))
     score = _first(d, "score") or {}
     recommend = _first(d, "recommend")
     conclusion = _first(d, "conclusion")
-    if isinstance(conclusion, Mapping):
-        conclusion = conclusion.get("text") or conclusion.get("summary")
     if conclusion:
         blocks.append(Paragraph(f"考评结论：{conclusion}"))
     if score:
         verdict = "合格" if score.get("passed") else "不合格"
-        blocks.append(Paragraph(f"评价体系打分表总得分 {_number(score.get('total'))} 分（{_number(score.get('pass_mark'))} 分及以上为合格），{verdict}；"
-                                f"专家组{'推荐' if recommend else '不推荐'}。", bold=True))
+        blocks.append(Paragraph(f"评价体系打分表总得分 {_number(score.get('total'))} 分（{_number(score.get('pass_mark'))} 分及以上为合格），"
+                                f"{verdict}；专家组{'推荐' if recommend else '不推荐'}。", bold=True))
     recs = _texts(_first(d, "recommendations"))
     if recs:
-        blocks.append(Paragraph("下一步发展的具体建议：", bold=True))
+        blocks.append(Paragraph("产业集群下一步发展的具体建议：", bold=True))
         blocks.extend(_numbered(recs))
 
     blocks.append(Heading("附：1. 专家组组长、副组长及成员签字表"))
-    signatures = _first(d, "signatures", "signed")
-    signed_on = None
-    names: dict[str, str] = {}
+    signatures = _first(d, "signatures")
+    signed_on, names = "", set()
     if isinstance(signatures, Mapping):
-        signed_on = signatures.get("date") or signatures.get("signed_on")
-        names = {str(n): str(signed_on or "") for n in signatures.get("names") or []}
-    elif isinstance(signatures, list):
-        for s in signatures:
-            if isinstance(s, Mapping):
-                names[str(s.get("name"))] = str(s.get("date") or s.get("signed_on") or "")
-            else:
-                names[str(s)] = ""
+        signed_on = _iso(signatures.get("date")) if signatures.get("date") else ""
+        names = {str(n) for n in signatures.get("names") or []}
     blocks.append(Table(("专家组职务", "姓名", "签字", "日期"),
-                        tuple((m.role, m.name, m.name if m.name in names else "", names.get(m.name, ""))
-                              for m in f.panel)))
+                        tuple((m.role, m.name, m.name if m.name in names else "", signed_on if m.name in names else "")
+                              for m in panel)))
     if score:
         blocks.append(Heading("附：2. 评价体系打分表（附件一）"))
         blocks.append(Table(("评价内容", "分值", "达标情况", "得分"), (
@@ -368,21 +388,13 @@ def site_report(f: SiteReportFacts) -> Document:
             ("四、发展规划及扶持政策", "10", "", _number(score.get("part4"))),
             ("总得分", "100", "合格" if score.get("passed") else "不合格", _number(score.get("total"))),
         )))
-    blocks.append(Paragraph(f"报告提交：{f.recorded_by}（专家组组长），{_d(f.recorded_on)}"))
+    blocks.append(Paragraph(f"报告提交：{f.recorded_by}，{_d(f.recorded_on)}"))
     return Document(f"{SUBJECT}专家考评报告", tuple(blocks), f"专家考评报告-{f.key}-{f.recorded_on.isoformat()}",
                     f"site-report-{f.key}-{f.recorded_on.isoformat()}")
 
 
 def panel_from_event(members: Iterable[Mapping[str, Any]]) -> tuple[PanelMember, ...]:
-    """The panel as the site-visit approval recorded it: ``lead`` is the 组长; a ``role`` (or
-    ``deputy``) names the 副组长 where the record carries one."""
-    out = []
-    for m in members:
-        role = str(m.get("role") or "")
-        role = {"lead": "组长", "deputy": "副组长", "member": "成员"}.get(role, role)
-        if not role:
-            role = "组长" if m.get("lead") else "副组长" if m.get("deputy") else "成员"
-        out.append(PanelMember(name=str(m.get("name") or ""), role=role, senior=bool(m.get("senior")),
-                               field=str(m.get("field") or ""), unit=str(m.get("unit") or m.get("organisation") or "")))
-    order = {"组长": 0, "副组长": 1}
-    return tuple(sorted(out, key=lambda m: order.get(m.role, 2)))
+    """The panel as the leader approved it (``lead`` marks its 组长)."""
+    return tuple(PanelMember(name=str(m.get("name") or ""), role="组长" if m.get("lead") else "成员",
+                             senior=bool(m.get("senior")), field=str(m.get("field") or ""))
+                 for m in members)

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from domain import access, labels
 from domain import documents as content
@@ -36,8 +36,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 FORMATS = {"docx": DOCX, "pdf": PDF}
 PDF_TIMEOUT = 120  # seconds LibreOffice may take for one document
-# the action A1's joint-document step records (RULES.md "Validity starts at the joint document")
-JOINT_DOCUMENT_ACTIONS = ("record_joint_document", "issue_joint_document", "record_document")
+# the action that records the joint document in each approved lifecycle (RULES.md "Validity
+# starts at the joint document")
+JOINT_DOCUMENT_ACTIONS = ("record_joint_document",)
 
 
 @dataclass(frozen=True)
@@ -263,20 +264,31 @@ class DocumentService:
 
     # ------------------------------------------------------------ the joint designation document
 
-    def meetings(self) -> list[MeetingRow]:
+    def meetings(self) -> list[tuple[MeetingRow, int]]:
+        """The latest 200 meetings, each with how many approvals its lifecycles took."""
         with self._session() as s:
-            return list(s.exec(select(MeetingRow).order_by(col(MeetingRow.held_on).desc(), MeetingRow.meeting_id)
+            rows = list(s.exec(select(MeetingRow).order_by(col(MeetingRow.held_on).desc(), MeetingRow.meeting_id)
                                .limit(200)).all())
+            counts = dict(s.exec(select(MeetingDecisionRow.meeting_id, func.count())
+                                 .where(col(MeetingDecisionRow.meeting_id).in_([m.meeting_id for m in rows]),
+                                        MeetingDecisionRow.decision == "approve")
+                                 .group_by(MeetingDecisionRow.meeting_id)).all())
+        return [(m, counts.get(m.meeting_id, 0)) for m in rows]
 
     def joint_list(self, user: User, meeting_id: str) -> content.Document:
         with self._session() as s:
             meeting = s.get(MeetingRow, meeting_id)
             if meeting is None:
                 raise DomainError("meeting_unknown", f"没有编号为 {meeting_id} 的会长办公会记录")
-            approved = sorted(k for k, v in (meeting.decisions or {}).items() if v == "approve")
-            content.check_size(len(approved), "本次会长办公会批准的集群")
+            # the approvals each lifecycle took (a decision the meeting refused for one cluster,
+            # such as a sheet under 70, never reaches it and is not on the list)
             procedures = dict(s.exec(select(MeetingDecisionRow.cluster_key, MeetingDecisionRow.procedure)
-                                     .where(MeetingDecisionRow.meeting_id == meeting_id)).all())
+                                     .where(MeetingDecisionRow.meeting_id == meeting_id,
+                                            MeetingDecisionRow.decision == "approve")
+                                     .order_by(MeetingDecisionRow.cluster_key)
+                                     .limit(content.MAX_ENTRIES + 1)).all())
+            approved = sorted(procedures)
+            content.check_size(len(approved), "本次会长办公会批准的集群")
             document = self._joint_document(s, meeting_id, approved)
         clusters = self._clusters(approved)
         titles = self._titles_after(meeting_id, approved)
@@ -356,7 +368,7 @@ class DocumentService:
         approval = next((r.data for r in visit if (r.data or {}).get("action") == "approve_site_visit"), {}) or {}
         cluster = self._clusters([key]).get(key)
         data = dict(report.data or {})
-        panel = data.get("panel") or (data.get("report") or {}).get("panel") or approval.get("panel") or []
+        panel = approval.get("panel") or []
         facts = content.SiteReportFacts(
             key=key,
             cluster=(cluster.title or cluster.name) if cluster and (cluster.title or cluster.name) else key,

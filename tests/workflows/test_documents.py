@@ -111,3 +111,31 @@ async def test_the_site_report_docx_carries_the_panel_the_opinions_and_the_score
     with pytest.raises(DomainError) as refused:
         service.site_report(READER, "ceramics")
     assert refused.value.code == "out_of_scope"
+
+
+async def test_the_joint_designation_list_names_the_meetings_approvals_and_then_the_document(sim):
+    from tests.workflows.helpers import d, meeting, to_meeting
+
+    await register(sim, "ceramics", stage="applied", on=d(3, 1))
+    await register(sim, "jingdezhen", stage="applied", on=d(3, 1),
+                   region={"province": "江西省", "city": "景德镇市", "county": "珠山区", "code": "360203"})
+    await to_meeting(sim, "ceramics", d(3, 2))
+    await to_meeting(sim, "jingdezhen", d(4, 2))
+    held = await meeting(sim, d(6, 20), {"ceramics": "approve", "jingdezhen": "approve"})
+    service = DocumentService(sim.engine)
+    assert [(m.meeting_id, n) for m, n in service.meetings()] == [(held.meeting_id, 2)]
+
+    doc = service.joint_list(READER, held.meeting_id)
+    text, tables = read_docx(render(doc, "docx").content)
+    assert "联合发文授予轻工业特色区域和产业集群称号名单" in text
+    assert "联合发文尚未登记" in text  # §三(四): the title waits for the document
+    listed = tables[0]
+    assert len(listed) == 3 and any("佛山市" in r[3] for r in listed) and any("景德镇市" in r[3] for r in listed)
+
+    await ok(sim, None, "record_joint_document",
+             {"meeting_id": held.meeting_id, "number": "中轻联综字〔2027〕8号", "issued_on": d(7, 1).isoformat(),
+              "bodies": ["中国轻工业联合会", "中国陶瓷工业协会"]}, SECRETARIAT, d(7, 2))
+    text, tables = read_docx(render(service.joint_list(READER, held.meeting_id), "docx").content)
+    assert "文号：中轻联综字〔2027〕8号" in text and f"发文日期：{d(7, 1).year}年7月1日" in text
+    assert "发文单位：中国轻工业联合会、中国陶瓷工业协会" in text
+    assert {r[-1] for r in tables[0][1:]} == {f"{d(6, 30, years=4).year}年6月30日"}  # four years from the document
