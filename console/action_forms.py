@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal, Mapping, Union, get_args, get_origin
 
@@ -27,6 +27,9 @@ from service.actions import ACTION_SCHEMAS, CHOICES, EARLIEST, LATEST, POLICY
 CHOICES_OF_ELEMENTS = tuple(POLICY.naming_elements)
 PANEL_ROWS = 7  # blank rows offered for a panel (the rules ask for at least 5 members)
 SCORE_ROWS = 3  # blank rows of 附件一 part-1 indicator details (optional)
+FIRM_ROWS = 8  # 附件五-附表 prints 8 rows of 龙头企业
+BODIES_HINT = ("从意见单位名录中选择（本行业的行业协（学）会、本省的省级轻工行业组织）：按申请形式勾选行业协会和／或省级组织；"
+               "仅向联合会申请时不选；复评时不选即沿用上次申请的单位")
 VISIT_AHEAD_DAYS = 366  # the date picker offers a visit within a year; the schema's bound is wider
 
 
@@ -141,6 +144,8 @@ def _input(path: str, name: str, f: FieldInfo, today: date, label: str | None = 
         return Input(kind="yesno" if required or optional else "check", **kw)
     if origin is Literal:
         return Input(kind="select", choices=_choices(name, get_args(ann)), **kw)
+    if name == "bodies":  # RULES.md "Bodies": chosen from the directory; the page fills the choices
+        return Input(kind="checks", choices={}, **{**kw, "hint": BODIES_HINT})
     if origin is list:
         (item,) = get_args(ann) or (str,)
         if get_origin(_strip(item)) is Literal:
@@ -199,7 +204,7 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None) 
                 record = _model_in(get_args(ann)[0])
                 assert record is not None
                 shown = _rows_in(values, f"f_{path}.")
-                base = PANEL_ROWS if name == "panel" else SCORE_ROWS
+                base = PANEL_ROWS if name == "panel" else (FIRM_ROWS if name == "leading_firms" else SCORE_ROWS)
                 out.append(_group(path, f, record, today, rows=max(base, shown)))
             elif inner is not None:
                 nested_lists = {n: g for n, g in inner.model_fields.items()
@@ -237,6 +242,13 @@ def _rows_in(values: Mapping[str, str] | None, prefix: str) -> int:
             if k.startswith(prefix) and k[len(prefix):].split(".", 1)[0].isdecimal()]
     # a posted row number is not trusted: one more row than a list may hold, so the schema says "too many"
     return min(max(rows) + 1, LIMITS.list_items + 1) if rows else 0
+
+
+def with_body_choices(items: list[Item], choices: Mapping[str, str]) -> list[Item]:
+    """The application's bodies offered from the directory (names → labels with kind and
+    scope), filtered by the service for this cluster's industry and province."""
+    return [replace(it, choices=dict(choices)) if isinstance(it, Input) and it.name == "f_bodies" else it
+            for it in items]
 
 
 def inputs(items: list[Item]) -> list[Input]:

@@ -99,12 +99,33 @@ async def test_a_title_change_form_starts_from_this_clusters_own_title():
 def test_the_annual_report_is_the_tables_figures_and_a_blank_row_is_left_out():
     from console.action_forms import data_from_form
 
-    data = data_from_form("submit_annual_report", {"f_year": "2026", "f_indicators.revenue": "1000",
-                                                    "f_indicators.profit": "-5", "f_indicators.firms": "300",
-                                                    "f_indicators.employees": "20000", "f_indicators.exports": "",
-                                                    "f_indicators.platforms": "检测中心\n设计中心"})
-    assert data == {"year": 2026, "indicators": {"revenue": 1000.0, "profit": -5.0, "firms": 300, "employees": 20000,
-                                                 "platforms": ["检测中心", "设计中心"]}}
+    data = data_from_form("submit_annual_report", {
+        "f_year": "2026", "f_header.location": "广东省佛山市", "f_indicators.revenue": "1000",
+        "f_indicators.profit": "-5", "f_indicators.market_share_basis": "industry", "f_indicators.exports": "",
+        "f_indicators.platform_1": "检测中心", "f_leading_firms.0.name": "甲公司", "f_leading_firms.0.patents": "3",
+        "f_leading_firms.1.name": ""})
+    assert data == {"year": 2026, "header": {"location": "广东省佛山市"},
+                    "indicators": {"revenue": 1000.0, "profit": -5.0, "market_share_basis": "industry",
+                                   "platform_1": "检测中心"},
+                    "leading_firms": [{"name": "甲公司", "patents": 3}]}
+
+
+def test_the_annual_report_form_renders_every_row_of_annex_five_its_header_and_eight_firms():
+    from datetime import date
+
+    from console.action_forms import Group, inputs, items_of
+    from domain.annual_report import ANNUAL_INDICATORS, FIRM_COLUMNS, HEADER_FIELDS
+
+    items = items_of("submit_annual_report", date(2027, 1, 1))
+    names = {i.name for i in inputs(items)}
+    assert {f"f_indicators.{s.key}" for s in ANNUAL_INDICATORS} <= names
+    assert {f"f_header.{k}" for k, _ in HEADER_FIELDS} <= names
+    assert {f"f_leading_firms.{r}.{c.key}" for r in range(8) for c in FIRM_COLUMNS} <= names
+    basis = next(i for i in inputs(items) if i.name == "f_indicators.market_share_basis")
+    assert basis.kind == "select" and set(basis.choices.values()) == {"市场占有率", "行业占比"}
+    table = next(it for it in items if isinstance(it, Group) and it.name == "f_indicators")
+    labels = [label for label, _ in table.rows]
+    assert any("绿色设计产品" in x and "（个）" in x for x in labels) and any("万美元" in x for x in labels)
 
 
 def test_a_posted_row_number_cannot_make_the_form_grow_without_bound():

@@ -15,11 +15,12 @@ from domain.machine import ACTIONS
 from service import demo
 from service.actions import ACTION_SCHEMAS, checked, parse_action
 from tests import support as s
+from tests.annexes import annex3
 
 ROOT = Path(__file__).resolve().parents[2]
 
 VALID = {
-    "file_application": s.application(),
+    "file_application": {**s.application(), "annex3": annex3()},
     "record_opinion": {"text": "同意", "recommend": True},
     "accept_application": {},
     "approve_site_visit": s.site_visit(date(2027, 3, 10)),
@@ -29,9 +30,9 @@ VALID = {
     "submit_supplement": {"items": ["产业发展规划"]},
     "complete_formal_review": {},
     "submit_annual_report": s.annual_report(2027),
-    "file_reevaluation": {},
-    "file_rectification_review": {},
-    "file_title_change": {"tier": "base"},
+    "file_reevaluation": {"annex3": annex3()},
+    "file_rectification_review": {"annex3": annex3()},
+    "file_title_change": {"tier": "base", "annex3": annex3()},
     "revoke": {"reason": "重大质量事故"},
     "withdraw": {"reason": "暂不申请"},
     "hold_meeting": {"decisions": {"ceramics": "approve"}, "held_on": "2027-06-20"},
@@ -88,9 +89,14 @@ def test_every_action_in_the_example_scenarios_passes_its_schema():
      "专家组打分表·第一部分得分"),
     ("record_site_report", {k: v for k, v in s.site_report().items() if k != "score_sheet"}, "score_missing_part",
      "打分表"),
-    ("submit_annual_report", {"year": 2026, "indicators": {"revenue": -1}}, "indicator_invalid", "营业收入"),
-    ("submit_annual_report", {"year": 2026, "indicators": {"bogus": 1}}, "indicator_unknown", "bogus"),
-    ("submit_annual_report", {"year": 2026}, "indicator_missing", "主要指标"),
+    ("submit_annual_report", s.annual_report(2026, revenue=-1), "indicator_invalid", "营业收入"),
+    ("submit_annual_report", s.annual_report(2026, bogus=1), "indicator_unknown", "bogus"),
+    ("submit_annual_report", {"year": 2026, "header": s.ANNUAL_HEADER}, "indicator_missing", "主要指标"),
+    ("submit_annual_report", {k: v for k, v in s.annual_report(2026).items() if k != "header"},
+     "annual_header_missing", "表头"),
+    ("submit_annual_report", s.annual_report(2026, market_share_basis="both"), "annual_choice_missing", "第 10 行口径"),
+    ("submit_annual_report", dict(s.annual_report(2026), leading_firms=[{**s.LEADING_FIRM, "email": ""}] * 2),
+     "annual_firms_missing", "龙头企业基本情况（附件五-附表）·第 1 项·邮箱地址"),
     ("file_application", {"route": "bogus", "industry_history_years": 20}, "route_unknown", "申请形式"),
     ("file_application", {"route": "association"}, "industry_history_missing", "产业发展年限"),
     ("accept_application", {"note": "x"}, "invalid_data", "note"),
