@@ -162,6 +162,7 @@ def _register_extensions() -> None:
     """Commands that need the service layer register themselves here."""
     from cli import audit_commands, cluster_commands, commands, console_commands  # noqa: F401
     from cli import attach_commands  # noqa: F401  (issue 10 item 4)
+    from cli import document_commands  # noqa: F401  (issue 11 item 5)
     from cli import threshold_commands  # noqa: F401  (issue 11: 达标值 tables)
 
 

@@ -19,6 +19,7 @@ from console import api, filters, pages, todo
 from console import action_api, register
 from console import notifications
 from console import attachments
+from console import thresholds
 from console import documents
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
@@ -44,6 +45,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.state.users = users
     app.state.secure_cookies = secure_cookies
     app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
+    app.include_router(thresholds.api_router); app.include_router(thresholds.router)  # issue 11: 达标值 tables
     app.include_router(action_api.meetings)  # POST /api/meetings with MeetingData
     app.include_router(action_api.router)  # one route per action, each with its schema: before the generic one
     app.include_router(api.router)

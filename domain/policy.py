@@ -53,6 +53,61 @@ class GradeBand:
 
 
 @dataclass(frozen=True)
+class SheetIndicator:
+    """One indicator row of 附件一's table. A "或" row names its alternative: the expert fills
+    either, the sheet records which one was used, and it counts as one indicator. A yes/no row
+    (part 2's last three) is met when the answer is 无 and has no threshold."""
+
+    key: str
+    label: str
+    unit: str
+    alt_key: str = ""
+    alt_label: str = ""
+    alt_unit: str = ""
+    yes_no: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key, self.alt_key) if self.alt_key else (self.key,)
+
+    def label_of(self, key: str) -> str:
+        return self.alt_label if key == self.alt_key and self.alt_key else self.label
+
+    def unit_of(self, key: str) -> str:
+        return self.alt_unit if key == self.alt_key and self.alt_key else self.unit
+
+
+# 附件一 评价体系打分表, the rows as the seed prints them (seeds/001): part 1 has 13 indicators
+# because 工业总产值 / 占本地区工业总产值比例 and 利税总额 / 主营业务收入利润率 are "或" rows
+SCORE_PART1_ROWS: tuple[SheetIndicator, ...] = (
+    SheetIndicator("output_value", "特色产业工业总产值", "亿元", "output_share", "占本地区工业总产值比例", "%"),
+    SheetIndicator("sales_revenue", "产品销售收入", "万元"),
+    SheetIndicator("main_revenue", "主营业务收入", "万元"),
+    SheetIndicator("profit_tax", "利税总额", "万元", "profit_margin", "主营业务收入利润率", "%"),
+    SheetIndicator("exports", "出口额", "万美元"),
+    SheetIndicator("firms", "区域内企业数", "个"),
+    SheetIndicator("above_scale_firms", "其中：规模以上企业数", "个"),
+    SheetIndicator("patents", "有效期内专利数量", "个"),
+    SheetIndicator("standards", "参与制定国家、行业、地方或团体标准数量", "个"),
+    SheetIndicator("brands", "省市以上知名品牌数量", "个"),
+    SheetIndicator("employees", "从业人数", "人"),
+    SheetIndicator("rd_ratio", "研发资金投入占主营业务收入比重", "%"),
+    SheetIndicator("market_share", "主导产品具有较高市场占有率和影响力", "%"),
+)
+SCORE_PART2_ROWS: tuple[SheetIndicator, ...] = (
+    SheetIndicator("safety_cert_share", "行业相关的安全认证比例", "%"),
+    SheetIndicator("iso9000_share", "通过ISO9000认证企业比例", "%"),
+    SheetIndicator("iso14000_share", "通过ISO14000认证企业比例", "%"),
+    SheetIndicator("iso22000_share", "通过ISO22000认证企业比例", "%"),
+    SheetIndicator("pass_rate", "产品合格率", "%"),
+    # the veto rows: the value is whether it happened; 达标值 is 无 for every table
+    SheetIndicator("quality_incident", "是否曾发生过重大批量产品质量事故、产品假冒、伪造案件", "", yes_no=True),
+    SheetIndicator("pollution_incident", "是否发生过重大污染事故", "", yes_no=True),
+    SheetIndicator("safety_accident", "是否曾发生过重大安全生产事故", "", yes_no=True),
+)
+
+
+@dataclass(frozen=True)
 class Route:
     """One of the four application routes of §三(一)."""
 
@@ -139,6 +194,9 @@ class Policy:
     naming_elements: tuple[str, ...]
     # 附件五 indicators that every annual report must carry
     annual_report_required: tuple[str, ...] = field(default=())
+    # 附件一 rows (part 1: 13 indicators; part 2: 5 scored then 3 veto rows)
+    score_part1_rows: tuple[SheetIndicator, ...] = field(default=SCORE_PART1_ROWS)
+    score_part2_rows: tuple[SheetIndicator, ...] = field(default=SCORE_PART2_ROWS)
     # RULES.md "Title words": the extra indicators a naming element requires (agreed with the
     # association); a title with the element records a value for each. The seed names no
     # indicators: the lists below are the service's starting values, to be replaced by the
@@ -201,9 +259,9 @@ CNLIC_2022 = Policy(
         "employees",
     ),
     part1_max=60,
-    part1_indicators=15,
+    part1_indicators=13,  # 15 rows, two of them "或" alternatives (RULES.md clarification)
     part1_bands=(
-        ScoreBand(11, 15, 48, 60, low_open=True),
+        ScoreBand(11, 13, 48, 60, low_open=True),
         ScoreBand(8, 10, 36, 48),
         ScoreBand(0, 7, 0, 36, high_open=True),
     ),
