@@ -18,6 +18,7 @@ from domain.errors import DomainError, ScoreSheetInvalid
 from domain.limits import check_name
 from domain.model import Actor, ClusterProfile, Role
 from domain.policy import Policy, ScoreBand
+from domain.thresholds import table_from_sheet
 
 # the kinds of opinion-giving body and the first build's name guess live in domain.bodies (RULES.md
 # "Bodies": the kind comes from the directory); the guess is only the fallback for recorded data
@@ -238,9 +239,17 @@ class ScoreResult:
     total: float
     passed: bool
     pass_mark: float
+    # set when "met" was computed from entered values against a 达标值 table (issue 11);
+    # a sheet of typed-in counts (before issue 11) leaves them empty and its dict unchanged
+    thresholds: str | None = None
+    rows: tuple[Mapping[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if self.thresholds is not None:
+            extra = {"thresholds": self.thresholds, "rows": [dict(r) for r in self.rows]}
         return {
+            **extra,
             "part1_met": self.part1_met,
             "part1": self.part1,
             "part2_first5_met": self.part2_first5_met,
@@ -258,10 +267,14 @@ def validate_score_sheet(policy: Policy, sheet: Any) -> ScoreResult:
     """Check every part against the band its counts allow; collect all violations."""
     if not isinstance(sheet, Mapping):
         raise ScoreSheetInvalid([DomainError("score_sheet_invalid", "打分表应为 JSON 对象")])
-    missing = [k for k in SCORE_KEYS if k not in sheet]
-    if missing:
-        raise ScoreSheetInvalid([DomainError("score_missing_part", f"打分表缺少：{', '.join(missing)}", missing=missing)])
     v: list[DomainError] = []
+    computed = _computed_counts(policy, sheet, v) if ("values" in sheet or "thresholds" in sheet) else None
+    needed = SCORE_KEYS if computed is None and not v else tuple(k for k in SCORE_KEYS if k not in COMPUTED_KEYS)
+    missing = [k for k in needed if k not in sheet]
+    if missing:
+        v.append(DomainError("score_missing_part", f"打分表缺少：{', '.join(missing)}", missing=missing))
+    if v:
+        raise ScoreSheetInvalid(v)
 
     def number(key: str, lo: float, hi: float, what: str) -> float | None:
         value = sheet[key]
@@ -274,6 +287,11 @@ def validate_score_sheet(policy: Policy, sheet: Any) -> ScoreResult:
         return float(value)
 
     def count(key: str, hi: int, what: str) -> int | None:
+        if computed is not None:
+            typed = sheet.get(key)
+            if typed is not None and typed != computed[key]:
+                v.append(DomainError("score_count_mismatch", f"{what}由录入的数值与达标值计算为 {computed[key]}，但填写为 {typed}"))
+            return computed[key]
         value = sheet[key]
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= hi:
             v.append(DomainError("score_out_of_range", f"{what}（{key}）应为 0–{hi} 的整数，收到“{value}”"))
@@ -283,7 +301,9 @@ def validate_score_sheet(policy: Policy, sheet: Any) -> ScoreResult:
     met1 = count("part1_met", policy.part1_indicators, "第一部分达标项数")
     p1 = number("part1", 0, policy.part1_max, "第一部分得分")
     met2 = count("part2_first5_met", policy.part2_first_items, "第二部分前5项达标数")
-    vetoes = sheet["part2_vetoes_clear"]
+    vetoes = computed["part2_vetoes_clear"] if computed is not None else sheet["part2_vetoes_clear"]
+    if computed is not None and sheet.get("part2_vetoes_clear") not in (None, vetoes):
+        v.append(DomainError("score_count_mismatch", f"第二部分后3项由录入情况判定为{'均为无' if vetoes else '有发生'}，与填写不符"))
     if not isinstance(vetoes, bool):
         v.append(DomainError("score_not_a_number", f"part2_vetoes_clear 应为 true/false，收到“{vetoes}”"))
         vetoes = None
@@ -293,8 +313,8 @@ def validate_score_sheet(policy: Policy, sheet: Any) -> ScoreResult:
     total = number("total", 0, policy.part1_max + policy.part2_max + policy.part3_max + policy.part4_max, "总得分")
 
     indicators = sheet.get("indicators")
-    if indicators is not None and met1 is not None:
-        counted = _count_met_indicators(indicators, v)
+    if indicators is not None and met1 is not None and computed is None:
+        counted = _count_met_indicators(policy, indicators, v)
         if counted is not None and counted != met1:
             v.append(
                 DomainError("score_count_mismatch", f"指标明细中有 {counted} 项达标，但 part1_met 填写为 {met1}")
@@ -353,7 +373,78 @@ def validate_score_sheet(policy: Policy, sheet: Any) -> ScoreResult:
         raise ScoreSheetInvalid(v)
     assert met1 is not None and met2 is not None and p1 is not None and p2 is not None
     assert p3 is not None and p4 is not None and total is not None
+    if computed is not None:
+        return ScoreResult(met1, p1, met2, bool(vetoes), p2, p3, p4, total, total >= policy.pass_mark,
+                           policy.pass_mark, computed["thresholds"], tuple(computed["rows"]))
     return ScoreResult(met1, p1, met2, bool(vetoes), p2, p3, p4, total, total >= policy.pass_mark, policy.pass_mark)
+
+
+# the counts a sheet with entered values does not type in: they are computed from the table
+COMPUTED_KEYS = ("part1_met", "part2_first5_met", "part2_vetoes_clear")
+_HAPPENED = {"有": True, "是": True, "无": False, "否": False}
+
+
+def _computed_counts(policy: Policy, sheet: Mapping[str, Any], v: list[DomainError]) -> dict[str, Any] | None:
+    """附件一 from entered values (RULES.md clarification "Thresholds"): each row's value is
+    compared with the 达标值 table the service resolved for the visit date; a 或 row takes
+    whichever alternative was entered (exactly one) and counts once; the veto rows are met
+    when the answer is 无. Appends every problem to ``v`` and returns None if any."""
+    raw_table = sheet.get("thresholds")
+    if raw_table is None:
+        v.append(DomainError("thresholds_missing", "录入了指标数值的打分表须按生效的达标值表核对，但未附达标值表（附件一 备注1）"))
+        return None
+    try:
+        table = table_from_sheet(policy, raw_table)
+    except DomainError as e:
+        v.append(e)
+        return None
+    values = sheet.get("values")
+    if not isinstance(values, Mapping):
+        v.append(DomainError("score_values_missing", "打分表须按附件一逐项录入指标数值（values）"))
+        return None
+    known = {k for ind in policy.score_part1_rows + policy.score_part2_rows for k in ind.keys}
+    unknown = [str(k) for k in values if k not in known]
+    if unknown:
+        v.append(DomainError("score_sheet_invalid", f"打分表中有附件一没有的指标：{'、'.join(unknown)}"))
+    rows: list[dict[str, Any]] = []
+    met = {"part1": 0, "part2": 0}
+    vetoes_clear = True
+    start = len(v)
+    for part, inds in (("part1", policy.score_part1_rows), ("part2", policy.score_part2_rows)):
+        for ind in inds:
+            given = [k for k in ind.keys if values.get(k) not in (None, "")]
+            if not given:
+                what = f"“{ind.label}”" + (f"或“{ind.alt_label}”" if ind.alt_key else "")
+                v.append(DomainError("score_value_missing", f"打分表未录入{what}的数值"))
+                continue
+            if len(given) > 1:
+                v.append(DomainError("score_alternative_ambiguous", f"“{ind.label}”与“{ind.alt_label}”是“或”项，只填其一"))
+                continue
+            key = given[0]
+            value = values[key]
+            if ind.yes_no:
+                happened = _HAPPENED.get(value, value) if isinstance(value, str) else value
+                if not isinstance(happened, bool):
+                    v.append(DomainError("score_sheet_invalid", f"“{ind.label}”应填 有 或 无，收到“{value}”"))
+                    continue
+                vetoes_clear = vetoes_clear and not happened
+                rows.append({"key": key, "value": "有" if happened else "无", "threshold": "无", "met": not happened})
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                v.append(DomainError("score_not_a_number", f"“{ind.label_of(key)}”应为数字，收到“{value}”"))
+                continue
+            row = table.row(key)
+            if row is None:
+                v.append(DomainError("thresholds_row_missing",
+                                     f"达标值表 {table.ref} 没有“{ind.label_of(key)}”的达标值，请改填另一项或请协会补报"))
+                continue
+            ok = row.met_by(float(value))
+            met[part] += ok
+            rows.append({"key": key, "value": float(value), "threshold": row.describe(), "met": ok})
+    if len(v) > start:
+        return None
+    return {"part1_met": met["part1"], "part2_first5_met": met["part2"], "part2_vetoes_clear": vetoes_clear,
+            "thresholds": table.ref, "rows": rows}
 
 
 def _band_for(bands: Sequence[ScoreBand], count: int) -> ScoreBand:
@@ -363,9 +454,14 @@ def _band_for(bands: Sequence[ScoreBand], count: int) -> ScoreBand:
     raise AssertionError(f"policy bands do not cover count {count}")
 
 
-def _count_met_indicators(indicators: Any, v: list[DomainError]) -> int | None:
+def _count_met_indicators(policy: Policy, indicators: Any, v: list[DomainError]) -> int | None:
     if not isinstance(indicators, list):
         v.append(DomainError("score_sheet_invalid", "indicators 应为指标明细列表"))
+        return None
+    if len(indicators) > len(policy.score_part1_rows):
+        # the two 或 rows are one indicator each: part 1 has 13, not 15 (RULES.md clarification)
+        v.append(DomainError("score_too_many_indicators",
+                             f"第一部分共 {len(policy.score_part1_rows)} 项指标（“或”项各算一项），明细列了 {len(indicators)} 项"))
         return None
     met = 0
     for i, item in enumerate(indicators, 1):

@@ -159,8 +159,28 @@ class ScoreIndicatorIn(ActionData):
     threshold: Finite | None = Field(None, title="达标值", description="该分类、该行业的达标值", ge=-FIGURE_MAX, le=FIGURE_MAX)
 
 
+def _score_value(ind: Any, key: str) -> tuple[Any, Any]:
+    label = ind.label_of(key) if key == ind.key else f"或：{ind.label_of(key)}"
+    if ind.yes_no:
+        return (Literal["有", "无"] | StrictBool | None,
+                Field(None, title=ind.label, description="填 有 或 无；有一项为“有”则第二部分不得分"))
+    return (Finite | None, unit(label, ind.unit_of(key) or "—", "实际值，与生效的达标值比较", default=None,
+                                ge=0, le=FIGURE_MAX))
+
+
+# 附件一's rows as entered values (issue 11): the service computes which are met against the
+# 达标值 table in force on the visit date; a 或 row is filled for one of its two keys
+ScoreValuesIn = create_model(
+    "ScoreValuesIn", __base__=ActionData,
+    __doc__="附件一各项指标的实际值：“或”项只填其一；是否达标由系统按生效的达标值表计算。",
+    **{k: _score_value(ind, k) for ind in POLICY.score_part1_rows + POLICY.score_part2_rows for k in ind.keys},
+)
+
+
 class ScoreSheetIn(ActionData):
-    """附件一 评价体系打分表：各部分得分须落在达标项数允许的分段内，总分为各部分之和（由规则检查）。"""
+    """附件一 评价体系打分表：各部分得分须落在达标项数允许的分段内，总分为各部分之和（由规则检查）。
+    录入各项指标数值时，达标项数由系统按生效的达标值表计算，不必填写。"""
+
 
     codes: ClassVar[dict[str, str]] = {
         **dict.fromkeys(("part1_met", "part1", "part2_first5_met", "part2", "part3", "part4", "total"),
@@ -170,13 +190,18 @@ class ScoreSheetIn(ActionData):
     missing_codes: ClassVar[dict[str, str]] = dict.fromkeys(
         ("part1_met", "part1", "part2_first5_met", "part2_vetoes_clear", "part2", "part3", "part4", "total"),
         "score_missing_part")
-    part1_met: StrictInt = Field(title="第一部分达标项数", description="产业基础指标中达标的项数（单位：项）",
-                                 ge=0, le=POLICY.part1_indicators, json_schema_extra={"x-unit": "项"})
+    values: ScoreValuesIn | None = Field(None, title="指标数值",  # type: ignore[valid-type]
+                                         description="附件一第一、二部分各项指标的实际值；填写后达标项数由系统计算")
+    part1_met: StrictInt | None = Field(None, title="第一部分达标项数",
+                                        description="产业基础指标中达标的项数（单位：项）；录入指标数值时由系统计算",
+                                        ge=0, le=POLICY.part1_indicators, json_schema_extra={"x-unit": "项"})
     part1: Finite = unit("第一部分得分", "分", f"产业基础，满分 {POLICY.part1_max:g}", ge=0, le=POLICY.part1_max)
-    part2_first5_met: StrictInt = Field(title="第二部分前 5 项达标数", description="质量与安全前 5 项中达标的项数（单位：项）",
-                                        ge=0, le=POLICY.part2_first_items, json_schema_extra={"x-unit": "项"})
-    part2_vetoes_clear: StrictBool = Field(
-        title="后 3 项均达标", description=f"{'；'.join(POLICY.part2_veto_items)}：有一项不达标则第二部分不得分")
+    part2_first5_met: StrictInt | None = Field(
+        None, title="第二部分前 5 项达标数", description="质量与安全前 5 项中达标的项数（单位：项）；录入指标数值时由系统计算",
+        ge=0, le=POLICY.part2_first_items, json_schema_extra={"x-unit": "项"})
+    part2_vetoes_clear: StrictBool | None = Field(
+        None, title="后 3 项均达标",
+        description=f"{'；'.join(POLICY.part2_veto_items)}：有一项不达标则第二部分不得分；录入指标数值时由系统判定")
     part2: Finite = unit("第二部分得分", "分", f"质量与安全，满分 {POLICY.part2_max:g}", ge=0, le=POLICY.part2_max)
     part3: Finite = unit("第三部分得分", "分", f"政府部门和地方协会工作，满分 {POLICY.part3_max:g}", ge=0, le=POLICY.part3_max)
     part3_grade: Grade | None = Field(None, title="第三部分评价", description="好（>8）、较好（6–8）、一般（<6）")
