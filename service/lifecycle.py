@@ -203,6 +203,8 @@ class LifecycleService:
             raise DomainError("invalid_data", "操作数据（data）应为对象")
         if action in APPLICATION_ACTIONS and isinstance(data.get("bodies"), list):
             data = self._with_body_kinds(key, data)
+        if action == "record_site_report":
+            data = await self._with_thresholds(key, data)
         check_data(dict(data))  # before Temporal sees it: nothing oversized reaches a history
         handle = self.client.get_workflow_handle(designation_workflow_id(key))
         try:
@@ -236,6 +238,26 @@ class LifecycleService:
         if not isinstance(application, Mapping) or not isinstance(application.get("bodies"), list):
             return start
         return {**start, "application": resolve_application(self.engine, application, industry, province)}
+
+    async def _with_thresholds(self, key: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A score sheet with entered values travels with the 达标值 table in force on the visit
+        date (RULES.md "Thresholds"): resolved here, because the workflow does no I/O; the domain
+        computes "met" from it and records its version. A sheet of typed-in counts (the format
+        before issue 11) goes on unchanged. A table the caller put in the sheet is never trusted."""
+        from service.thresholds import resolve  # noqa: PLC0415 (the lifecycle service loads without it)
+        from store.thresholds import last_visit_on  # noqa: PLC0415
+
+        sheet = data.get("score_sheet")
+        if not isinstance(sheet, Mapping):
+            return data
+        sheet = {k: v for k, v in sheet.items() if k != "thresholds"}
+        if "values" in sheet:
+            row = repo.cluster(self.engine, key)
+            if row is None:
+                return data  # the workflow refuses an unknown cluster in its own words
+            visit_on = last_visit_on(self.engine, key) or await self.today()
+            sheet["thresholds"] = resolve(self.engine, row.industry, row.tier, visit_on).as_sheet_data()
+        return {**data, "score_sheet": sheet}
 
     def _rpc_error(self, key: str, action: str, e: RPCError) -> DomainError:
         if e.status == RPCStatusCode.NOT_FOUND:
