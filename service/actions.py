@@ -24,6 +24,7 @@ from domain.policy import get_policy
 from domain.rules import ANNUAL_INDICATORS, INDICATOR_LABELS
 from domain.annual_report import (CHOICE_KEY, FIRM_COLUMNS, GREEN_SINCE, HEADER_FIELDS, LEADING_FIRMS_MAX,
                                   MARKET_SHARE_BASIS)
+from service.annex3 import Annex3In
 from service.starts import _MESSAGES
 
 POLICY = get_policy()
@@ -100,12 +101,17 @@ class ReapplicationData(ActionData):
         None, title="申请材料清单",
         description=f"附件二、附件三的材料名称，每行一个，须含：{'、'.join(POLICY.required_attachments)}；不填视为齐全",
         max_length=ITEMS)
+    # 附件三 (issue 11): required of a new filing; the domain still takes a recorded one without it
+    missing_codes: ClassVar[dict[str, str]] = {"annex3": "annex3_missing"}
+    annex3: Annex3In = Field(title="附件三 基本情况表",
+                             description="表一、表二、表四；表二的年度由服务按程序和今天计算（新申请为近三年，"
+                                         "复评为上次考评年度和近两年）。可下载按本集群预填的 XLSX 模板填写后上传")
 
 
 class ApplicationData(ReapplicationData):
     """提出共建授名申请（§三(一)）。"""
 
-    missing_codes: ClassVar[dict[str, str]] = {"route": "route_unknown",
+    missing_codes: ClassVar[dict[str, str]] = {"route": "route_unknown", "annex3": "annex3_missing",
                                                "industry_history_years": "industry_history_missing"}
     route: RouteCode = Field(title="申请形式", description="§三(一) 的四种形式之一")  # type: ignore[assignment]
     industry_history_years: Finite = unit("产业发展年限", "年", "特色产业的发展年限，须 5 年以上（§一(二)1(1)）",
@@ -232,21 +238,53 @@ SiteIndicatorsIn = create_model(
 )
 
 
+class SiteBasicsIn(ActionData):
+    """附件四 一、考评基本情况：考评时间、地点、现场考评和考评会议情况。"""
+
+    visited_on: date = Field(title="考评时间", description="实地考评开始的日期（YYYY-MM-DD）", ge=EARLIEST, le=LATEST)
+    visited_until: date | None = Field(None, title="考评结束日期", description="多日考评时填写", ge=EARLIEST, le=LATEST)
+    place: ShortText = Field(title="考评地点")
+    activities: str | None = Field(None, title="现场考评和考评会议情况", max_length=TEXT)
+
+
+class ReportOpinionIn(ActionData):
+    """附件四 二、考评意见的一条：标题与一段详细阐述。"""
+
+    title: ShortText = Field(title="意见", description="突出成绩或特色亮点，一句话")
+    text: LongText = Field(title="详细阐述", description="每条意见均要求有一段详细阐述")
+
+
 class SiteReportData(ActionData):
-    """提交考评报告（附件四）与专家组打分表（附件一），由专家组组长提交。"""
+    """提交专家考评报告（附件四）与专家组打分表（附件一），由专家组组长提交：一、考评基本情况（时间、地点、专家组组长、
+    副组长）；二、考评意见（不少于 4 条，每条有详细阐述；新共建写主导产品指标及全国排名，复评与上次考评比较）；
+    三、考评结论和建议（建议不少于 4 条）；附：专家组签字与打分表。"""
 
     missing_codes: ClassVar[dict[str, str]] = {"findings": "report_too_few_findings",
+                                               "opinions": "report_too_few_findings",
                                                "recommendations": "report_too_few_recommendations",
                                                "score_sheet": "score_missing_part"}
-    findings: list[LongText] = Field(title="考评意见", description=f"每条一项，一般不少于 {POLICY.report_min_findings} 条",
-                                     max_length=ITEMS)
+    basics: SiteBasicsIn | None = Field(None, title="一、考评基本情况", description="考评时间、地点、现场考评和考评会议情况")
+    leader: ShortText | None = Field(None, title="专家组组长", description="从批准的专家组名单中选择")
+    deputies: list[ShortText] | None = Field(None, title="专家组副组长", description="从批准的专家组名单中选择",
+                                             max_length=ITEMS)
+    opinions: list[ReportOpinionIn] | None = Field(
+        None, title="二、考评意见", description=f"每条一个标题和一段详细阐述，一般不少于 {POLICY.report_min_findings} 条",
+        max_length=ITEMS)
+    findings: list[LongText] | None = Field(None, title="考评意见（逐条文字）",
+                                            description="旧格式：每条一行；新报告请填写“考评意见”（含详细阐述）",
+                                            max_length=ITEMS, json_schema_extra={"x-legacy": True})
+    indicators: SiteIndicatorsIn | None = Field(None, title="指标", description="主导产品产量、产值、销售量、出口额等；"  # type: ignore
+                                                "复评时由附件三表二预填并与上次考评比较")
+    conclusion: str | None = Field(None, title="三、考评结论", max_length=TEXT)
     recommendations: list[LongText] = Field(
         title="发展建议", description=f"每条一项，一般不少于 {POLICY.report_min_recommendations} 条", max_length=ITEMS)
-    score_sheet: ScoreSheetIn = Field(title="专家组打分表", description="附件一 评价体系打分表")
     recommend: StrictBool = Field(title="推荐意见", description="true：推荐授名（或复评通过）；false：不推荐")
-    indicators: SiteIndicatorsIn | None = Field(None, title="指标", description="主导产品产量、产值、销售量、出口额等")  # type: ignore
     tier_exception_reason: str = Field("", title="排名例外理由", description="全国排名不在该分类要求内而仍推荐时的书面理由",
                                        max_length=TEXT)
+    signed_by: list[ShortText] | None = Field(None, title="签字专家", description="专家组组长、副组长及成员签字（附件四 附1）",
+                                              max_length=ITEMS)
+    signed_on: date | None = Field(None, title="签字日期", ge=EARLIEST, le=LATEST)
+    score_sheet: ScoreSheetIn = Field(title="专家组打分表", description="附件一 评价体系打分表")
 
 
 # ---------------------------------------------------------------- §三(三) formal review
