@@ -18,7 +18,7 @@ from domain.errors import DomainError
 ISSUER = "中国轻工业联合会"
 SUBJECT = "轻工业特色区域和产业集群"
 # a document lists at most this many titles: hundreds fit; more is a request to split, not a
-# reason to hold a worker for minutes (python-docx writes about 600 table rows a second)
+# reason to hold a worker for minutes (python-docx writes a few hundred table rows a second)
 MAX_ENTRIES = 1000
 TIERS = {"capital": "都", "base": "基地（城、园、区等）", "town": "乡（镇、街等）"}
 PROCEDURES = {"designation": "共建授名", "reevaluation": "复评", "rectification_review": "整改复查",

@@ -223,9 +223,9 @@ class DocumentService:
             # every title revoked during the year, other than by the previous year's announcement
             revoked = s.exec(select(JournalRow)
                              .where(JournalRow.kind == "title", JournalRow.on >= date(year, 1, 1), JournalRow.on <= dec31)
-                             .order_by(JournalRow.on, JournalRow.cluster_key, JournalRow.seq)
-                             .limit(content.MAX_ENTRIES + 1)).all()
+                             .order_by(JournalRow.on, JournalRow.cluster_key, JournalRow.seq)).all()
             revoked = [r for r in revoked if (r.data or {}).get("status") == "revoked"]
+            content.check_size(len(row.revoked) + len(revoked), f"{year} 年度取消称号公告")
             others: list[tuple[JournalRow, str | None]] = []
             for r in revoked:
                 trigger, reason = self._revocation_cause(s, r)
