@@ -105,7 +105,8 @@ class LifecycleActivities:
         if self.client is None:
             raise ApplicationError("no Temporal client configured for program notices", non_retryable=True)
         if inp.kind == "enqueue":
-            signal, args = "enqueue", [WaitingCluster(inp.cluster_key, inp.workflow_id, inp.on, inp.procedure, inp.title)]
+            signal, args = "enqueue", [WaitingCluster(inp.cluster_key, inp.workflow_id, inp.on, inp.procedure, inp.title,
+                                                   inp.score_total)]
         else:
             signal, args = "dequeue", [inp.cluster_key]
         await self.client.start_workflow(

@@ -41,10 +41,16 @@ class LifecycleConferral:
         )
 
     def _check_complete_formal_review(self, data, actor, today):
+        # a sheet under the pass mark cannot go forward for approval; the secretariat may still
+        # complete the review to put the cluster before the meeting for refusal (§三(三): the
+        # meeting decides), which is how a failing re-evaluation reaches rectification
+        refer = data.get("refer_for_refusal")
+        if refer is not None and not isinstance(refer, bool):
+            raise DomainError("invalid_data", "refer_for_refusal 应为 true 或 false")
         refusal = self.score_refusal()
-        if refusal is not None:
-            raise refusal
-        return {}
+        if refusal is not None and not refer:
+            raise DomainError(refusal.code, refusal.message + "；如需提请会长办公会不予授名，请选择“提请不予授名”")
+        return {"refer_for_refusal": True} if refer else {}
 
     # ------------------------------------------------------------ §三(三) formal opinions
 

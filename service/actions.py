@@ -81,7 +81,8 @@ class ActionData(BaseModel):
 class BodyIn(ActionData):
     name: str = Field(title="单位名称", description="出具意见的单位全称", min_length=1, max_length=NAME)
     kind: Literal["association", "provincial"] | None = Field(
-        None, title="单位类别", description="association：行业协（学）会、中心；provincial：省级地方轻工行业组织；留空时按名称判断")
+        None, title="单位类别", description="association：行业协（学）会、中心；provincial：省级地方轻工行业组织；"
+                                       "类别以意见单位名录为准：留空即取名录中的类别，填写时须与名录一致")
 
 
 Bodies = list[Union[Annotated[str, Field(min_length=1, max_length=NAME)], BodyIn]]
@@ -93,7 +94,8 @@ class ReapplicationData(ActionData):
     codes: ClassVar[dict[str, str]] = {"route": "route_unknown"}
     route: RouteCode | None = Field(None, title="申请形式", description="§三(一) 的四种形式之一；留空沿用上次申请")
     bodies: Bodies | None = Field(None, title="出具意见的单位",
-                                  description="申请形式所列的行业协（学）会、中心和／或省级轻工行业组织的全称，每行一个",
+                                  description="申请形式所列的行业协（学）会、中心和／或省级轻工行业组织的全称，须在意见单位名录中"
+                                              "（GET /api/bodies?industry=…&province=… 列出该集群可选的单位）",
                                   max_length=ITEMS)
     industry_history_years: Finite | None = unit("产业发展年限", "年", "特色产业的发展年限，须 5 年以上（§一(二)1(1)）",
                                                  default=None, ge=0, le=5000)
@@ -168,7 +170,7 @@ class ScoreIndicatorIn(ActionData):
 def _score_value(ind: Any, key: str) -> tuple[Any, Any]:
     label = ind.label_of(key) if key == ind.key else f"或：{ind.label_of(key)}"
     if ind.yes_no:
-        return (Literal["有", "无"] | StrictBool | None,
+        return (Literal["有", "无"] | None,
                 Field(None, title=ind.label, description="填 有 或 无；有一项为“有”则第二部分不得分"))
     return (Finite | None, unit(label, ind.unit_of(key) or "—", "实际值，与生效的达标值比较", default=None,
                                 ge=0, le=FIGURE_MAX))
@@ -186,7 +188,6 @@ ScoreValuesIn = create_model(
 class ScoreSheetIn(ActionData):
     """附件一 评价体系打分表：各部分得分须落在达标项数允许的分段内，总分为各部分之和（由规则检查）。
     录入各项指标数值时，达标项数由系统按生效的达标值表计算，不必填写。"""
-
 
     codes: ClassVar[dict[str, str]] = {
         **dict.fromkeys(("part1_met", "part1", "part2_first5_met", "part2", "part3", "part4", "total"),
@@ -445,8 +446,24 @@ class AcceptApplicationData(NoData):
     """受理申请（秘书处）：所需的审查意见齐全后受理；不需要数据，提交 {}。"""
 
 
-class CompleteFormalReviewData(NoData):
-    """完成形式审查（秘书处）：进入待会长办公会；不需要数据，提交 {}。"""
+class CompleteFormalReviewData(ActionData):
+    """完成形式审查（秘书处）：进入待会长办公会；考评总得分低于 70 分的（附件一 备注2）只能提请不予授名。"""
+
+    refer_for_refusal: bool = Field(False, title="提请不予授名",
+                                    description="考评总得分低于 70 分时，完成形式审查并提请会长办公会不予授名")
+
+
+class JointDocumentData(ActionData):
+    """记录联合发文（§三(四)）：会长办公会批准后，联合会与行业协会联合发文授予称号；有效期自发文日期起算。"""
+
+    missing_codes: ClassVar[dict[str, str]] = {"number": "document_number_missing"}
+    number: str = Field(title="发文文号", description="如 中轻联综字〔2027〕12号", min_length=1, max_length=NAME)
+    issued_on: date = Field(title="发文日期", description="YYYY-MM-DD，不早于会议日期、不晚于今天", ge=EARLIEST, le=LATEST)
+    bodies: list[Annotated[str, Field(min_length=1, max_length=NAME)]] = Field(
+        default_factory=lambda: ["中国轻工业联合会"], title="发文单位", description="联合发文的单位，须含中国轻工业联合会",
+        min_length=1, max_length=20)
+    meeting_id: str = Field("", title="会议编号", description="批准的会长办公会；留空为最近一次尚未发文的会议",
+                            max_length=NAME)
 
 
 class RequestSupplementData(SupplementData):
@@ -475,6 +492,7 @@ ACTION_SCHEMAS: dict[str, type[ActionData]] = {
     "request_supplement": RequestSupplementData,
     "submit_supplement": SubmitSupplementData,
     "complete_formal_review": CompleteFormalReviewData,
+    "record_joint_document": JointDocumentData,
     "submit_annual_report": AnnualReportData,
     "file_reevaluation": ReevaluationData,
     "file_rectification_review": RectificationReviewData,

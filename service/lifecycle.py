@@ -15,7 +15,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, parse_date
 from domain.errors import DomainError
 from domain.limits import LIMITS, check_data
 from domain.lifecycle import Lifecycle, new_state, parse_start, profile_from_dict
@@ -35,6 +35,7 @@ from workflows.contracts import (
     ClusterView,
     DesignationInput,
     HoldMeetingInput,
+    JointDocumentInput,
     MeetingResult,
     ProgramInput,
     RecomputeInput,
@@ -43,7 +44,7 @@ from workflows.contracts import (
     program_workflow_id,
 )
 from workflows.designation import DesignationWorkflow, initial_search_attributes
-from workflows.program import ProgramWorkflow
+from workflows.program import ProgramWorkflow, approved_clusters
 
 
 QUERY_TIMEOUT = timedelta(seconds=3)
@@ -224,21 +225,6 @@ class LifecycleService:
         except RPCError as e:
             raise self._rpc_error(key, action, e) from None
 
-    def _with_body_kinds(self, key: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
-        """RULES.md "Bodies": the named bodies are chosen from the directory and their kinds read
-        from it here, because the workflow does no I/O; the domain checks the route against the
-        kinds it is handed."""
-        row = repo.cluster(self.engine, key)
-        if row is None:
-            return data  # the workflow answers for an unknown cluster
-        return resolve_application(self.engine, data, row.industry, row.province)
-
-    def _with_body_kinds_in_start(self, start: Mapping[str, Any], industry: str, province: str) -> Mapping[str, Any]:
-        application = start.get("application") if isinstance(start, Mapping) else None
-        if not isinstance(application, Mapping) or not isinstance(application.get("bodies"), list):
-            return start
-        return {**start, "application": resolve_application(self.engine, application, industry, province)}
-
     async def _with_thresholds(self, key: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """A score sheet with entered values travels with the 达标值 table in force on the visit
         date (RULES.md "Thresholds"): resolved here, because the workflow does no I/O; the domain
@@ -258,6 +244,21 @@ class LifecycleService:
             visit_on = last_visit_on(self.engine, key) or await self.today()
             sheet["thresholds"] = resolve(self.engine, row.industry, row.tier, visit_on).as_sheet_data()
         return {**data, "score_sheet": sheet}
+
+    def _with_body_kinds(self, key: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """RULES.md "Bodies": the named bodies are chosen from the directory and their kinds read
+        from it here, because the workflow does no I/O; the domain checks the route against the
+        kinds it is handed."""
+        row = repo.cluster(self.engine, key)
+        if row is None:
+            return data  # the workflow answers for an unknown cluster
+        return resolve_application(self.engine, data, row.industry, row.province)
+
+    def _with_body_kinds_in_start(self, start: Mapping[str, Any], industry: str, province: str) -> Mapping[str, Any]:
+        application = start.get("application") if isinstance(start, Mapping) else None
+        if not isinstance(application, Mapping) or not isinstance(application.get("bodies"), list):
+            return start
+        return {**start, "application": resolve_application(self.engine, application, industry, province)}
 
     def _rpc_error(self, key: str, action: str, e: RPCError) -> DomainError:
         if e.status == RPCStatusCode.NOT_FOUND:
@@ -289,6 +290,43 @@ class LifecycleService:
             if e.status == RPCStatusCode.NOT_FOUND:
                 raise DomainError("meeting_nothing_waiting", "目前没有待会长办公会审核的集群") from None
             raise temporal_error(e) from None
+
+    async def record_joint_document(self, data: Mapping[str, Any], actor: Actor) -> MeetingResult:
+        """§三(四): the joint document of one meeting's approvals (``meeting_id``; by default
+        the latest meeting whose approvals still wait for theirs), sent to each approved
+        lifecycle, whose validity runs from the document's date."""
+        if not isinstance(data, Mapping):
+            raise DomainError("invalid_data", "联合发文数据应为对象 {number, issued_on, bodies, meeting_id}")
+        check_data(dict(data), what="联合发文数据")
+        meeting_id = str(data.get("meeting_id") or "")
+        if not meeting_id:
+            pending = [m for m in await self.recent_meetings() if m.document is None and approved_clusters(m)]
+            if not pending:
+                raise DomainError("document_nothing_approved", "没有等待联合发文的会长办公会批准事项")
+            meeting_id = pending[-1].meeting_id
+        bodies = data.get("bodies") or []
+        if not isinstance(bodies, (list, tuple)):
+            raise DomainError("document_bodies_invalid", "发文单位应为单位名称的列表")
+        inp = JointDocumentInput(actor=actor, meeting_id=meeting_id, number=str(data.get("number") or ""),
+                                 issued_on=parse_date(data.get("issued_on"), "发文日期"),
+                                 bodies=[str(b) for b in bodies], notes=str(data.get("notes") or ""))
+        handle = self.client.get_workflow_handle(self.program_id)
+        try:
+            return await handle.execute_update(ProgramWorkflow.record_joint_document, inp)
+        except WorkflowUpdateFailedError as e:
+            raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise timeout_error() from None
+        except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                raise DomainError("meeting_unknown", "尚无会长办公会记录") from None
+            raise temporal_error(e) from None
+
+    async def recent_meetings(self) -> list[MeetingResult]:
+        try:
+            return await self.client.get_workflow_handle(self.program_id).query(ProgramWorkflow.recent_meetings)
+        except RPCError:
+            return []
 
     async def recompute_deadlines(self, actor: Actor, reason: str) -> dict[str, list[Event]]:
         """After a calendar revision: every live lifecycle re-plans its open deadlines (in an

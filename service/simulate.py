@@ -160,7 +160,9 @@ def parse_scenario(data: Any, today: date | None, source: str = "scenario") -> S
         if action not in ACTIONS:
             raise fail(where, f"未知的操作“{action}”（可选：{', '.join(ACTIONS)}）")
         cluster = raw.get("cluster")
-        if action != "hold_meeting":
+        # the meeting and the joint document of its approvals are program-wide (§三(三)-(四));
+        # a joint document may also name one cluster
+        if action not in ("hold_meeting", "record_joint_document") or cluster is not None:
             if cluster not in keys:
                 raise fail(where, f"集群“{cluster}”未在 clusters 中声明")
         step_data = raw.get("data") or {}
@@ -316,7 +318,13 @@ class Simulation:
             if action == "hold_meeting":
                 held_on = parse_date(data["held_on"], "held_on") if data.get("held_on") else None
                 result = await self.service.hold_meeting(data.get("decisions") or {}, by, held_on)
-                await self._until_recorded(result.meeting_id, set(result.decisions))
+                await self._until_recorded(result.meeting_id, set(result.decisions) - set(result.refused))
+            elif action == "record_joint_document" and cluster is None:
+                result = await self.service.record_joint_document(data, by)
+                documented = set(result.document.clusters if result.document else [])
+                await self._until(lambda: all((row := repo.cluster(self.engine, key)) is None or row.stage != "approved"
+                                              for key in documented),
+                                  f"joint document {result.meeting_id}: not recorded by {sorted(documented)}")
             else:
                 result = await self.service.act(str(cluster), action, data, by)
             await self.settle()

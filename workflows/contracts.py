@@ -70,6 +70,17 @@ class MeetingDecisionSignal:
 
 
 @dataclass
+class JointDocumentSignal:
+    """The joint document conferring the titles a meeting approved (§三(四))."""
+
+    meeting_id: str
+    number: str
+    issued_on: date
+    bodies: list[str]
+    actor: Actor
+
+
+@dataclass
 class RecognitionSignal:
     year: int
     announced_on: date
@@ -162,6 +173,7 @@ class ProgramNotice:
     on: date
     procedure: str
     title: str = ""
+    score_total: float | None = None  # the score sheet's total, so the meeting can see 附件一 备注2
 
 
 @dataclass
@@ -180,6 +192,7 @@ class WaitingCluster:
     since: date
     procedure: str
     title: str = ""
+    score_total: float | None = None
 
 
 @dataclass
@@ -196,6 +209,30 @@ class MeetingResult:
     held_on: date
     decisions: dict[str, str]  # every cluster that was waiting, with its decision
     recorded_by: Actor
+    # decisions the rules refused for one cluster (code and message); that cluster stays waiting
+    refused: dict[str, dict[str, str]] = field(default_factory=dict)
+    document: JointDocument | None = None  # the joint document of its approvals, once recorded
+
+
+@dataclass
+class JointDocument:
+    number: str
+    issued_on: date
+    bodies: list[str]
+    recorded_by: Actor
+    clusters: list[str] = field(default_factory=list)  # the approvals it was sent to
+
+
+@dataclass
+class JointDocumentInput:
+    """The secretariat records the joint document of one meeting's approvals (§三(四))."""
+
+    actor: Actor
+    meeting_id: str
+    number: str
+    issued_on: date
+    bodies: list[str] = field(default_factory=list)
+    notes: str = ""
 
 
 @dataclass

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         ClusterView,
         DeadlineView,
         DesignationInput,
+        JointDocumentSignal,
         MeetingDecisionSignal,
         PlanDeadlinesInput,
         ProgramNotice,
@@ -66,6 +67,10 @@ MAX_RUN_AGE = timedelta(days=5 * 365)  # a validity cycle plus its re-evaluation
 BOUNDED_STATE = "bounded-state-v1"  # continue-as-new carries a compacted state (issue 9)
 # issue 11: 附件五 complete, 同比 against the previous calendar year's report, per-year figures
 ANNUAL_REPORT_V2 = "annual-report-v2"
+# issue 11, RULES.md "Program 1 — clarifications": approved → joint document → designated, the
+# score's pass mark gating the title, one formal opinion per named association, and a failed
+# rectification review returning to rectification while the year runs
+CLARIFIED_RULES = "program1-clarified-v1"
 
 
 def today() -> date:
@@ -98,7 +103,11 @@ class DesignationWorkflow:
     @workflow.init
     def __init__(self, inp: DesignationInput) -> None:
         self._inp = inp
-        self._lc = Lifecycle(inp.state or new_state(inp.profile, inp.policy_version))
+        state = inp.state or new_state(inp.profile, inp.policy_version)
+        # decided once per run, before anything else: a recorded run keeps the rules it ran
+        # under, a new run (or the next validity cycle) takes the clarified ones
+        state.clarified = workflow.patched(CLARIFIED_RULES)
+        self._lc = Lifecycle(state)
         self._lock = asyncio.Lock()
         self._ready = False
         self._woken = False
@@ -218,6 +227,7 @@ class DesignationWorkflow:
                         on=day,
                         procedure=st.procedure.value,
                         title=st.title or "",
+                        score_total=(st.score or {}).get("total") if st.clarified else None,
                     ),
                     start_to_close_timeout=ACTIVITY_TIMEOUT,
                     heartbeat_timeout=HEARTBEAT,
@@ -356,6 +366,14 @@ class DesignationWorkflow:
         self._validate("complete_formal_review", inp)
 
     @workflow.update
+    async def record_joint_document(self, inp: ActionInput) -> ActionResult:
+        return await self._act("record_joint_document", inp)
+
+    @record_joint_document.validator
+    def _v_record_joint_document(self, inp: ActionInput) -> None:
+        self._validate("record_joint_document", inp)
+
+    @workflow.update
     async def submit_annual_report(self, inp: ActionInput) -> ActionResult:
         return await self._act("submit_annual_report", inp)
 
@@ -474,6 +492,22 @@ class DesignationWorkflow:
             await self._commit(out, day)
 
     @workflow.signal
+    async def joint_document(self, sig: JointDocumentSignal) -> None:
+        """The joint document of a meeting's approvals (§三(四)), sent once per meeting by the
+        program; a lifecycle no longer waiting for it (withdrawn, already documented) ignores it."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            data = {"meeting_id": sig.meeting_id, "number": sig.number, "issued_on": sig.issued_on,
+                    "bodies": list(sig.bodies)}
+            try:
+                out = self._lc.apply_joint_document(data, sig.actor, day)
+            except DomainError as e:
+                workflow.logger.warning("joint document %s not applied: %s", sig.number, e)
+                return
+            await self._commit(out, day)
+
+    @workflow.signal
     async def recognition_revocation(self, sig: RecognitionSignal) -> None:
         """The annual recognition found this title more than 2 years past expiry."""
         await workflow.wait_condition(lambda: self._ready)
@@ -524,3 +558,20 @@ class DesignationWorkflow:
     @workflow.query
     def allowed_actions(self, role: str) -> list[str]:
         return self._lc.allowed_actions(role)
+
+    @workflow.query
+    def annex_facts(self) -> dict:
+        """What the 附件三 template and the 附件四 form prefill from (issue 11): this cluster's
+        last evaluation's figures and year, its procedure, the kept figures of the current
+        filing's tables and the annual reports on file. A query only: replay is unchanged."""
+        st = self._lc.state
+        return {
+            "procedure": st.procedure.value,
+            "stage": st.stage.value,
+            "evaluation_indicators": dict(st.evaluation_indicators),
+            "conferred_on": st.conferred_on.isoformat() if st.conferred_on else None,
+            "annex3": dict((st.application or {}).get("annex3") or {}),
+            "annual_reports": {k: dict(v) for k, v in st.annual_reports.items()},
+            "panel": [dict(m) for m in st.panel],
+            "visit_on": st.visit_on.isoformat() if st.visit_on else None,
+        }

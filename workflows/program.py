@@ -21,8 +21,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import SHANGHAI
     from domain.machine import MEETING_TRIGGERS
     from domain.model import Role
+    from domain.errors import DomainError
+    from domain.lifecycle_conferral import check_joint_document
+    from domain.policy import get_policy
     from workflows.contracts import (
         HoldMeetingInput,
+        JointDocument,
+        JointDocumentInput,
+        JointDocumentSignal,
         MeetingDecisionSignal,
         MeetingResult,
         ProgramInput,
@@ -31,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         RecognitionLists,
         RecordMeetingInput,
         WaitingCluster,
+        designation_workflow_id,
         recognition_workflow_id,
     )
     from workflows.recognition import RecognitionWorkflow
@@ -49,6 +56,22 @@ def today() -> date:
 
 def reject(code: str, message: str) -> ApplicationError:
     return ApplicationError(message, {"code": code, "message": message}, type=code, non_retryable=True)
+
+
+def score_refusal(policy_version: str, total: float | None) -> dict[str, str] | None:
+    """附件一 备注2 as the meeting sees it (the total the cluster sent when it joined the queue;
+    None from a cluster queued before issue 11, whose own workflow then decides)."""
+    if total is None:
+        return None
+    pass_mark = get_policy(policy_version).pass_mark
+    if total >= pass_mark:
+        return None
+    return {"code": "score_below_pass",
+            "message": f"考评打分表总得分 {total:g} 分，低于 {pass_mark:g} 分（附件一 备注2），不能批准授名"}
+
+
+def approved_clusters(meeting: MeetingResult) -> list[str]:
+    return sorted(k for k, d in meeting.decisions.items() if d == "approve" and k not in meeting.refused)
 
 
 @workflow.defn
@@ -107,7 +130,12 @@ class ProgramWorkflow:
             st.meeting_seq += 1
             meeting_id = f"{held_on.isoformat()}-{st.meeting_seq}"
             decisions = {key: inp.decisions.get(key, "defer") for key in sorted(st.waiting)}
-            result = MeetingResult(meeting_id, held_on, decisions, inp.actor)
+            # 附件一 备注2: an approval of a sheet under the pass mark is refused for that cluster
+            # alone (it stays waiting); the meeting's other decisions stand
+            refused = {key: score_refusal(st.policy_version, st.waiting[key].score_total)
+                       for key, decision in decisions.items() if decision == "approve"}
+            refused = {key: r for key, r in refused.items() if r is not None}
+            result = MeetingResult(meeting_id, held_on, decisions, inp.actor, refused=refused)
             await workflow.execute_activity_method(
                 LifecycleActivities.record_meeting,
                 RecordMeetingInput(result),
@@ -118,6 +146,8 @@ class ProgramWorkflow:
             for key, decision in decisions.items():
                 waiting = st.waiting.get(key)
                 if waiting is None:  # left the queue (withdrawn, revoked) while the meeting was recorded
+                    continue
+                if key in refused:
                     continue
                 handle = workflow.get_external_workflow_handle(waiting.workflow_id)
                 try:
@@ -154,6 +184,49 @@ class ProgramWorkflow:
                 )
         if not st.waiting:
             raise reject("meeting_nothing_waiting", "目前没有待会长办公会审核的集群")
+
+    # ------------------------------------------------------------------ §三(四) the joint document
+
+    @workflow.update
+    async def record_joint_document(self, inp: JointDocumentInput) -> MeetingResult:
+        """One joint document for all of a meeting's approvals, sent to each approved
+        lifecycle (which confers its title from the document's date)."""
+        async with self._lock:
+            meeting = self._check_document(inp)
+            approved = approved_clusters(meeting)
+            doc = check_joint_document({"number": inp.number, "issued_on": inp.issued_on, "bodies": inp.bodies},
+                                       meeting.held_on, today())
+            meeting.document = JointDocument(doc["number"], doc["issued_on"], doc["bodies"], inp.actor, approved)
+            for key in approved:
+                handle = workflow.get_external_workflow_handle(designation_workflow_id(key))
+                try:
+                    await handle.signal("joint_document", JointDocumentSignal(
+                        meeting.meeting_id, doc["number"], doc["issued_on"], doc["bodies"], inp.actor))
+                except Exception as e:  # the cluster's workflow is gone; nothing to deliver to
+                    workflow.logger.warning("joint document for %s not delivered: %s", key, e)
+            return meeting
+
+    @record_joint_document.validator
+    def _validate_record_joint_document(self, inp: JointDocumentInput) -> None:
+        self._check_document(inp)
+
+    def _check_document(self, inp: JointDocumentInput) -> MeetingResult:
+        if inp.actor.role != Role.SECRETARIAT:
+            raise reject("role_not_allowed", f"联合发文由综合业务部（秘书处）录入，{inp.actor.role} 无此权限")
+        meeting = next((m for m in self._state.meetings if m.meeting_id == inp.meeting_id), None)
+        if meeting is None:
+            raise reject("meeting_unknown", f"没有编号为 {inp.meeting_id} 的会长办公会记录")
+        if meeting.document is not None:
+            raise reject("document_duplicate",
+                         f"会长办公会 {inp.meeting_id} 的联合发文已录入（{meeting.document.number}）")
+        if not approved_clusters(meeting):
+            raise reject("document_nothing_approved", f"会长办公会 {inp.meeting_id} 没有批准授名的集群")
+        try:
+            check_joint_document({"number": inp.number, "issued_on": inp.issued_on, "bodies": inp.bodies},
+                                 meeting.held_on, today())
+        except DomainError as e:
+            raise reject(e.code, e.message) from None
+        return meeting
 
     # ------------------------------------------------------------------ queries
 

@@ -83,14 +83,29 @@ async def meeting(sim: Simulation, on: date, decisions: dict[str, str]):
     return await ok(sim, None, "hold_meeting", {"decisions": decisions}, SECRETARIAT, on)
 
 
+async def joint_document(sim: Simulation, on: date, number: str = "中轻联综字〔2027〕1号", **data):
+    """The secretariat records the joint document of the latest meeting's approvals (§三(四))."""
+    return await ok(sim, None, "record_joint_document",
+                    {"number": number, "issued_on": on.isoformat(), "bodies": ["中国轻工业联合会"], **data},
+                    SECRETARIAT, on)
+
+
+async def approve(sim: Simulation, on: date, keys: list[str], document_on: date | None = None):
+    """The meeting approves ``keys``; the joint document follows (default the same day)."""
+    result = await meeting(sim, on, {key: "approve" for key in keys})
+    await joint_document(sim, document_on or on)
+    return result
+
+
 async def designate(sim: Simulation, key: str = "ceramics", applied_on: date | None = None,
                     meeting_on: date | None = None, **changes):
-    """Cultivation on 4 Jan, application, the whole procedure, approval at the meeting."""
+    """Cultivation on 4 Jan, application, the whole procedure, approval at the meeting and the
+    joint document the same day."""
     await register(sim, key, **changes)
     applied_on = applied_on or d(3, 1)
     await ok(sim, key, "file_application", application(), APPLICANT, applied_on)
     await to_meeting(sim, key, applied_on)
-    await meeting(sim, meeting_on or d(6, 20), {key: "approve"})
+    await approve(sim, meeting_on or d(6, 20), [key])
 
 
 def events(sim: Simulation, key: str, kind: str, **match) -> list:

@@ -13,7 +13,7 @@ from domain.limits import LIMITS
 from service.simulate import Rejection
 from service.temporal import CONVERTER
 from tests.support import APPLICANT, ASSOCIATION, SECRETARIAT, application
-from tests.workflows.helpers import d, meeting, ok, register, to_formal_review, who
+from tests.workflows.helpers import approve, d, meeting, ok, register, to_formal_review, who
 from workflows.contracts import designation_workflow_id
 
 pytestmark = pytest.mark.workflow
@@ -60,7 +60,7 @@ async def test_five_hundred_actions_keep_the_continue_as_new_input_and_the_view_
     assert largest_view <= BOUND, largest_view
 
     await ok(sim, key, "complete_formal_review", {}, SECRETARIAT, day + timedelta(days=1))
-    await meeting(sim, d(6, 20), {key: "approve"})  # a new validity cycle: the run continues as new
+    await approve(sim, d(6, 20), [key])  # a new validity cycle: the run continues as new
     await sim.settle()
 
     chain = await run_chain(sim.env.client, designation_workflow_id(key))

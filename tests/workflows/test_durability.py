@@ -8,7 +8,7 @@ from temporalio.api.enums.v1 import EventType
 
 from service.simulate import Simulation
 from tests.support import APPLICANT, annual_report
-from tests.workflows.helpers import Y, d, designate, events, meeting, ok, to_meeting
+from tests.workflows.helpers import Y, approve, d, designate, events, meeting, ok, to_meeting
 from workflows.contracts import designation_workflow_id
 
 pytestmark = pytest.mark.workflow
@@ -41,7 +41,7 @@ async def _reevaluated(sim):
     await designate(sim, meeting_on=d(6, 20))
     await ok(sim, "ceramics", "file_reevaluation", {}, APPLICANT, d(3, 1, years=4))
     await to_meeting(sim, "ceramics", d(3, 2, years=4), new_cluster=False)
-    await meeting(sim, d(6, 10, years=4), {"ceramics": "approve"})
+    await approve(sim, d(6, 10, years=4), ["ceramics"])
     view = await sim.service.view("ceramics")
     assert (view.stage, view.cycle) == ("designated", 2)
     assert_journal_written_once(sim, "ceramics", view.seq)
@@ -73,7 +73,7 @@ async def test_a_twelve_year_lifecycle_crosses_three_validity_cycles_one_run_eac
                      d(3, 1, years=year - Y + 1))
         await ok(sim, "ceramics", "file_reevaluation", {}, APPLICANT, d(3, 5, years=years))
         await to_meeting(sim, "ceramics", d(3, 6, years=years), new_cluster=False)
-        await meeting(sim, d(6, 10, years=years), {"ceramics": "approve"})
+        await approve(sim, d(6, 10, years=years), ["ceramics"])
         assert (await sim.service.view("ceramics")).cycle == cycle
     await sim.advance_to(d(6, 1, years=12))  # twelve years after the first title
     view = await sim.service.view("ceramics")

@@ -8,6 +8,7 @@ from domain.calendar import SHANGHAI, add_months
 
 from tests.support import APPLICANT, SECRETARIAT
 from tests.workflows.helpers import (
+    approve,
     d,
     designate,
     events,
@@ -32,7 +33,7 @@ async def test_first_designation_walks_every_stage_and_confers_a_four_year_title
     assert view.title == "中国陶瓷之都·佛山"
     stages = [r.data["to"] for r in events(sim, "ceramics", "stage")]
     assert stages == ["cultivation", "applied", "accepted", "site_evaluation", "association_opinion",
-                      "formal_review", "awaiting_meeting", "designated"]
+                      "formal_review", "awaiting_meeting", "approved", "designated"]
     assert {dl.what for dl in view.deadlines} == {"expiry", "reevaluation_application", "annual_report"}
     actors = {(r.data.get("action"), r.actor_role) for r in events(sim, "ceramics", "action")}
     assert ("approve_site_visit", "leader") in actors and ("record_site_report", "expert") in actors
@@ -98,7 +99,7 @@ async def test_reevaluation_filed_before_expiry_keeps_the_title_extended_and_a_p
     await sim.advance_to(d(6, 25, years=4))
     view = await sim.service.view("ceramics")
     assert (view.stage, view.title_status) == ("awaiting_meeting", "extended")
-    await meeting(sim, d(7, 8, years=4), {"ceramics": "approve"})
+    await approve(sim, d(7, 8, years=4), ["ceramics"])
     view = await sim.service.view("ceramics")
     assert (view.stage, view.title_status, view.valid_until) == ("designated", "valid", d(7, 7, years=8))
     assert view.cycle == 2
@@ -114,7 +115,7 @@ async def test_reevaluation_filed_after_expiry_is_late_and_the_title_stays_expir
     assert events(sim, "ceramics", "deadline_cleared", what="reevaluation_application")[-1].data["late"] is True
     await to_meeting(sim, "ceramics", d(8, 2, years=4), new_cluster=False)
     assert (await sim.service.view("ceramics")).title_status == "expired"
-    await meeting(sim, d(9, 20, years=4), {"ceramics": "approve"})
+    await approve(sim, d(9, 20, years=4), ["ceramics"])
     view = await sim.service.view("ceramics")
     assert view.title_status == "valid" and view.valid_until == d(9, 19, years=8)
 
@@ -133,18 +134,26 @@ async def test_failed_reevaluation_starts_one_year_of_rectification_and_a_passed
     assert {dl.what: dl.due for dl in view.deadlines}["rectification"] == d(6, 9, years=5)
     await ok(sim, "ceramics", "file_rectification_review", {}, APPLICANT, d(3, 1, years=5))
     await to_meeting(sim, "ceramics", d(3, 2, years=5), new_cluster=False)
-    await meeting(sim, d(5, 20, years=5), {"ceramics": "approve"})
+    await approve(sim, d(5, 20, years=5), ["ceramics"])
     view = await sim.service.view("ceramics")
     assert (view.stage, view.title_status, view.valid_until) == ("designated", "valid", d(5, 19, years=9))
 
 
-async def test_a_failed_rectification_review_revokes_the_title(sim):
+async def test_a_failed_rectification_review_returns_to_rectification_and_the_year_ending_revokes(sim):
+    """§四(三) as clarified: a failed review within the year leaves room for another; the title
+    is revoked when the year ends without a passed one, with the reason recorded."""
     await _fail_reevaluation(sim)
-    await ok(sim, "ceramics", "file_rectification_review", {}, APPLICANT, d(3, 1, years=5))
-    await to_meeting(sim, "ceramics", d(3, 2, years=5), new_cluster=False)
-    await meeting(sim, d(5, 20, years=5), {"ceramics": "refuse"})
+    await ok(sim, "ceramics", "file_rectification_review", {}, APPLICANT, d(1, 5, years=5))
+    await to_meeting(sim, "ceramics", d(1, 6, years=5), new_cluster=False)
+    await meeting(sim, d(3, 20, years=5), {"ceramics": "refuse"})
+    view = await sim.service.view("ceramics")
+    assert (view.stage, view.title_status) == ("rectification", "rectifying")
+    assert "file_rectification_review" in view.allowed["applicant"]
+    await sim.advance_to(d(6, 12, years=5))
     view = await sim.service.view("ceramics")
     assert (view.stage, view.title_status) == ("revoked", "revoked")
+    reasons = [r.data["reason"] for r in events(sim, "ceramics", "action", action="revoke_rectification")]
+    assert reasons and "§四(三)" in reasons[0]
 
 
 async def test_no_rectification_review_filed_within_the_year_revokes_automatically(sim):
@@ -179,7 +188,7 @@ async def test_a_title_change_runs_the_procedure_while_the_current_title_stays_v
     view = await sim.service.view("ceramics")
     assert (view.stage, view.procedure, view.title_status) == ("applied", "title_change", "valid")
     await to_meeting(sim, "ceramics", d(9, 2, years=1))
-    await meeting(sim, d(12, 10, years=1), {"ceramics": "approve"})
+    await approve(sim, d(12, 10, years=1), ["ceramics"])
     view = await sim.service.view("ceramics")
     assert view.title == "中国陶瓷智能都·佛山" and view.valid_until == d(12, 9, years=5)
 
@@ -212,7 +221,7 @@ async def test_one_meeting_decides_every_waiting_cluster_exactly_once(sim):
     await to_meeting(sim, "ceramics", d(3, 1))
     await to_meeting(sim, "furniture", d(4, 1))
     assert [w.cluster_key for w in await sim.service.waiting_for_meeting()] == ["ceramics", "furniture"]
-    result = await meeting(sim, d(5, 10), {"ceramics": "approve"})
+    result = await approve(sim, d(5, 10), ["ceramics"])
     assert result.decisions == {"ceramics": "approve", "furniture": "defer"}
     assert [w.cluster_key for w in await sim.service.waiting_for_meeting()] == ["furniture"]
     for key, decision in result.decisions.items():
@@ -239,7 +248,7 @@ async def test_a_cluster_joining_the_queue_after_this_quarters_meeting_waits_for
     await register(sim, "furniture", stage="applied", on=d(3, 1), industry="家具", product="家具", tier="base",
                    region={"province": "广东省", "city": "东莞市", "county": "厚街镇", "code": "441900"})
     await to_meeting(sim, "ceramics", d(3, 1))
-    await meeting(sim, d(4, 5), {"ceramics": "approve"})
+    await approve(sim, d(4, 5), ["ceramics"])
     await to_meeting(sim, "furniture", d(4, 6))
     due = [dl.due for dl in (await sim.service.view("furniture")).deadlines if dl.what == "meeting"]
     assert due == [d(9, 30)]
