@@ -30,6 +30,7 @@ SCORE_ROWS = 3  # blank rows of 附件一 part-1 indicator details (optional)
 FIRM_ROWS = 8  # 附件五-附表 prints 8 rows of 龙头企业
 BODIES_HINT = ("从意见单位名录中选择（本行业的行业协（学）会、本省的省级轻工行业组织）：按申请形式勾选行业协会和／或省级组织；"
                "仅向联合会申请时不选；复评时不选即沿用上次申请的单位")
+OPINION_ROWS = 4  # 附件四: at least 4 opinions, each with its text (a static script adds rows)
 VISIT_AHEAD_DAYS = 366  # the date picker offers a visit within a year; the schema's bound is wider
 
 
@@ -126,6 +127,12 @@ def _number(v: float) -> str:
 
 def _input(path: str, name: str, f: FieldInfo, today: date, label: str | None = None) -> Input | None:
     ann, optional = _optional(f.annotation)
+    extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+    if extra.get("x-legacy") or extra.get("x-computed"):
+        return None  # an older shape the API still takes, or a value the service computes (表二's years)
+    if get_origin(ann) is list and isinstance(get_args(ann)[0], type) and issubclass(get_args(ann)[0], BaseModel) \
+            and "." in path:
+        return None  # records inside a row (表四's finances and products): the annex's XLSX carries them
     c = _constraints(f, f.annotation)
     required = f.is_required()
     unit = _unit(f)
@@ -167,7 +174,7 @@ def _group(path: str, f: FieldInfo, model: type[BaseModel], today: date, rows: i
     label, hint = f.title or path, f.description or (model.__doc__ or "").strip()
     fields = list(model.model_fields.items())
     if rows:  # a list of records: one row per record, one column per field
-        cols = tuple(g.title or n for n, g in fields)
+        cols = tuple(g.title or n for n, g in fields if _input(f"{path}.0.{n}", n, g, today) is not None)
         body = tuple((str(i + 1), tuple(i_ for n, g in fields
                                         if (i_ := _input(f"{path}.{i}.{n}", n, g, today, g.title)) is not None))
                      for i in range(rows))
@@ -204,7 +211,8 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None) 
                 record = _model_in(get_args(ann)[0])
                 assert record is not None
                 shown = _rows_in(values, f"f_{path}.")
-                base = PANEL_ROWS if name == "panel" else (FIRM_ROWS if name == "leading_firms" else SCORE_ROWS)
+                base = PANEL_ROWS if name == "panel" else (FIRM_ROWS if name == "leading_firms" else
+                                                            OPINION_ROWS if name == "opinions" else SCORE_ROWS)
                 out.append(_group(path, f, record, today, rows=max(base, shown)))
             elif inner is not None:
                 nested_lists = {n: g for n, g in inner.model_fields.items()
@@ -223,7 +231,7 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None) 
                     out.append(i)
 
     walk("", model)
-    return out
+    return [it for it in out if not (isinstance(it, Group) and not it.rows)]  # a part whose fields are all tables
 
 
 def _without(model: type[BaseModel], names: Mapping[str, Any]) -> type[BaseModel]:
@@ -258,6 +266,19 @@ def inputs(items: list[Item]) -> list[Input]:
             out += [i for _, row in it.rows for i in row]
         else:
             out.append(it)
+    return out
+
+
+def with_panel_choices(items: list[Item], panel: list[str]) -> list[Item]:
+    """附件四: the report's 组长, 副组长 and signatures chosen from the approved panel."""
+    names = {n: n for n in panel}
+    out: list[Item] = []
+    for it in items:
+        if isinstance(it, Input) and it.name == "f_leader":
+            it = replace(it, kind="select", choices=names)
+        elif isinstance(it, Input) and it.name in ("f_deputies", "f_signed_by"):
+            it = replace(it, kind="checks", choices=names)
+        out.append(it)
     return out
 
 

@@ -136,7 +136,8 @@ class Annex3In(_Form):
     table1: Table1In = Field(title="基本情况表一 地区经济发展基本情况表")  # type: ignore[valid-type]
     table2: Table2In = Field(title="基本情况表二 特色区域和产业集群基本情况表")  # type: ignore[valid-type]
     table2_years: list[Annotated[int, Field(ge=1949, le=2200)]] | None = Field(
-        None, title="表二的年度", description="由服务按程序和今天计算；填写时须与之一致", min_length=3, max_length=3)
+        None, title="表二的年度", description="由服务按程序和今天计算；填写时须与之一致", min_length=3, max_length=3,
+        json_schema_extra={"x-computed": True})
     firms: list[FirmIn] = Field(title="基本情况表四 行业重点企业基本情况表",  # type: ignore[valid-type]
                                 description=f"每家重点企业一张，至多 {A.MAX_FIRMS} 家", min_length=1,
                                 max_length=A.MAX_FIRMS)
@@ -452,3 +453,95 @@ def prefill_from_record(years: tuple[int, int, int], evaluation_indicators: Mapp
                 value = int(round(value))
             table2[key] = {col: round(value, 6) if isinstance(value, float) else value}
     return {"table2": table2}
+
+
+# ---------------------------------------------------------------- for one cluster (API, page, CLI)
+
+PROCEDURE_OF = {"file_application": "designation", "file_reevaluation": "reevaluation",
+                "file_rectification_review": "rectification_review", "file_title_change": "title_change"}
+PROCEDURE_LABELS = {"designation": "新申请", "reevaluation": "复评", "rectification_review": "整改复查",
+                    "title_change": "称号变更"}
+
+
+def action_for(action: str | None, stage: str) -> str:
+    """The filing the tables are for: the one asked, or the one this stage files next."""
+    if action:
+        if action not in PROCEDURE_OF:
+            raise DomainError("invalid_filter", f"附件三只随申请、复评、整改复查或称号变更提交，不随“{action}”")
+        return action
+    return {"designated": "file_reevaluation", "expired": "file_reevaluation",
+            "rectification": "file_rectification_review"}.get(stage, "file_application")
+
+
+def columns(action: str, facts: Mapping[str, Any], today: date) -> tuple[tuple[int, int, int], int | None]:
+    """表二's years for this filing of this cluster today, and its last evaluation's year."""
+    conferred = date.fromisoformat(facts["conferred_on"]) if facts.get("conferred_on") else None
+    ev_year = A.evaluation_year_of(facts.get("evaluation_indicators"), conferred)
+    return A.table2_years(PROCEDURE_OF[action], today, ev_year), ev_year
+
+
+async def cluster_facts(console: Any, user: Any, key: str) -> tuple[Any, dict[str, Any]]:
+    """The cluster's view (scope checked as for an action) and its annex facts (a query)."""
+    from workflows.designation import DesignationWorkflow
+
+    _, view = await console.live_facts(user, key)
+    facts = await console.lifecycle._query(key, DesignationWorkflow.annex_facts, "annex_facts")
+    if view is None:
+        view = await console.lifecycle.view(key)
+    return view, facts
+
+
+async def template_for(console: Any, user: Any, key: str, action: str | None) -> tuple[bytes, str]:
+    """The workbook for this cluster's filing, its years computed, a re-evaluation's
+    evaluation-year column prefilled from this cluster's last evaluation."""
+    view, facts = await cluster_facts(console, user, key)
+    action = action_for(action, view.stage)
+    years, ev_year = columns(action, facts, view.today)
+    data = {} if PROCEDURE_OF[action] in A.NEW_PROCEDURES else \
+        prefill_from_record(years, facts.get("evaluation_indicators"), ev_year)
+    name = view.profile.name or view.title or key
+    content = template_xlsx(years, procedure_label=PROCEDURE_LABELS[PROCEDURE_OF[action]], cluster_name=name, data=data,
+                            prefilled_column=years.index(ev_year) if data and ev_year in years else None)
+    return content, f"{key}-annex3-{'-'.join(map(str, years))}.xlsx"
+
+
+async def parse_for(console: Any, user: Any, key: str, action: str | None, content: bytes) -> dict[str, Any]:
+    """A filled workbook as the ``annex3`` data of this cluster's filing (schema-checked)."""
+    from pydantic import ValidationError
+
+    from service.actions import refusal
+
+    view, facts = await cluster_facts(console, user, key)
+    action = action_for(action, view.stage)
+    years, _ = columns(action, facts, view.today)
+    data = parse_xlsx(content, years)
+    try:
+        return Annex3In.model_validate(data).model_dump(mode="json", exclude_none=True)
+    except ValidationError as e:
+        raise refusal(e, Annex3In) from None
+
+
+def as_form_values(data: Mapping[str, Any], prefix: str = "f_annex3") -> dict[str, str]:
+    """The parsed tables as the action form's fields (so an upload fills the page's form)."""
+    out: dict[str, str] = {}
+
+    def put(name: str, v: Any) -> None:
+        if v is None:
+            return
+        out[name] = ("yes" if v else "no") if isinstance(v, bool) else \
+            (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+
+    for k, v in (data.get("table1") or {}).items():
+        put(f"{prefix}.table1.{k}", v)
+    for k, cells in (data.get("table2") or {}).items():
+        for col, v in cells.items():
+            put(f"{prefix}.table2.{k}.{col}", v)
+    for i, firm in enumerate(data.get("firms") or []):
+        for k, v in firm.items():
+            if k == "business_types":
+                for j, code in enumerate(A.BUSINESS_TYPES):
+                    if code in v:
+                        out[f"{prefix}.firms.{i}.business_types.{j}"] = code
+            elif not isinstance(v, list):
+                put(f"{prefix}.firms.{i}.{k}", v)
+    return out
