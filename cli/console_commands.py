@@ -89,6 +89,24 @@ def _read_data(path: str) -> Any:
     return _plain(data)
 
 
+def _action_data(action: str, path: str) -> Any:
+    """An action's data file; 附件五 may also be its XLSX workbook (issue 11), read by the
+    same parser as the console's upload."""
+    if not path.lower().endswith(".xlsx"):
+        return _read_data(path)
+    if action != "submit_annual_report":
+        raise CliError(f"{path}: 只有报送年度报表（附件五）可用 XLSX 文件，其他操作请用 YAML 或 JSON")
+    from pathlib import Path
+
+    from service.annex5 import read_workbook
+
+    try:
+        content = Path(path).read_bytes()
+    except OSError as e:
+        raise CliError(f"{path}: 无法读取（{e.__class__.__name__}）") from None
+    return read_workbook(content)
+
+
 # ---------------------------------------------------------------- users
 
 
@@ -260,7 +278,7 @@ def act(
     from service.actions import checked
 
     # the action's schema (the API's request body) before connecting: one Chinese line naming the field, exit 2
-    payload = checked(action, _read_data(data) if data else {})
+    payload = checked(action, _action_data(action, data) if data else {})
 
     async def go():
         async with _service(token) as (console, user):

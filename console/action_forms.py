@@ -207,7 +207,9 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None) 
             path = f"{prefix}{name}"
             ann, _ = _optional(f.annotation)
             inner = _model_in(ann)
-            if get_origin(ann) is list and _model_in(get_args(ann)[0]) is not None:
+            if name == "bodies":  # chosen from the directory, not typed as records
+                out.append(_input(path, name, f, today))  # type: ignore[arg-type]
+            elif get_origin(ann) is list and _model_in(get_args(ann)[0]) is not None:
                 record = _model_in(get_args(ann)[0])
                 assert record is not None
                 shown = _rows_in(values, f"f_{path}.")

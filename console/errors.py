@@ -25,6 +25,7 @@ CONFLICT = frozenset({
     "annual_report_year_invalid", "cluster_exists", "duplicate_lifecycle", "meeting_cluster_not_waiting",
     "meeting_nothing_waiting", "title_unchanged", "action_failed", "user_exists",
     "attachment_missing", "attachment_altered", "body_exists",
+    "annual_report_year_not_ended",  # 附件五: the year reported has not ended
 })
 UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout", "store_unavailable"})
 TOO_LARGE = frozenset({"data_too_large", "body_too_large", "attachment_too_large", "document_too_large"})

@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.machine import ACTIONS
 from domain.model import Procedure, Role, Stage, TitleStatus
 from service import todo as todo_service
+from service.bodies import APPLICATION_ACTIONS, BodiesService
 from service.console import MAX_WITHIN, ConsoleService
 from service.throttle import LoginThrottled
 from service.users import UserService, csrf_token
@@ -237,7 +238,12 @@ async def _cluster_page(request: Request, user: User, key: str, status_code: int
     for action in detail.actions:  # each form generated from the action's schema; prefills from this cluster only
         shown = values if values is not None and failed_action == action else \
             action_forms.prefill(action, detail.view, user, _owed_year(detail), today)
-        form_specs.append((action, (action_forms.items_of(action, today, shown), shown)))
+        items = action_forms.items_of(action, today, shown)
+        if action in APPLICATION_ACTIONS:  # RULES.md "Bodies": the directory's bodies for this cluster
+            p = detail.view.profile
+            items = action_forms.with_body_choices(
+                items, {e.name: e.describe() for e in BodiesService(console.engine).choices(p.industry, p.region.province)})
+        form_specs.append((action, (items, shown)))
     return page(request, "cluster.html", user, status_code=status_code, d=detail, v=detail.view,
                 forms=form_specs, error=error, failed_action=failed_action, done=done,
                 chart=render.timeline_svg(detail.timeline, today), events=list(reversed(detail.timeline)))

@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.model import Role
 from domain.starts import START_LABELS
+from service.bodies import BodiesService
 from service.registration import OUTCOME_LABELS, XLSX, ImportReport, RegistrationService, template_xlsx
 from service.starts import START_SCHEMAS, StartRequest, choices_of, flat_fields, header, is_list, nest, parse_start
 
@@ -161,6 +162,13 @@ async def _register_page(request: Request, user: Any, status_code: int = 200, er
                          values: dict[str, Any] | None = None, report: ImportReport | None = None) -> HTMLResponse:
     today = await request.app.state.console.today()
     common, own = page_fields(today)
+    # RULES.md "Bodies": an application's bodies are chosen from the directory (its active bodies,
+    # labelled with kind and scope; the service refuses one that does not serve the cluster)
+    directory = {e.name: e.describe() for e in BodiesService(request.app.state.console.engine).list(active_only=True)}
+    for f in own.get("application", []):
+        if f["name"] == "bodies":
+            f.update(kind="checkboxes", choices=directory,
+                     hint=f["hint"] + "（从意见单位名录中勾选：本行业的行业协（学）会、本省的省级轻工行业组织）")
     kinds = {k: v for k, v in START_LABELS.items() if user.role == Role.SECRETARIAT or k == "cultivation"}
     return pages.page(request, "register.html", user, status_code=status_code, error=error, values=values or {},
                       common=common, own=own, kinds=kinds, report=report, outcome_labels=OUTCOME_LABELS,
@@ -182,7 +190,7 @@ def data_from_form(form: Any) -> dict[str, Any]:
         raise DomainError("invalid_start", f"登记方式“{kind[:40]}”无效，应为：{'、'.join(START_LABELS.values())}")
     flat: dict[str, Any] = {}
     for name, f in flat_fields(model):
-        if choices_of(f) and is_list(f):
+        if (choices_of(f) or name == "bodies") and is_list(f):  # bodies: the directory's checkboxes
             values = [str(v) for v in form.getlist(name) if isinstance(v, str) and v]
             if values:
                 flat[name] = values
@@ -205,7 +213,8 @@ async def register_submit(request: Request) -> Response:
     try:
         await pages._checked_form(request)
         form = await request.form()
-        values = {k: form.getlist(k) if k == "cluster.elements" else v for k, v in form.items() if isinstance(v, str)}
+        values = {k: form.getlist(k) if k in ("cluster.elements", "bodies") else v for k, v in form.items()
+                  if isinstance(v, str)}
         added = await registration(request).add(user, data_from_form(form))
     except DomainError as e:
         return await _register_page(request, user, status_for(e.code), e, values)

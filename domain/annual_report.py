@@ -398,7 +398,10 @@ def annual_report_record(annual_reports: Mapping[str, Mapping[str, Any]], deadli
     for d in deadlines:
         if getattr(d, "what", "") != "annual_report":
             continue
-        year = int((getattr(d, "params", None) or {}).get("year", 0) or 0)
+        # a clock in the state carries its year; a view of it (DeadlineView) only its key
+        key = str(getattr(d, "key", ""))
+        year = int((getattr(d, "params", None) or {}).get("year", 0) or 0) or \
+            (int(key.split(":", 1)[1]) if key.startswith("annual_report:") and key.split(":", 1)[1].isdigit() else 0)
         if not year or year in entries or (first is not None and year < first):
             continue
         overdue = getattr(d, "overdue_since", None) is not None or d.due < today

@@ -71,7 +71,7 @@ class BodiesService:
         check_may_manage(user)
         current = repo.get(self.engine, name)
         if current is None:
-            raise DomainError("body_unknown", f"意见单位“{name}”不在名录中")
+            raise DomainError("body_entry_unknown", f"意见单位“{name}”不在名录中")
         entry = BodyEntry(current.name, current.kind, current.industries, current.province, active, current.note)
         return repo.save(self.engine, entry, user.name, create=False)
 

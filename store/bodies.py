@@ -44,7 +44,7 @@ def save(engine: Engine, entry: BodyEntry, by: str, *, create: bool) -> BodyEntr
             if create and row is not None:
                 raise DomainError("body_exists", f"意见单位“{entry.name}”已在名录中")
             if not create and row is None:
-                raise DomainError("body_unknown", f"意见单位“{entry.name}”不在名录中")
+                raise DomainError("body_entry_unknown", f"意见单位“{entry.name}”不在名录中")
             if row is None:
                 row = BodyRow(name=entry.name, kind=entry.kind, industries=list(entry.industries))
             row.kind, row.industries, row.province = entry.kind, list(entry.industries), entry.province

@@ -13,6 +13,7 @@ from console.app import create_app
 from console.pages import COOKIE
 from service.throttle import LoginThrottle
 from service.users import csrf_token
+from tests.support import application
 
 pytestmark = pytest.mark.api
 
@@ -85,7 +86,8 @@ async def test_an_auditor_reads_every_page_and_is_offered_no_action(env):
 
 
 async def test_a_cluster_outside_the_scope_is_refused_on_its_page(env):
-    key = await env.register("page", industry="家具", product="家具")
+    key = await env.register("page", industry="家具", product="家具",
+                             application=application(bodies=["中国家具协会"]))  # the directory's body for 家具
     await log_in(env, "association")
     r = await env.client.get(f"/clusters/{key}")
     assert r.status_code == 403 and "out_of_scope" in r.text

@@ -182,3 +182,29 @@ def test_annual_reports_reach_the_reevaluation_filed_and_missing_since_conferral
     record = reports_for_reevaluation(d.state, date(2029, 5, 2))
     assert [(e.year, e.status) for e in record.entries] == [(2026, "missing"), (2027, "filed"), (2028, "missing"),
                                                               (2029, "owed")]
+
+
+# ------------------------------------------------------------------ the CLI's --data file.xlsx
+
+
+def test_the_cli_reads_an_annex_five_workbook_as_the_data_file_and_names_a_bad_cell(capsys, tmp_path, monkeypatch):
+    import io
+
+    from openpyxl import load_workbook
+
+    from cli.main import run
+    from service.annex5 import MAIN_SHEET, workbook
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "127.0.0.1:1")  # nothing listens: the file is refused first
+    monkeypatch.chdir(tmp_path)
+    data = annual_report(2027)
+    wb = load_workbook(io.BytesIO(workbook(2027, data["header"], None, data)))
+    wb[MAIN_SHEET]["C11"] = "五十"  # 出口额 in words
+    f = tmp_path / "附件五.xlsx"
+    wb.save(f)
+    code = run(["act", "c-1", "submit_annual_report", "--data", str(f)])
+    err = capsys.readouterr().err
+    assert code == 2 and "[annex5_invalid]" in err and "附件五!C11" in err and "出口额" in err
+    code = run(["act", "c-1", "revoke", "--data", str(f)])
+    assert code == 2 and "只有报送年度报表" in capsys.readouterr().err

@@ -60,20 +60,22 @@ async def register(sim: Simulation, key: str = "ceramics", stage: str = "cultiva
     return await sim.register(cluster(key, **changes), start, who(SECRETARIAT))
 
 
-async def to_formal_review(sim: Simulation, key: str, start: date, received: date, new_cluster: bool = True) -> None:
+async def to_formal_review(sim: Simulation, key: str, start: date, received: date, new_cluster: bool = True,
+                           association: dict[str, str] = ASSOCIATION) -> None:
     """From an application on file to formal review: opinion and acceptance on ``start``, the
     site visit approved two days later, its report after the visit, the association's formal
     opinion received on ``received`` (which arms the 15-working-day clock)."""
-    await ok(sim, key, "record_opinion", {"text": "同意"}, ASSOCIATION, start)
+    await ok(sim, key, "record_opinion", {"text": "同意"}, association, start)
     await ok(sim, key, "accept_application", {}, SECRETARIAT, start)
     await ok(sim, key, "approve_site_visit", site_visit(start + timedelta(days=10)), LEADER, start + timedelta(days=2))
     await ok(sim, key, "record_site_report", site_report(new_cluster), LEAD_EXPERT, start + timedelta(days=11))
-    await ok(sim, key, "record_formal_opinion", {"recommend": True}, ASSOCIATION, received)
+    await ok(sim, key, "record_formal_opinion", {"recommend": True}, association, received)
 
 
-async def to_meeting(sim: Simulation, key: str, start: date, new_cluster: bool = True, review_days: int = 30) -> date:
+async def to_meeting(sim: Simulation, key: str, start: date, new_cluster: bool = True, review_days: int = 30,
+                     association: dict[str, str] = ASSOCIATION) -> date:
     """From an application on file to the meeting queue; returns the day review completed."""
-    await to_formal_review(sim, key, start, start + timedelta(days=15), new_cluster)
+    await to_formal_review(sim, key, start, start + timedelta(days=15), new_cluster, association)
     done = start + timedelta(days=review_days)
     await ok(sim, key, "complete_formal_review", {}, SECRETARIAT, done)
     return done

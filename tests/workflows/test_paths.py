@@ -6,7 +6,7 @@ import pytest
 
 from domain.calendar import SHANGHAI, add_months
 
-from tests.support import APPLICANT, SECRETARIAT
+from tests.support import APPLICANT, SECRETARIAT, application
 from tests.workflows.helpers import (
     approve,
     d,
@@ -21,6 +21,8 @@ from tests.workflows.helpers import (
     who,
 )
 from workflows.contracts import designation_workflow_id
+
+FURNITURE_ASSOCIATION = {"role": "association", "name": "中国家具协会"}  # the directory's body for 家具
 
 pytestmark = pytest.mark.workflow
 
@@ -217,9 +219,10 @@ async def test_onboarding_a_title_already_past_expiry_starts_expired(sim):
 async def test_one_meeting_decides_every_waiting_cluster_exactly_once(sim):
     await register(sim, "ceramics", stage="applied", on=d(3, 1))
     await register(sim, "furniture", stage="applied", on=d(3, 1), industry="家具", product="家具", tier="base",
-                   region={"province": "广东省", "city": "东莞市", "county": "厚街镇", "code": "441900"})
+                   region={"province": "广东省", "city": "东莞市", "county": "厚街镇", "code": "441900"},
+                   application=application(bodies=["中国家具协会"]))
     await to_meeting(sim, "ceramics", d(3, 1))
-    await to_meeting(sim, "furniture", d(4, 1))
+    await to_meeting(sim, "furniture", d(4, 1), association=FURNITURE_ASSOCIATION)
     assert [w.cluster_key for w in await sim.service.waiting_for_meeting()] == ["ceramics", "furniture"]
     result = await approve(sim, d(5, 10), ["ceramics"])
     assert result.decisions == {"ceramics": "approve", "furniture": "defer"}
@@ -246,9 +249,10 @@ async def test_a_quarter_ending_with_clusters_waiting_and_no_meeting_escalates(s
 async def test_a_cluster_joining_the_queue_after_this_quarters_meeting_waits_for_the_next_quarter(sim):
     await register(sim, "ceramics", stage="applied", on=d(3, 1))
     await register(sim, "furniture", stage="applied", on=d(3, 1), industry="家具", product="家具", tier="base",
-                   region={"province": "广东省", "city": "东莞市", "county": "厚街镇", "code": "441900"})
+                   region={"province": "广东省", "city": "东莞市", "county": "厚街镇", "code": "441900"},
+                   application=application(bodies=["中国家具协会"]))
     await to_meeting(sim, "ceramics", d(3, 1))
     await approve(sim, d(4, 5), ["ceramics"])
-    await to_meeting(sim, "furniture", d(4, 6))
+    await to_meeting(sim, "furniture", d(4, 6), association=FURNITURE_ASSOCIATION)
     due = [dl.due for dl in (await sim.service.view("furniture")).deadlines if dl.what == "meeting"]
     assert due == [d(9, 30)]
