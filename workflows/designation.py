@@ -575,20 +575,3 @@ class DesignationWorkflow:
             "panel": [dict(m) for m in st.panel],
             "visit_on": st.visit_on.isoformat() if st.visit_on else None,
         }
-
-    @workflow.query
-    def annex_facts(self) -> dict:
-        """What the 附件三 template and the 附件四 form prefill from (issue 11): this cluster's
-        last evaluation's figures and year, its procedure, the kept figures of the current
-        filing's tables and the annual reports on file. A query only: replay is unchanged."""
-        st = self._lc.state
-        return {
-            "procedure": st.procedure.value,
-            "stage": st.stage.value,
-            "evaluation_indicators": dict(st.evaluation_indicators),
-            "conferred_on": st.conferred_on.isoformat() if st.conferred_on else None,
-            "annex3": dict((st.application or {}).get("annex3") or {}),
-            "annual_reports": {k: dict(v) for k, v in st.annual_reports.items()},
-            "panel": [dict(m) for m in st.panel],
-            "visit_on": st.visit_on.isoformat() if st.visit_on else None,
-        }
