@@ -220,8 +220,17 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None) 
                 nested_lists = {n: g for n, g in inner.model_fields.items()
                                 if get_origin(_optional(g.annotation)[0]) is list
                                 and _model_in(get_args(_optional(g.annotation)[0])[0]) is not None}
-                flat = _without(inner, nested_lists) if nested_lists else inner
+                # a record inside the record (the score sheet's 附件一 values): its own table after it
+                nested_models = {n: g for n, g in inner.model_fields.items()
+                                 if n not in nested_lists and not _is_union(_optional(g.annotation)[0])
+                                 and _model_in(_optional(g.annotation)[0]) is not None}
+                hidden = {**nested_lists, **nested_models}
+                flat = _without(inner, hidden) if hidden else inner
                 out.append(_group(path, f, flat, today))
+                for n, g in nested_models.items():
+                    record = _model_in(_optional(g.annotation)[0])
+                    assert record is not None
+                    out.append(_group(f"{path}.{n}", g, record, today))
                 for n, g in nested_lists.items():
                     record = _model_in(get_args(_optional(g.annotation)[0])[0])
                     assert record is not None

@@ -241,3 +241,22 @@ async def score_template_from_page(request: Request, key: str) -> Response:
     user = pages.page_user(request)
     pages._check_key(key)
     return await _score_template(request, user, key)
+
+
+@router.post("/clusters/{key}/score-sheet", response_class=HTMLResponse)
+async def score_sheet_from_page(request: Request, key: str) -> Response:
+    """The uploaded 附件一 XLSX fills the site report form's score sheet (nothing is recorded
+    until the form itself is submitted)."""
+    user = pages.page_user(request)
+    pages._check_key(key)
+    try:
+        await pages._checked_form(request)
+        _, content = await _upload(request)
+        sheet = svc.read_score_sheet_xlsx(content)
+    except DomainError as e:
+        if e.code == "csrf_invalid":
+            raise
+        return await pages._cluster_page(request, user, key, status_for(e.code), e, "record_site_report", {})
+    values = {f"f_score_sheet.values.{k}": str(v) for k, v in sheet.pop("values").items()}
+    values.update({f"f_score_sheet.{k}": (f"{v:g}" if isinstance(v, float) else str(v)) for k, v in sheet.items()})
+    return await pages._cluster_page(request, user, key, 200, None, "record_site_report", values)

@@ -129,3 +129,48 @@ async def test_the_thresholds_page_lists_tables_and_refuses_an_upload_row_by_row
     assert r.status_code == 200 and ind in r.text
     r = await env.client.get(f"/thresholds/{quote(ind)}/capital")
     assert r.status_code == 200 and "第 1 版" in r.text and "有效期内专利数量" in r.text
+
+
+async def test_the_site_report_form_is_filled_from_the_score_sheet_xlsx_and_records_the_table_version(env):
+    from datetime import timedelta
+
+    from tests.support import site_report, site_visit
+
+    rows = [{"key": k, "value": 10} for k in (
+        "output_value", "sales_revenue", "main_revenue", "profit_tax", "exports", "firms", "above_scale_firms",
+        "patents", "standards", "brands", "employees", "rd_ratio", "market_share", "safety_cert_share",
+        "iso9000_share", "iso14000_share", "iso22000_share", "pass_rate")]
+    r = await env.client.post("/api/thresholds/陶瓷/capital", json={"effective_from": "2020-01-01", "rows": rows},
+                              headers=env.auth("secretariat"))
+    version = r.json()["version"]
+    key = await env.register("sheet")
+    await env.ok("association", key, "record_opinion", {"text": "同意"})
+    await env.ok("secretariat", key, "accept_application")
+    today = await env.sim.today()
+    await env.ok("leader", key, "approve_site_visit", site_visit(today + timedelta(days=3)))
+    template = (await env.client.get(f"/api/clusters/{key}/score-sheet.xlsx", headers=env.auth("expert"))).content
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb.active
+    assert ws["B2"].value == f"陶瓷/capital/v{version}"
+    answers = {"quality_incident": "无", "pollution_incident": "无", "safety_accident": "无", "part1": 52, "part2": 18,
+               "part3_grade": "好", "part3": 9, "part4_grade": "好", "part4": 9, "total": 88, "patents": 5}
+    for n in range(6, ws.max_row + 1):
+        k = ws.cell(n, 1).value
+        if k and k not in ("output_share", "profit_margin"):
+            ws.cell(n, 6).value = answers.get(k, 20)
+    out = io.BytesIO()
+    wb.save(out)
+    token = await log_in(env, "expert")
+    r = await env.client.post(f"/clusters/{key}/score-sheet", data={"csrf": csrf_token(token)},
+                              files={"file": ("s.xlsx", out.getvalue())})
+    assert r.status_code == 200, r.text
+    assert 'name="f_score_sheet.values.patents" value="5"' in r.text
+    assert 'name="f_score_sheet.total" value="88"' in r.text
+    parsed = await env.client.post("/api/score-sheet/xlsx", files={"file": ("s.xlsx", out.getvalue())},
+                                   headers=env.auth("expert"))
+    r = await env.act("expert", key, "record_site_report", site_report(score_sheet=parsed.json()))
+    assert r.status_code == 200, r.text
+    await env.sim.settle()
+    events = [e for e in env.sim.journal(key) if e.kind == "action" and e.data.get("action") == "record_site_report"]
+    score = events[-1].data["report"]["score"]
+    assert score["thresholds"] == f"陶瓷/capital/v{version}" and score["part1_met"] == 12

@@ -73,3 +73,15 @@ def test_an_association_files_tables_only_for_its_own_industries():
     assert e.value.code == "thresholds_not_permitted"
     with pytest.raises(DomainError):
         check_may_file("expert", (), "陶瓷")
+
+
+def test_the_site_report_form_has_the_annex_one_values_table_and_posts_them_as_values():
+    from console.action_forms import data_from_form, items_of
+
+    table = next(i for i in items_of("record_site_report", date(2027, 1, 1)) if i.name == "f_score_sheet.values")
+    labels = [label for label, _ in table.rows]
+    assert len(labels) == 15 + 8 and labels[1] == "或：占本地区工业总产值比例（%）"
+    assert [i.kind for i in table.rows[-1][1]] == ["select"]
+    form = {"f_score_sheet.values.output_share": "3", "f_score_sheet.values.pollution_incident": "无"}
+    data = data_from_form("record_site_report", form, date(2027, 1, 1))
+    assert data["score_sheet"]["values"] == {"output_share": 3.0, "pollution_incident": "无"}
