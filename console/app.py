@@ -21,8 +21,9 @@ from console import notifications
 from console import attachments
 from console import thresholds
 from console import documents
-from console import annexes
+from console import bodies as bodies_pages
 from console import annex5
+from console import annexes
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError
@@ -56,8 +57,9 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.include_router(register.router)  # POST /api/clusters, bulk import, the 登记集群 page
     app.include_router(attachments.api_router); app.include_router(attachments.router)  # issue 10 item 4
     app.include_router(documents.api_router); app.include_router(documents.router)  # issue 11 item 5
-    app.include_router(annexes.api_router); app.include_router(annexes.router)  # issue 11: 附件三 XLSX
+    app.include_router(bodies_pages.api_router); app.include_router(bodies_pages.router)  # issue 11: 意见单位名录
     app.include_router(annex5.api_router); app.include_router(annex5.router)  # issue 11: 附件五 XLSX and record
+    app.include_router(annexes.api_router); app.include_router(annexes.router)  # issue 11: 附件三 XLSX
     app.include_router(pages.router)
     app.include_router(todo.api)
     app.include_router(todo.router)
