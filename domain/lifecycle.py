@@ -458,14 +458,14 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
         year = data.get("year") if isinstance(data, Mapping) else None
         if isinstance(year, int) and not isinstance(year, bool):
             self._owed_annual(year)
-            if year >= today.year:
-                raise DomainError("annual_report_year_not_ended",
-                                  f"{year} 年尚未结束，年度报表报送上一年度的情况（§四(一)）")
         figures = self._annual_figures()
         # 同比 against the report for the previous calendar year, whenever it was filed
         report = check_annual_report(self.policy, data, figures.get(str(year - 1)) if isinstance(year, int) else None,
                                      following=figures.get(str(year + 1)) if isinstance(year, int) else None)
         self._owed_annual(report.year)
+        if report.year >= today.year:
+            raise DomainError("annual_report_year_not_ended",
+                              f"{report.year} 年尚未结束，年度报表报送上一年度的情况（§四(一)）")
         return {"report": report, "late": self.state.deadlines[f"annual_report:{report.year}"].overdue_since is not None}
 
     def _owed_annual(self, year: int) -> None:
