@@ -10,6 +10,7 @@ from typing import Any
 from domain.calendar import add_months
 from domain.model import Actor
 from service.lifecycle import LifecycleService
+from service.thresholds import load_seed as load_seed_thresholds
 
 SECRETARIAT = Actor("secretariat", "综合业务部（演示）")
 APPLICANT = Actor("applicant", "演示县人民政府")
@@ -37,13 +38,21 @@ REPORT = {
     "recommendations": ["加强区域品牌建设", "推进智能制造", "完善标准体系", "培育专业人才"],
     "recommend": True,
     "indicators": {"output": {"value": 86.0, "rank": 2}},
-    "score_sheet": {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18,
-                    "part3": 9, "part4": 9, "total": 88},
+    # 附件一 as the expert enters it: values, checked against examples/thresholds/demo.yaml's
+    # 造纸 基地 table (12 of 13 part-1 rows met: rd_ratio is under its threshold)
+    "score_sheet": {"values": {
+        "output_value": 180, "sales_revenue": 1500000, "main_revenue": 1500000, "profit_tax": 100000,
+        "exports": 16000, "firms": 320, "above_scale_firms": 70, "patents": 500, "standards": 8, "brands": 8,
+        "employees": 35000, "rd_ratio": 1.2, "market_share": 9, "safety_cert_share": 70, "iso9000_share": 50,
+        "iso14000_share": 30, "iso22000_share": 6, "pass_rate": 99.5,
+        "quality_incident": "无", "pollution_incident": "无", "safety_accident": "无"},
+        "part1": 52, "part2": 18, "part3": 9, "part4": 9, "total": 88},
 }
 
 
 async def load_demo(service: LifecycleService) -> list[str]:
     today = await service.today()
+    load_seed_thresholds(service.engine)  # 达标值 tables for the demo's industries (issue 11)
     keys: list[str] = []
 
     async def add(cluster: dict[str, Any], start: dict[str, Any]) -> None:

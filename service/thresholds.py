@@ -335,3 +335,25 @@ def read_score_sheet_xlsx(content: bytes, policy: Policy | None = None) -> dict[
         raise ThresholdsInvalid(errors)
     out["values"] = values
     return out
+
+
+# ------------------------------------------------------------------ seed tables (demo, examples)
+
+SEED_FILE = "examples/thresholds/demo.yaml"
+SEED_FILER = User("seed", "secretariat", "综合业务部（演示达标值）")
+
+
+def load_seed(engine: Engine, path: str | None = None, policy: Policy | None = None) -> list[Filed]:
+    """File the seed tables (``examples/thresholds/demo.yaml``): the demo's and the examples'
+    industries get a table in force, so a sheet with entered values is checked there too.
+    Idempotent: filing the same content again creates no version."""
+    from pathlib import Path
+
+    from domain import yamlfmt
+
+    file = Path(path) if path else Path(__file__).resolve().parent.parent / SEED_FILE
+    data = yamlfmt.load(file.read_text(encoding="utf-8"), str(file))
+    on = data["effective_from"]
+    return [file_table(engine, SEED_FILER, t["industry"], t["tier"], t.get("effective_from", on),
+                       [{"key": k, "value": v} for k, v in t["rows"].items()], "演示数据（示意值）", policy)
+            for t in data["tables"]]
