@@ -384,11 +384,14 @@ class DocumentService:
 
 
 def _reason_text(trigger: str | None, reason: str | None) -> str:
+    """Why a title was revoked, in the rules' words: the leader's written reason, the reason the
+    lifecycle recorded (a rectification that ended still failing, §四(三)), or the trigger's label."""
     if trigger == "revoke":
         return f"会领导决定取消：{reason}" if reason else "会领导决定取消"
+    if reason and trigger == "meeting_refuse" and "§" not in reason:
+        return f"整改期结束仍不达标（§四(三)）：{reason}"
+    if reason:
+        return reason
     if trigger == "lapse_rectification":
         return labels.action_label(trigger) + "（§四(三)）"
-    if trigger == "meeting_refuse":
-        return f"整改期结束仍不达标（§四(三)）{'：' + reason if reason else ''}"
-    text = labels.action_label(trigger) if trigger else "取消称号"
-    return f"{text}：{reason}" if reason else text
+    return labels.action_label(trigger) if trigger else "取消称号"

@@ -11,7 +11,7 @@ import pytest
 
 from domain.access import User
 from service.documents import DocumentService, render
-from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, application, site_report, site_visit
+from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, site_report, site_visit
 from tests.workflows.helpers import ok, register, who
 
 pytestmark = pytest.mark.workflow
@@ -139,3 +139,24 @@ async def test_the_joint_designation_list_names_the_meetings_approvals_and_then_
     assert "文号：中轻联综字〔2027〕8号" in text and f"发文日期：{d(7, 1).year}年7月1日" in text
     assert "发文单位：中国轻工业联合会、中国陶瓷工业协会" in text
     assert {r[-1] for r in tables[0][1:]} == {f"{d(6, 30, years=4).year}年6月30日"}  # four years from the document
+
+
+async def test_a_rectification_is_listed_separately_and_its_lapse_is_announced_with_the_reason(sim):
+    from tests.workflows.helpers import d, designate, meeting, to_meeting
+
+    await designate(sim, meeting_on=d(6, 20))
+    await ok(sim, "ceramics", "file_reevaluation", {}, APPLICANT, d(3, 1, years=4))
+    await to_meeting(sim, "ceramics", d(3, 2, years=4), new_cluster=False)
+    await meeting(sim, d(6, 10, years=4), {"ceramics": "refuse"})  # a year of rectification, no review filed
+    await sim.advance_to(d(1, 20, years=6))
+    assert (await sim.service.view("ceramics")).stage == "revoked"
+
+    service = DocumentService(sim.engine)
+    _, tables = read_docx(render(service.recognition_list(READER, d(1, 1, years=4).year), "docx").content)
+    recognised, overdue, rectifying = tables
+    assert recognised[1] == ["（无）"] * len(recognised[1]) and "陶瓷" in rectifying[1][1]
+    _, tables = read_docx(render(service.revocation_announcement(READER, d(1, 1, years=5).year), "docx").content)
+    by_announcement, others = tables
+    assert by_announcement[1] == ["（无）"] * len(by_announcement[1])
+    assert len(others) == 2 and "陶瓷" in others[1][1] and others[1][3] == f"{d(1, 1, years=5).year}年6月10日"
+    assert "整改" in others[1][4] and "§四(三)" in others[1][4], others[1][4]
