@@ -160,3 +160,32 @@ async def test_a_rectification_is_listed_separately_and_its_lapse_is_announced_w
     assert by_announcement[1] == ["（无）"] * len(by_announcement[1])
     assert len(others) == 2 and "陶瓷" in others[1][1] and others[1][3] == f"{d(1, 1, years=5).year}年6月10日"
     assert "整改" in others[1][4] and "§四(三)" in others[1][4], others[1][4]
+
+
+async def test_the_site_report_docx_renders_the_annex_four_sections_the_panel_recorded(sim):
+    from datetime import timedelta
+
+    day = await sim.today()
+    await register(sim, "ceramics", stage="applied", on=day)
+    await ok(sim, "ceramics", "record_opinion", {"text": "同意"}, ASSOCIATION, day)
+    await ok(sim, "ceramics", "accept_application", {}, SECRETARIAT, day)
+    visit = day + timedelta(days=10)
+    await ok(sim, "ceramics", "approve_site_visit", site_visit(visit), LEADER, day + timedelta(days=2))
+    report = site_report(True, basics={"visited_on": visit.isoformat(), "place": "佛山市禅城区",
+                                       "activities": "察看企业 6 家，召开考评会议"},
+                         leader="李专家", deputies=["专家1"],
+                         opinions=[{"title": f"意见{i}", "text": f"第{i}条意见的详细阐述"} for i in range(1, 5)],
+                         conclusion="符合共建条件，推荐授名", signed_by=["李专家", "专家1", "专家2"],
+                         signed_on=(visit + timedelta(days=1)).isoformat())
+    del report["findings"]
+    await ok(sim, "ceramics", "record_site_report", report, LEAD_EXPERT, visit + timedelta(days=1))
+
+    doc = DocumentService(sim.engine).site_report(User("s", "secretariat", "综合业务部"), "ceramics")
+    text, tables = read_docx(render(doc, "docx").content)
+    assert "考评地点：佛山市禅城区" in text and "现场考评和考评会议：察看企业 6 家，召开考评会议" in text
+    assert "组长 李专家，副组长 专家1" in text
+    assert [(r[1], r[2]) for r in tables[0][1:3]] == [("李专家", "组长"), ("专家1", "副组长")]
+    assert "（1）意见1" in text and "第4条意见的详细阐述" in text
+    assert "考评结论：符合共建条件，推荐授名" in text
+    signed = {r[1]: r[2] for r in tables[-2][1:]}
+    assert signed["专家1"] == "专家1" and signed["专家3"] == ""
