@@ -164,6 +164,7 @@ def _register_extensions() -> None:
     from cli import attach_commands  # noqa: F401  (issue 10 item 4)
     from cli import document_commands  # noqa: F401  (issue 11 item 5)
     from cli import threshold_commands  # noqa: F401  (issue 11: 达标值 tables)
+    from cli import body_commands  # noqa: F401  (issue 11: 意见单位名录)
 
 
 def main(argv: list[str] | None = None) -> None:
