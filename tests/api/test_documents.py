@@ -132,3 +132,9 @@ async def test_documents_download_as_docx_with_a_chinese_file_name_and_follow_th
     assert r.status_code == 200 and r.headers["content-type"] == DOCX
     r = await client.get("/clusters/doc-ceramics")
     assert "/clusters/doc-ceramics/site-report.docx?seq=" in r.text
+    r = await client.get(f"/documents/recognition-{year}.xlsx")
+    assert r.status_code == 422 and "Traceback" not in r.text
+    r = await client.get("/clusters/doc-ceramics/site-report.docx?seq=999")
+    assert r.status_code == 404 and "没有第 999 条考评报告" in r.text
+    r = await client.get("/documents/joint-2001-01-01-1.docx")
+    assert r.status_code == 404 and "没有编号为 2001-01-01-1 的会长办公会记录" in r.text
