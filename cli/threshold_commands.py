@@ -102,9 +102,8 @@ def import_table(file: Path = typer.Argument(..., help="填好的达标值表 XL
     try:
         filed = import_table_xlsx(users.engine, user, read_input(file))
     except ThresholdsInvalid as e:
-        for x in errors_by_row(e):
-            where = f"第 {x['row']} 行 " if x["row"] else ""
-            typer.echo(f"错误 [{x['code']}] {where}{x['message']}", err=True)
+        for x in errors_by_row(e):  # each message names its row and indicator
+            typer.echo(f"错误 [{x['code']}] {x['message']}", err=True)
         raise typer.Exit(2) from None
     t = filed.table
     if as_json:

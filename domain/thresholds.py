@@ -19,6 +19,7 @@ from domain.policy import Policy, SheetIndicator
 DIRECTIONS: Mapping[str, str] = {">=": "不低于", "<=": "不高于"}
 # the tiers of 附件一 备注1, as the tables are filed (the policy's tier codes)
 TIER_LABELS: Mapping[str, str] = {"capital": "都", "base": "基地（城、园、区等）", "town": "乡（镇、街等）"}
+TIER_SHORT: Mapping[str, str] = {"capital": "都", "base": "基地", "town": "乡镇"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class ThresholdTable:
     @property
     def ref(self) -> str:
         """How a score sheet names the version it was checked against."""
-        return f"{self.industry}/{self.tier}/v{self.version}"
+        return f"{self.industry}·{TIER_SHORT.get(self.tier, self.tier)}·第{self.version}版"
 
     def row(self, key: str) -> ThresholdRow | None:
         return next((r for r in self.rows if r.key == key), None)

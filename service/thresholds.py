@@ -30,6 +30,7 @@ from domain.thresholds import (
     check_table_rows,
     check_tier,
     in_force,
+    indicator_by_key,
     missing_error,
     threshold_indicators,
 )
@@ -171,7 +172,7 @@ def table_template(industry: str, tier: str, current: Mapping[str, Any] | None =
     ws["A1"] = "轻工业特色区域和产业集群评价体系达标值表（附件一 备注1）"
     ws["A2"], ws["B2"], ws["C2"], ws["D2"] = "行业", industry, "等级", TIER_LABELS[tier]
     ws["A3"], ws["B3"], ws["C3"], ws["D3"] = "生效日期", "", "说明", ""
-    ws["E2"] = tier  # the tier's code, read back on upload
+    ws["A4"] = tier  # the tier's code, read back on upload (column A is hidden)
     if current:
         ws["B3"] = current.get("effective_from", "")
         ws["D3"] = f"在第 {current['version']} 版基础上修改；生效日期须改为新版本的日期"
@@ -190,7 +191,7 @@ def table_template(industry: str, tier: str, current: Mapping[str, Any] | None =
         ws.append([key, PART_LABELS[part], label, ind.unit_of(key),
                    DIRECTIONS.get(had.get("direction") or ">=", "不低于"), had.get("value")])
         dv.add(f"E{r}")
-    ws.column_dimensions["A"].hidden = False
+    ws.column_dimensions["A"].hidden = True  # the indicator codes: read back on upload, not for people
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -203,7 +204,7 @@ def read_table_xlsx(content: bytes, policy: Policy | None = None) -> dict[str, A
     wb = _open(content)
     ws = wb[TABLE_SHEET] if TABLE_SHEET in wb.sheetnames else wb.active
     industry = str(ws["B2"].value or "").strip()
-    tier = str(ws["E2"].value or "").strip()
+    tier = str(ws["A4"].value or "").strip()
     if tier not in TIER_LABELS:
         by_label = {v: k for k, v in TIER_LABELS.items()} | {"基地": "base", "乡镇": "town", "乡": "town"}
         tier = by_label.get(str(ws["D2"].value or "").strip(), tier)
@@ -239,10 +240,12 @@ def import_table_xlsx(engine: Engine, user: User, content: bytes, industry: str 
 
 def errors_by_row(e: DomainError) -> list[dict[str, Any]]:
     """A refusal's per-row errors (row, indicator, message) for a page or a CLI report."""
+    labels = {k: ind.label_of(k) for k, (ind, _) in indicator_by_key(get_policy()).items()}
     if isinstance(e, ThresholdsInvalid):
-        return [{"row": x.details.get("row"), "indicator": x.details.get("indicator"), "code": x.code,
-                 "message": x.message} for x in e.errors]
-    return [{"row": None, "indicator": None, "code": e.code, "message": e.message}]
+        return [{"row": x.details.get("row"), "indicator": x.details.get("indicator"),
+                 "label": labels.get(x.details.get("indicator") or "", x.details.get("indicator") or ""),
+                 "code": x.code, "message": x.message} for x in e.errors]
+    return [{"row": None, "indicator": None, "label": "", "code": e.code, "message": e.message}]
 
 
 # ------------------------------------------------------------------ the 附件一 score sheet as XLSX
@@ -271,6 +274,7 @@ def score_sheet_template(table: ThresholdTable | None, sheet: Mapping[str, Any] 
     ws["A3"] = "“或”项只填其一；后3项填 有 或 无；是否达标由系统按达标值计算"
     _styled_header(ws, HEADER_ROW, ["指标代码", "部分", "本行业指标项目", "单位", "达标值", "数值", "是否达标"],
                    [18, 28, 44, 10, 16, 12, 10])
+    ws.column_dimensions["A"].hidden = True  # the row codes: read back on upload, not for people
     for part, inds in (("part1", policy.score_part1_rows), ("part2", policy.score_part2_rows)):
         for ind in inds:
             for key in ind.keys:

@@ -52,7 +52,7 @@ async def test_threshold_xlsx_round_trip_creates_one_version_and_reuploading_cre
     again = await env.client.post(f"{base}/xlsx", files={"file": ("t.xlsx", filled)}, headers=env.auth("secretariat"))
     assert again.json()["version"] == 1 and again.json()["outcome"] == "unchanged"
     shown = (await env.client.get(base, headers=env.auth("expert"))).json()
-    assert shown["ref"] == f"{ind}/base/v1" and {r["key"]: r["value"] for r in shown["rows"]}["patents"] == 12
+    assert shown["ref"] == f"{ind}·基地·第1版" and {r["key"]: r["value"] for r in shown["rows"]}["patents"] == 12
     prefilled = await env.client.get(f"{base}/template.xlsx", headers=env.auth("secretariat"))
     assert load_workbook(io.BytesIO(prefilled.content)).active["F6"].value == 12
     second = await env.client.post(f"{base}/xlsx", files={"file": ("t.xlsx", fill(prefilled.content, 15, "2027-01-01"))},
@@ -151,7 +151,7 @@ async def test_the_site_report_form_is_filled_from_the_score_sheet_xlsx_and_reco
     template = (await env.client.get(f"/api/clusters/{key}/score-sheet.xlsx", headers=env.auth("expert"))).content
     wb = load_workbook(io.BytesIO(template))
     ws = wb.active
-    assert ws["B2"].value == f"陶瓷/capital/v{version}"
+    assert ws["B2"].value == f"陶瓷·都·第{version}版"
     answers = {"quality_incident": "无", "pollution_incident": "无", "safety_accident": "无", "part1": 52, "part2": 18,
                "part3_grade": "好", "part3": 9, "part4_grade": "好", "part4": 9, "total": 88, "patents": 5}
     for n in range(6, ws.max_row + 1):
@@ -173,4 +173,4 @@ async def test_the_site_report_form_is_filled_from_the_score_sheet_xlsx_and_reco
     await env.sim.settle()
     events = [e for e in env.sim.journal(key) if e.kind == "action" and e.data.get("action") == "record_site_report"]
     score = events[-1].data["report"]["score"]
-    assert score["thresholds"] == f"陶瓷/capital/v{version}" and score["part1_met"] == 12
+    assert score["thresholds"] == f"陶瓷·都·第{version}版" and score["part1_met"] == 12

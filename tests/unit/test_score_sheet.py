@@ -164,8 +164,8 @@ def computed(**changes):
 def test_met_is_computed_from_entered_values_against_the_table():
     result = validate_score_sheet(POLICY, computed(values=values(met1=11, met2=4), part1=49, part2=12))
     assert (result.part1_met, result.part2_first5_met, result.part2_vetoes_clear) == (11, 4, True)
-    assert result.thresholds == "陶瓷/capital/v2"
-    assert result.as_dict()["thresholds"] == "陶瓷/capital/v2" and len(result.as_dict()["rows"]) == 13 + 8
+    assert result.thresholds == "陶瓷·都·第2版"
+    assert result.as_dict()["thresholds"] == "陶瓷·都·第2版" and len(result.as_dict()["rows"]) == 13 + 8
 
 
 def test_met_computed_from_values_sets_the_band_not_a_typed_count():

@@ -50,7 +50,7 @@ def test_thresholds_cli_template_import_list_show(store, capsys, tmp_path):
     assert code == 2 and "第 13 行" in err and "区域内企业数" in err
     filled(path, 10)
     code, out, _ = cli(capsys, "thresholds", "import", str(path), "--token", store)
-    assert code == 0 and "第 1 版" in out and "陶瓷/capital/v1" in out
+    assert code == 0 and "第 1 版" in out and "陶瓷·都·第1版" in out
     code, out, _ = cli(capsys, "thresholds", "import", str(path), "--token", store)
     assert code == 0 and out.startswith("未改动")
     code, out, _ = cli(capsys, "thresholds", "list", "--on", "2026-06-01")

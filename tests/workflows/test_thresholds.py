@@ -49,7 +49,7 @@ async def test_site_report_through_the_service_carries_the_threshold_version_in_
     await ok(sim, "ceramics", "record_site_report", report, LEAD_EXPERT, start + timedelta(days=11))
     event = [r for r in sim.journal("ceramics") if r.kind == "action" and r.data.get("action") == "record_site_report"]
     score = event[-1].data["report"]["score"]
-    assert score["thresholds"] == f"{CERAMICS['industry']}/{CERAMICS['tier']}/v1"
+    assert score["thresholds"] == f"{CERAMICS['industry']}·都·第1版"
     assert score["part1_met"] == 12 and score["part2_first5_met"] == 5
     assert len(score["rows"]) == 13 + 8
 
