@@ -30,7 +30,8 @@ LIST_SECTIONS = (
     ("revoked", "四、取消称号名单（到期未复评超过两年等）"),
 )
 PARTS = (
-    ("一、特色产业基本情况", "part1_max", "part1_met", "项指标达标（共 15 项）", "part1"),
+    ("一、特色产业基本情况", "part1_max", "part1_met", f"项指标达标（共 {get_policy().part1_indicators} 项，“或”项各算一项）",
+     "part1"),
     ("二、质量安全情况", "part2_max", "part2_first5_met", "前 5 项达标", "part2"),
     ("三、政府部门和地方行业组织工作", "part3_max", None, "", "part3"),
     ("四、发展规划及扶持政策", "part4_max", None, "", "part4"),
