@@ -120,6 +120,9 @@ def calendar_info() -> None:
 def score(
     sheet: Path = typer.Argument(..., help="打分表 JSON（附件一）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+    industry: str = typer.Option(None, "--industry", help="录入指标数值时：按该行业的达标值表核对"),
+    tier: str = typer.Option(None, "--tier", help="与 --industry 同用：capital（都）、base（基地）、town（乡镇）"),
+    on: str = typer.Option(None, "--on", help="与 --industry 同用：考评日期（YYYY-MM-DD），取当日生效的版本，默认今天"),
 ) -> None:
     """校验专家组打分表：合格/不合格、总分、每一处分档错误。退出码 0 合格，1 不合格，2 无效。"""
     from domain import yamlfmt
@@ -127,6 +130,14 @@ def score(
 
     data = yamlfmt.load_json(read_input(sheet), str(sheet))
     policy = get_policy()
+    if industry and isinstance(data, dict):  # issue 11: met computed from values against the table in force
+        from service.thresholds import resolve
+        from store.db import database_url, make_engine, migrate
+
+        engine = make_engine(database_url())
+        migrate(engine)
+        table = resolve(engine, industry, tier or "capital", parse_date(on, "--on") if on else date.today())
+        data = {**data, "thresholds": table.as_sheet_data()}
     try:
         result = validate_score_sheet(policy, data)
     except ScoreSheetInvalid as e:

@@ -65,3 +65,24 @@ def test_thresholds_cli_an_association_cannot_import_another_industry(store, cap
     filled(path, 10)
     code, _, err = cli(capsys, "thresholds", "import", str(path), "--token", store)
     assert code == 2 and "thresholds_not_permitted" in err
+
+
+def test_score_checks_entered_values_against_the_table_in_force(store, capsys, tmp_path):
+    import json
+
+    path = tmp_path / "t.xlsx"
+    cli(capsys, "thresholds", "template", "陶瓷", "capital", "--out", str(path))
+    filled(path, 10)
+    assert cli(capsys, "thresholds", "import", str(path), "--token", store)[0] == 0
+    part1 = ["output_value", "sales_revenue", "main_revenue", "profit_tax", "exports", "firms", "above_scale_firms",
+             "patents", "standards", "brands", "employees", "rd_ratio", "market_share"]
+    values = {k: (20 if i < 9 else 5) for i, k in enumerate(part1)}  # nine rows meet the table
+    values.update({k: 20 for k in ("safety_cert_share", "iso9000_share", "iso14000_share", "iso22000_share",
+                                   "pass_rate")}, quality_incident="无", pollution_incident="无", safety_accident="无")
+    sheet = tmp_path / "sheet.json"
+    sheet.write_text(json.dumps({"values": values, "part1": 52, "part2": 18, "part3": 9, "part4": 9, "total": 88},
+                                ensure_ascii=False), encoding="utf-8")
+    code, out, _ = cli(capsys, "score", str(sheet), "--industry", "陶瓷", "--tier", "capital", "--on", "2026-06-01")
+    assert code == 2 and "score_band_part1" in out
+    code, out, err = cli(capsys, "score", str(sheet), "--industry", "陶瓷", "--tier", "capital", "--on", "2025-06-01")
+    assert code == 2 and "thresholds_missing" in err
