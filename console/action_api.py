@@ -11,15 +11,17 @@ Chinese, naming the field by its title, with the rule's code where a rule owns t
 # no ``from __future__ import annotations``: FastAPI reads each generated endpoint's
 # annotations (the action's schema) at runtime, from a closure
 
+from datetime import date
 from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field
 
 from console import api
 from console.schema_route import refusing_route
 from domain.labels import action_label
 from domain.model import Stage
-from service.actions import ACTION_SCHEMAS, ActionData, MeetingData, parse_action, plain
+from service.actions import ACTION_SCHEMAS, ActionData, JointDocumentData, MeetingData, parse_action, plain
 
 CLUSTER_ACTIONS = tuple(a for a in ACTION_SCHEMAS if a != "hold_meeting")
 
@@ -67,7 +69,35 @@ async def hold_meeting(meeting: Annotated[MeetingData, Body()], user: api.UserDe
     """记录会长办公会决定（秘书处），与场景中 hold_meeting 的 data 相同；请求体为 MeetingData。"""
     r = await console.hold_meeting(user, plain(meeting))
     return api.MeetingOut(meeting_id=r.meeting_id, held_on=r.held_on, decisions=r.decisions,
-                          recorded_by=api.ActorOut(role=r.recorded_by.role, name=r.recorded_by.name))
+                          recorded_by=api.ActorOut(role=r.recorded_by.role, name=r.recorded_by.name),
+                          refused=r.refused)
+
+
+# §三(四) the joint document of a meeting's approvals, recorded once for the whole meeting
+DocumentRoute = refusing_route(lambda path, body: parse_action("record_joint_document", body), "联合发文数据无效")
+documents = APIRouter(route_class=DocumentRoute)
+
+
+class JointDocumentOut(BaseModel):
+    meeting_id: str = Field(title="会议编号")
+    held_on: date = Field(title="会议日期")
+    number: str = Field(title="发文文号")
+    issued_on: date = Field(title="发文日期")
+    bodies: list[str] = Field(title="发文单位")
+    clusters: list[str] = Field(title="授予称号的集群", description="该次会议批准、由本文授予称号的集群编号")
+
+
+@documents.post("/api/meetings/documents", response_model=JointDocumentOut,
+                responses=api.responses(400, 401, 403, 409, 422, 503), tags=["meetings"],
+                summary=action_label("record_joint_document"), operation_id="record_meeting_joint_document")
+async def record_joint_document(document: Annotated[JointDocumentData, Body()], user: api.UserDep,
+                                console: api.ConsoleDep) -> JointDocumentOut:
+    """记录会长办公会批准事项的联合发文（秘书处，§三(四)）：一次会议一份，发往该次会议批准的每个集群，
+    称号有效期自发文日期起算。meeting_id 留空时为最近一次尚未发文的会议。请求体为 JointDocumentData。"""
+    r = await console.record_joint_document(user, plain(document))
+    doc = r.document
+    return JointDocumentOut(meeting_id=r.meeting_id, held_on=r.held_on, number=doc.number, issued_on=doc.issued_on,
+                            bodies=doc.bodies, clusters=doc.clusters)
 
 
 def schema_names(openapi: dict[str, Any]) -> dict[str, str]:

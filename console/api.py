@@ -230,6 +230,8 @@ class MeetingOut(BaseModel):
     held_on: date
     decisions: dict[str, str]
     recorded_by: ActorOut
+    # decisions the rules refused for one cluster (e.g. score_below_pass, 附件一 备注2): {编号: {code, message}}
+    refused: dict[str, dict[str, str]] = {}
 
 
 class RecognitionEntryOut(BaseModel):

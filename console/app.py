@@ -50,6 +50,7 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.add_middleware(BodyGuard)  # 413 / 422 for bodies before anything parses them
     app.include_router(thresholds.api_router); app.include_router(thresholds.router)  # issue 11: 达标值 tables
     app.include_router(action_api.meetings)  # POST /api/meetings with MeetingData
+    app.include_router(action_api.documents)  # POST /api/meetings/documents with JointDocumentData (§三(四))
     app.include_router(action_api.router)  # one route per action, each with its schema: before the generic one
     app.include_router(api.router)
     app.include_router(notifications.api)

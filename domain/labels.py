@@ -18,6 +18,7 @@ AUTOMATIC_ACTION_LABELS = {
     "extend": "复评期间称号延续",
     "lapse_rectification": "整改期满未复查，取消称号",
     "revoke_overdue": "到期未复评超过两年，年度认定时取消称号",
+    "revoke_rectification": "整改期满仍不达标，取消称号（§四(三)）",
     "meeting_approve": "会长办公会批准",
     "meeting_refuse": "会长办公会不予批准",
     "meeting_defer": "会长办公会暂缓",
@@ -39,6 +40,7 @@ EVENT_LABELS = {
     "final": "最终",
     "audit_read": "审计查阅",
     "attachment": "附件",
+    "decision_refused": "会议决定未执行",
 }
 
 DECISION_LABELS = {"approve": "批准", "refuse": "不予批准", "defer": "暂缓"}
@@ -47,6 +49,7 @@ DECISION_LABELS = {"approve": "批准", "refuse": "不予批准", "defer": "暂�
 CLOCK_LABELS = {
     "overdue_revocation": "到期未复评取消（年度认定公告）",
     "visit_on": "现场考评日",
+    "joint_document": "待联合发文（会长办公会已批准）",
 }
 
 # the reasons the lifecycle records when it clears a deadline or ends (journal rows keep the
@@ -70,6 +73,7 @@ REASON_LABELS = {
     "re-evaluation failed": "复评不合格",
     "title change abandoned: title expired": "称号到期，变更申请终止",
     "rectification period ended with no rectification review filed": "整改期满未申请整改复查",
+    "rectification review passed": "整改复查通过",
 }
 
 START_LABELS = {"cultivation": "纳入培育", "applied": "登记申请", "designated": "导入已授称号"}

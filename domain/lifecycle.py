@@ -104,6 +104,8 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
         for action in ACTIONS:
             if role not in action_roles(action):
                 continue
+            if action == "record_formal_opinion" and role == Role.PROVINCIAL and getattr(self.state, "clarified", False):
+                continue  # §三(三) as clarified: a provincial body gives no formal opinion
             trigger = "meeting_defer" if action == "hold_meeting" else action
             if self.machine.may(trigger):
                 out.append(action)

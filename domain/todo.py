@@ -69,7 +69,7 @@ def allowed_by_role(facts: StageFacts) -> dict[str, tuple[str, ...]]:
         stage=Stage(facts.stage), procedure=Procedure(facts.procedure), title_status=TitleStatus(facts.title_status),
         owed=facts.opinions_outstanding, supplement_items=["…"] if facts.supplement_pending else [],
         deadlines={"annual_report": SimpleNamespace(what="annual_report")} if facts.annual_report_open else {},
-        policy_version=DEFAULT_POLICY_VERSION,
+        policy_version=DEFAULT_POLICY_VERSION, clarified=True,  # the rules of issue 11 (most lifecycles)
     )
     lifecycle = Lifecycle(state, get_policy(DEFAULT_POLICY_VERSION))  # type: ignore[arg-type]
     return {role: tuple(actions) for role, actions in lifecycle.allowed_by_role().items()}

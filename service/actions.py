@@ -449,7 +449,7 @@ class AcceptApplicationData(NoData):
 class CompleteFormalReviewData(ActionData):
     """完成形式审查（秘书处）：进入待会长办公会；考评总得分低于 70 分的（附件一 备注2）只能提请不予授名。"""
 
-    refer_for_refusal: bool = Field(False, title="提请不予授名",
+    refer_for_refusal: StrictBool | None = Field(None, title="提请不予授名",
                                     description="考评总得分低于 70 分时，完成形式审查并提请会长办公会不予授名")
 
 

@@ -236,11 +236,20 @@ class ConsoleService:
                 provisional=False))
         return out
 
+    def awaiting_documents(self, user: User, today: date) -> list[RadarEntry]:
+        """Approvals waiting for their joint document (§三(四)): no clock, listed from the
+        day of the approval so the secretariat sees how long each has waited."""
+        return [RadarEntry(
+            cluster_key=c.key, cluster_name=c.name, title=c.title, stage=c.stage, key="joint_document",
+            what="joint_document", due=since, days_left=(since - today).days, working_days_left=0, overdue=False,
+            overdue_since=None, provisional=False) for c, since in readmodel.awaiting_document(self.engine,
+                                                                                              access.scope_of(user))]
+
     async def radar(self, user: User, within: int | None = None, overdue_only: bool = False, limit: int = 200,
                     offset: int = 0) -> tuple[int, list[RadarEntry]]:
         today = await self.today()
         due_by = self.due_by(today, within)
-        revocations = [] if overdue_only else self.revocations(user, today, due_by)
+        revocations = [] if overdue_only else self.revocations(user, today, due_by) + self.awaiting_documents(user, today)
         if revocations:  # merged in date order: the page needs the deadlines up to its end
             limit, offset, skip = min(max(1, limit), 1000), max(0, offset), max(0, offset)
             total, items = readmodel.radar(self.engine, access.scope_of(user), due_by, overdue_only, offset + limit, 0)
@@ -351,6 +360,24 @@ class ConsoleService:
         except asyncio.TimeoutError:
             raise DomainError("temporal_timeout",
                               f"工作流服务 {self.action_timeout:.0f} 秒内未答复，会议结果未知，请稍后刷新查看") from None
+
+    async def record_joint_document(self, user: User, data: Any) -> MeetingResult:
+        """§三(四): the joint document of one meeting's approvals (the latest still without one
+        when no meeting is named), recorded once and sent to each approved cluster."""
+        access.check_action(user, "record_joint_document", None)
+        if not isinstance(data, Mapping):
+            raise DomainError("invalid_data", "联合发文数据应为对象 {number, issued_on, bodies, meeting_id}")
+        data = actions.checked("record_joint_document", data)
+        try:
+            return await asyncio.wait_for(self.lifecycle.record_joint_document(data, user.actor), self.action_timeout)
+        except asyncio.TimeoutError:
+            raise DomainError("temporal_timeout",
+                              f"工作流服务 {self.action_timeout:.0f} 秒内未答复，发文结果未知，请稍后刷新查看") from None
+
+    async def meetings_awaiting_document(self) -> list[MeetingResult]:
+        from workflows.program import approved_clusters
+
+        return [m for m in await self.lifecycle.recent_meetings() if m.document is None and approved_clusters(m)]
 
     # ------------------------------------------------------------------ downloads
 

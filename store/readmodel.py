@@ -175,6 +175,22 @@ def expired_titles(engine: Engine, scope: Scope) -> list[Cluster]:
                            .order_by(Cluster.expired_on, Cluster.key)).all())
 
 
+def awaiting_document(engine: Engine, scope: Scope) -> list[tuple[Cluster, date]]:
+    """Approvals still waiting for their joint document (§三(四); the rules set no clock), each
+    with the day the meeting's approval was recorded: the radar lists them."""
+    with session(engine) as s:
+        rows = list(s.exec(select(Cluster).where(scope_clause(scope), Cluster.stage == "approved",
+                                                 Cluster.live == True)  # noqa: E712
+                           .order_by(Cluster.key)).all())
+        out = []
+        for c in rows:
+            stages = s.exec(select(JournalRow).where(JournalRow.cluster_key == c.key, JournalRow.kind == "stage")
+                            .order_by(col(JournalRow.seq).desc()).limit(5)).all()
+            since = next((r.on for r in stages if (r.data or {}).get("to") == "approved"), None)
+            out.append((c, since or c.updated_at.date()))
+        return out
+
+
 def overdue_deadlines(engine: Engine, keys: Iterable[str], today: date) -> dict[str, list[DeadlineRow]]:
     """The overdue deadlines of these clusters (a page of the list), earliest due first."""
     keys = list(dict.fromkeys(keys))

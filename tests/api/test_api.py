@@ -225,6 +225,18 @@ async def test_a_whole_procedure_through_the_api_to_the_meeting_then_score_sheet
     await env.sim._until_recorded(r.json()["meeting_id"], {key})
     await env.sim.settle()
     shown = (await env.client.get(f"/api/clusters/{key}", headers=env.auth("secretariat"))).json()
+    assert shown["stage"] == "approved" and shown["title_status"] == "none"  # §三(四): the document confers
+    radar = (await env.client.get("/api/radar", params={"limit": 1000}, headers=env.auth("secretariat"))).json()
+    assert (key, "joint_document") in {(i["cluster_key"], i["what"]) for i in radar["items"]}
+    document = {"number": "中轻联综字〔2027〕2号", "issued_on": (await env.sim.today()).isoformat(),
+                "bodies": ["中国轻工业联合会"], "meeting_id": r.json()["meeting_id"]}
+    refused = await env.client.post("/api/meetings/documents", json=document, headers=env.auth("leader"))
+    assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"
+    done = await env.client.post("/api/meetings/documents", json=document, headers=env.auth("secretariat"))
+    assert done.status_code == 200 and done.json()["clusters"] == [key]
+    await env.sim._until(lambda: any(r.kind == "title" for r in env.sim.journal(key)), "joint document not recorded")
+    await env.sim.settle()
+    shown = (await env.client.get(f"/api/clusters/{key}", headers=env.auth("secretariat"))).json()
     assert shown["stage"] == "designated" and shown["title_status"] == "valid" and shown["valid_until"]
 
     sheets = (await env.client.get("/api/score-sheets", params={"cluster": key}, headers=env.auth("auditor"))).json()
