@@ -19,7 +19,7 @@ from console.errors import status_for
 from domain.access import User
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.model import Stage
+from domain.model import PROCEDURE_STAGES, Stage
 from service import annex5
 from store import lifecycle as journal_store
 
@@ -126,7 +126,9 @@ def annual_panel(request: Request, user: User | None, view: Any) -> dict[str, An
     record = annex5.record_of(view, filed)
     owed = sorted(e.year for e in record.entries if e.status != "filed")
     return {"record": record, "filed": filed, "latest": filed[max(filed)] if filed else None,
-            "reevaluation": view.procedure in ("reevaluation", "rectification_review") or view.stage == Stage.EXPIRED,
+            # while a re-evaluation (or rectification review) runs, the card is its requirement
+            "reevaluation": view.procedure in ("reevaluation", "rectification_review")
+            and view.stage in {s.value for s in PROCEDURE_STAGES},
             "owed": owed, "error": getattr(request.state, "annex5_error", None)}
 
 
