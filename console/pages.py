@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -288,12 +288,40 @@ def _check_key(key: str) -> None:
 # ---------------------------------------------------------------- meetings
 
 
+async def _meetings_page(request: Request, user: User, *, status_code: int = 200, error: DomainError | None = None,
+                         result: Any = None, document: Any = None, values: Mapping[str, str] | None = None,
+                         failed_meeting: str = "") -> HTMLResponse:
+    """The queue and its decisions, and the approvals still waiting for their joint document
+    (§三(四)), each meeting with the document's form generated from its schema."""
+    console = _console(request)
+    today = await console.today()
+    pending = await console.meetings_awaiting_document() if user.role in ("secretariat", "leader") else []
+    forms = {m.meeting_id: action_forms.items_of("record_joint_document", today,
+                                                 values if failed_meeting == m.meeting_id else None)
+             for m in pending}
+    return page(request, "meetings.html", user, status_code=status_code, waiting=await console.waiting(user),
+                error=error, result=result, today=today, pending=pending, document_forms=forms, document=document,
+                document_values=values or {}, failed_meeting=failed_meeting)
+
+
 @router.get("/meetings", response_class=HTMLResponse)
 async def meetings(request: Request) -> HTMLResponse:
+    return await _meetings_page(request, page_user(request))
+
+
+@router.post("/meetings/document", response_class=HTMLResponse)
+async def record_joint_document(request: Request) -> HTMLResponse:
     user = page_user(request)
-    console = _console(request)
-    return page(request, "meetings.html", user, waiting=await console.waiting(user), error=None, result=None,
-                today=await console.today())
+    values: dict[str, str] = {}
+    try:
+        values = await _checked_form(request)
+        data = action_forms.data_from_form("record_joint_document", values)
+        data["meeting_id"] = values.get("meeting_id", "")
+        result = await _console(request).record_joint_document(user, data)
+    except DomainError as e:
+        return await _meetings_page(request, user, status_code=status_for(e.code), error=e, values=values,
+                                    failed_meeting=values.get("meeting_id", ""))
+    return await _meetings_page(request, user, document=result)
 
 
 @router.post("/meetings", response_class=HTMLResponse)
@@ -306,10 +334,8 @@ async def hold_meeting(request: Request) -> HTMLResponse:
         result = await console.hold_meeting(user, {"decisions": decisions, "held_on": values.get("held_on") or None,
                                                    "notes": values.get("notes", "")})
     except DomainError as e:
-        return page(request, "meetings.html", user, status_code=status_for(e.code), waiting=await console.waiting(user),
-                    error=e, result=None, today=await console.today())
-    return page(request, "meetings.html", user, waiting=await console.waiting(user), error=None, result=result,
-                today=await console.today())
+        return await _meetings_page(request, user, status_code=status_for(e.code), error=e)
+    return await _meetings_page(request, user, result=result)
 
 
 # ---------------------------------------------------------------- downloads
