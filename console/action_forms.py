@@ -133,6 +133,9 @@ def _input(path: str, name: str, f: FieldInfo, today: date, label: str | None = 
     if get_origin(ann) is list and isinstance(get_args(ann)[0], type) and issubclass(get_args(ann)[0], BaseModel) \
             and "." in path:
         return None  # records inside a row (表四's finances and products): the annex's XLSX carries them
+    if extra.get("x-choices") == "panel":  # 附件四: names from the approved panel (with_panel_choices)
+        return Input(name=f"f_{path}", label=label or f.title or name, hint=f.description or "",
+                     kind="checks" if get_origin(ann) is list else "select", choices={})
     c = _constraints(f, f.annotation)
     required = f.is_required()
     unit = _unit(f)

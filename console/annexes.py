@@ -11,6 +11,7 @@ download link and an upload that fills the filing's form on the cluster page.
 from __future__ import annotations
 
 import hmac
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -89,3 +90,74 @@ async def annex3_page_upload(request: Request, key: str) -> HTMLResponse:
                                          else None, {})
     filled = {"csrf": values.get("csrf", ""), **as_form_values(data)}
     return await pages._cluster_page(request, user, key, failed_action=action, values=filled)
+
+
+# ---------------------------------------------------------------- the filing form's workbook, the report's prefill
+
+
+async def with_uploaded_annex3(request: Request, user: Any, key: str, action: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A filing submitted with its filled workbook (the form's file input): the workbook is the
+    annex3 (its 表四 finances and products included, which the page's table does not carry)."""
+    if action not in PROCEDURE_OF:
+        return data
+    upload = (await request.form()).get("f_annex3_xlsx")
+    if isinstance(upload, UploadFile) and upload.filename:
+        content = await upload.read()
+        if content:
+            return {**data, "annex3": await parse_for(pages._console(request), user, key, action, content)}
+    return data
+
+
+def _plain(v: Any) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+async def site_report_form(console: Any, view: Any, items: list[Any], shown: dict[str, str] | None,
+                           fresh: bool) -> tuple[list[Any], dict[str, str]]:
+    """附件四's form on the cluster page: 组长, 副组长 and signatures chosen from the approved
+    panel; a fresh form prefilled from this cluster's own record — the panel's lead, the visit,
+    the figures of its 附件三 and, for a re-evaluation, the previous evaluation's figures — and
+    the annual reports filed and missing since the title shown beside the indicators."""
+    from dataclasses import replace
+
+    from console.action_forms import Group, with_panel_choices
+    from domain import annex3 as A
+    from domain.annual_report import annual_report_record
+    from workflows.designation import DesignationWorkflow
+
+    values = dict(shown or {})
+    items = with_panel_choices(items, list(view.panel))
+    facts = await console.lifecycle._query(view.key, DesignationWorkflow.annex_facts, "annex_facts")
+    new = facts.get("procedure") in A.NEW_PROCEDURES
+    previous, current, prev_year, cur_year = A.previous_and_current(
+        facts.get("annex3") or None, None if new else facts.get("evaluation_indicators"))
+    note = []
+    if fresh:
+        leads = list(view.panel_leads)
+        if leads:
+            values.setdefault("f_leader", leads[0])
+        if facts.get("visit_on"):
+            values.setdefault("f_basics.visited_on", facts["visit_on"])
+            values.setdefault("f_signed_on", facts["visit_on"])
+        r = view.profile.region
+        values.setdefault("f_basics.place", f"{r.province}{r.city}{r.county}")
+        for i, name in enumerate(view.panel):
+            values.setdefault(f"f_signed_by.{i}", name)
+        for k, v in current.items():
+            values.setdefault(f"f_indicators.{k}.value", _plain(v))
+        if not new:
+            for k, v in previous.items():
+                values.setdefault(f"f_indicators.{k}.previous", _plain(v))
+    if cur_year:
+        note.append(f"数值已按附件三表二 {cur_year} 年预填")
+    if not new:
+        note.append(f"上次考评（{prev_year or '—'} 年）的数值已预填，增减百分比由系统计算")
+        conferred = date.fromisoformat(facts["conferred_on"]) if facts.get("conferred_on") else None
+        rec = annual_report_record(facts.get("annual_reports") or {}, view.deadlines, conferred, view.today)
+        filed = "、".join(f"{e.year}" + ("（逾期）" if e.late else "") for e in rec.filed) or "无"
+        missing = "、".join(str(e.year) for e in rec.missing) or "无"
+        note.append(f"授名以来的年度报表：已报送 {filed}；未报送 {missing}（§四(一) 列入复评要求）")
+    if note:
+        items = [replace(it, hint=f"{it.hint}。{'；'.join(note)}") if isinstance(it, Group) and it.name == "f_indicators"
+                 else it for it in items]
+    return items, values

@@ -239,6 +239,9 @@ async def _cluster_page(request: Request, user: User, key: str, status_code: int
         shown = values if values is not None and failed_action == action else \
             action_forms.prefill(action, detail.view, user, _owed_year(detail), today)
         items = action_forms.items_of(action, today, shown)
+        if action == "record_site_report":  # 附件四: the approved panel's choices, the record's figures
+            from console.annexes import site_report_form
+            items, shown = await site_report_form(console, detail.view, items, shown, failed_action != action)
         if action in APPLICATION_ACTIONS:  # RULES.md "Bodies": the directory's bodies for this cluster
             p = detail.view.profile
             items = action_forms.with_body_choices(
@@ -272,6 +275,8 @@ async def act(request: Request, key: str, action: str) -> Response:
         if action not in action_forms.ACTION_SCHEMAS or action == "hold_meeting":
             raise DomainError("action_unknown", f"未知的操作“{action}”")
         data = action_forms.data_from_form(action, values)
+        from console.annexes import with_uploaded_annex3  # 附件三 as its workbook, beside the form
+        data = await with_uploaded_annex3(request, user, key, action, data)
         await _console(request).act(user, key, action, data)
     except DomainError as e:
         if e.code in ("cluster_unknown", "out_of_scope"):

@@ -56,7 +56,7 @@ from domain.rules import (
 )
 from domain.starts import check_evaluation
 from domain.annex3 import EVALUATION_YEAR, check_annex3, evaluation_year_of, kept_from_event
-from domain.site_report import annual_reports_since, check_report
+from domain.site_report import annual_reports_of, check_report
 from domain.annual_report import kept as kept_annual_figures
 
 
@@ -413,8 +413,7 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
             self.policy, data, tier=profile.tier, new_cluster=new_cluster,
             evaluation_indicators=self.state.evaluation_indicators, panel=panel, visit_on=self.state.visit_on,
             kept_annex3=(self.state.application or {}).get("annex3"),
-            annual=None if new_cluster else annual_reports_since(
-                self.policy, self.state.conferred_on, self.state.annual_reports, today),
+            annual=None if new_cluster else annual_reports_of(self.policy, self.state, today),
             today=today, clarified=getattr(self.state, "clarified", True))
         return {"report": full.report, **({"annex4": full.sections} if full.sections else {})}
 

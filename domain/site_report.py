@@ -61,6 +61,19 @@ def annual_reports_since(policy: Policy, conferred_on: date | None, reports: Map
     return AnnualRecord(filed, late, missing)
 
 
+def annual_reports_of(policy: Policy, state: Any, today: date) -> AnnualRecord:
+    """The annual-report module's record of the reports filed and missing since the title
+    (``domain.annual_report.reports_for_reevaluation``, from the state's clocks), summarised;
+    the arithmetic above where that module is absent."""
+    try:
+        from domain.annual_report import reports_for_reevaluation
+    except ImportError:  # pragma: no cover - before the annual-report module
+        return annual_reports_since(policy, state.conferred_on, state.annual_reports, today)
+    rec = reports_for_reevaluation(state, today)
+    return AnnualRecord(tuple(e.year for e in rec.filed), tuple(e.year for e in rec.filed if e.late),
+                        tuple(e.year for e in rec.missing))
+
+
 @dataclass(frozen=True)
 class FullReport:
     report: SiteReport  # the older checks' result: counts, score, comparisons, rank

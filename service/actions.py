@@ -265,9 +265,10 @@ class SiteReportData(ActionData):
                                                "recommendations": "report_too_few_recommendations",
                                                "score_sheet": "score_missing_part"}
     basics: SiteBasicsIn | None = Field(None, title="一、考评基本情况", description="考评时间、地点、现场考评和考评会议情况")
-    leader: ShortText | None = Field(None, title="专家组组长", description="从批准的专家组名单中选择")
+    leader: ShortText | None = Field(None, title="专家组组长", description="从批准的专家组名单中选择",
+                                     json_schema_extra={"x-choices": "panel"})
     deputies: list[ShortText] | None = Field(None, title="专家组副组长", description="从批准的专家组名单中选择",
-                                             max_length=ITEMS)
+                                             max_length=ITEMS, json_schema_extra={"x-choices": "panel"})
     opinions: list[ReportOpinionIn] | None = Field(
         None, title="二、考评意见", description=f"每条一个标题和一段详细阐述，一般不少于 {POLICY.report_min_findings} 条",
         max_length=ITEMS)
@@ -283,7 +284,7 @@ class SiteReportData(ActionData):
     tier_exception_reason: str = Field("", title="排名例外理由", description="全国排名不在该分类要求内而仍推荐时的书面理由",
                                        max_length=TEXT)
     signed_by: list[ShortText] | None = Field(None, title="签字专家", description="专家组组长、副组长及成员签字（附件四 附1）",
-                                              max_length=ITEMS)
+                                              max_length=ITEMS, json_schema_extra={"x-choices": "panel"})
     signed_on: date | None = Field(None, title="签字日期", ge=EARLIEST, le=LATEST)
     score_sheet: ScoreSheetIn = Field(title="专家组打分表", description="附件一 评价体系打分表")
 

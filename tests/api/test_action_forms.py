@@ -69,8 +69,9 @@ async def test_a_panel_and_a_site_report_go_through_the_generated_forms_to_the_r
     assert view.stage == "site_evaluation"
 
     token = await log_in(env, "expert")
-    form = {"csrf": csrf_token(token), "f_findings": "规模居全国首位\n龙头带动强\n平台完善\n绿色转型",
-            "f_recommendations": "品牌建设\n智能制造\n标准体系\n人才培养", "f_recommend": "yes",
+    form = {"csrf": csrf_token(token), "f_recommendations": "品牌建设\n智能制造\n标准体系\n人才培养", "f_recommend": "yes",
+            **{f"f_opinions.{i}.{k}": f"{t}{'：详细阐述' if k == 'text' else ''}"  # 附件四: 4 opinion rows
+               for i, t in enumerate(("规模居全国首位", "龙头带动强", "平台完善", "绿色转型")) for k in ("title", "text")},
             "f_indicators.output.value": "120.5", "f_indicators.output.rank": "1"}
     for k, v in VALID_SHEET.items():
         form[f"f_score_sheet.{k}"] = ("yes" if v else "no") if isinstance(v, bool) else str(v)

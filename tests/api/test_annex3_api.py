@@ -125,3 +125,59 @@ async def test_openapi_documents_the_annex3_paths_and_the_filings_tables(env):
     assert "annex3" in schemas["ApplicationData"]["required"]
     assert {"basics", "leader", "deputies", "opinions", "conclusion", "signed_by", "signed_on"} <= \
         set(schemas["SiteReportData"]["properties"])
+
+
+async def test_a_reevaluation_report_form_is_prefilled_from_this_cluster_and_lists_its_annual_reports(env):
+    """附件四 on the page: 组长 chosen from the approved panel, the previous evaluation's figures
+    and the re-evaluation's 表二 figures prefilled, the annual reports since the title listed;
+    the form as prefilled (plus the opinions) is a report the rules accept."""
+    import re
+    from datetime import timedelta
+
+    from service.users import csrf_token
+    from tests.annexes import annex4
+    from tests.api.test_pages import log_in
+    from tests.support import VALID_SHEET, site_visit
+
+    today = await env.sim.today()
+    conferred = date(today.year - 3, 6, 1)
+    spec = cluster("a3-re", region={**cluster()["region"], "code": "445302"})
+    await env.sim.register(spec, {"stage": "designated", "on": conferred.isoformat(),
+                                  "evaluation": {"indicators": {"value": 800, "firms": 400}}}, Actor(**SECRETARIAT))
+    await env.sim.settle()
+    # 表二: the evaluation's year first (800 as recorded), the latest year 1000 → +25 %
+    tables = annex3(total_output={"year1": 800, "year2": 900, "year3": 1000}, firms={"year1": 400, "year2": 450,
+                                                                                   "year3": 500})
+    await env.ok("secretariat", "a3-re", "file_reevaluation", {"annex3": tables, "route": "association",
+                                                                "bodies": ["中国陶瓷工业协会"], "industry_history_years": 20})
+    await env.ok("association", "a3-re", "record_opinion", {"text": "同意复评"})
+    await env.ok("secretariat", "a3-re", "accept_application")
+    await env.ok("leader", "a3-re", "approve_site_visit", site_visit(today))
+
+    token = await log_in(env, "expert")
+    page = (await env.client.get("/clusters/a3-re")).text
+    form = re.search(r'<form class="action[^"]*"[^>]*data-action="record_site_report".*?</form>', page, re.S).group(0)
+    assert re.search(r'<select name="f_leader"[^>]*>.*?<option value="李专家" selected>', form, re.S)
+    assert 'name="f_indicators.value.previous" value="800"' in form
+    assert 'name="f_indicators.value.value" value="1000"' in form
+    assert "授名以来的年度报表" in form and "未报送" in form
+
+    fields = {k: v for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', form)  # as the browser sends it
+              if not k.startswith(("f_deputies", "f_signed_by"))}  # (checkboxes: the ticked ones below)
+    fields.update({"f_leader": "李专家", "f_deputies.1": "专家1"})
+    fields.update({f"f_signed_by.{i}": n for i, n in enumerate(["李专家", "专家1", "专家2", "专家3", "专家4"])})
+    fields.update({f"f_opinions.{i}.{k}": o[k] for i, o in enumerate(annex4()["opinions"]) for k in ("title", "text")})
+    fields.update({"csrf": csrf_token(token), "f_recommendations": "品牌建设\n智能制造\n标准体系\n人才培养",
+                   "f_recommend": "yes", "f_conclusion": "同意通过复评。"})
+    for k, v in VALID_SHEET.items():
+        fields[f"f_score_sheet.{k}"] = ("yes" if v else "no") if isinstance(v, bool) else str(v)
+    r = await env.client.post("/clusters/a3-re/actions/record_site_report", data=fields)
+    assert r.status_code == 303, re.findall(r'class="refusal"[^>]*>(.*?)</p>', r.text)
+    await env.sim.settle()
+    events = (await env.client.get("/api/clusters/a3-re", headers=env.auth("secretariat"))).json()["timeline"]
+    report = next(e for e in reversed(events) if e["kind"] == "action" and e["data"]["action"] == "record_site_report")
+    change = {c["indicator"]: c["change_pct"] for c in report["data"]["report"]["comparisons"]}
+    assert change["value"] == 25.0 and change["firms"] == 25.0
+    assert report["data"]["annex4"]["panel"][0] == {"name": "李专家", "role": "leader"}
+    # onboarded: reports before the import are outside the record, the next one is not yet due
+    assert report["data"]["annex4"]["annual_reports"] == {"filed": [], "late": [], "missing": []}
