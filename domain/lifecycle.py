@@ -525,8 +525,10 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
         for key in ("product", "tier", "title_word", "activity"):
             if data.get(key) is not None:
                 changes[key] = str(data[key])
-        if data.get("element_indicators") is not None:  # RULES.md "Title words": recorded per element
-            changes["element_indicators"] = _element_indicators(data["element_indicators"])
+        # RULES.md "Title words": a title change that sets naming elements records each element's
+        # extra indicators (required under the clarified rules; a recorded history keeps its path)
+        if data.get("element_indicators") is not None or (data.get("elements") and self.state.clarified):
+            changes["element_indicators"] = _element_indicators(data.get("element_indicators") or {})
         if data.get("elements") is not None:
             if not isinstance(data["elements"], list):
                 raise DomainError("invalid_data", "elements 应为命名元素列表")

@@ -260,6 +260,13 @@ def _element_indicators(raw: Any) -> dict[str, dict[str, str]] | None:
     """Each naming element's extra indicators (RULES.md "Title words"); None when not given."""
     if raw is None:
         return None
+    if isinstance(raw, list):  # the form's rows: {element, indicator, value} each
+        if len(raw) > 60 or not all(isinstance(r, Mapping) for r in raw):
+            raise DomainError("invalid_data", "element_indicators 应为 {element, indicator, value} 的列表")
+        grouped: dict[str, dict[str, Any]] = {}
+        for r in raw:
+            grouped.setdefault(str(r.get("element") or ""), {})[str(r.get("indicator") or "")] = r.get("value")
+        raw = grouped
     if not isinstance(raw, Mapping) or len(raw) > 10:
         raise DomainError("invalid_data", "element_indicators 应为 {命名元素: {指标: 数值}}")
     out: dict[str, dict[str, str]] = {}

@@ -388,16 +388,30 @@ class AnnualReportData(ActionData):
 # ---------------------------------------------------------------- §四(五) title change, revocation, withdrawal
 
 
+class ElementIndicatorIn(ActionData):
+    element: Element = Field(title="命名元素", description="该指标所属的命名元素")
+    indicator: str = Field(title="指标", description="该元素的附加指标名称（见政策所列）", min_length=1, max_length=NAME)
+    value: str = Field(title="数值", description="指标的数值或情况", min_length=1, max_length=NAME)
+
+
 class TitleChangeData(ReapplicationData):
     """申请称号变更或提升（§四(五)）：只填要改的项；原称号在审批期间继续有效。"""
 
     codes: ClassVar[dict[str, str]] = {"route": "route_unknown", "tier": "tier_unknown"}
     product: str | None = Field(None, title="主导产品", description="称号中的主导产品或行业", min_length=1, max_length=NAME)
     tier: TierCode | None = Field(None, title="授名分类", description="都（全国前 3）、基地（前 7）、乡镇（前 12），§二(二)1")
-    title_word: str | None = Field(None, title="称号用字", description="之都、都、基地、城、园、区、乡、镇、街；改分类时留空取第一个",
-                                   max_length=10)
-    elements: list[Element] | None = Field(None, title="命名元素", description="智能、绿色、创新、品牌、智慧、设计（§二(二)3）",
-                                           max_length=len(POLICY.naming_elements))
+    title_word: str | None = Field(None, title="称号用字",
+                                   description="该分类的称号用字（都；基地、城、园、区；乡、镇、街等），前面可加“之”，如 之乡、之城；"
+                                               "改分类时留空取第一个", max_length=10)
+    activity: str | None = Field(None, title="产品的活动词", description="如 生产、制造：命名元素放在它前面，"
+                                 "如 中国陶瓷智能生产基地", max_length=10)
+    elements: list[Element] | None = Field(None, title="命名元素", description="智能、绿色、创新、品牌、智慧、设计（§二(二)3）；"
+                                           "加用命名元素须填写该元素的附加指标", max_length=len(POLICY.naming_elements))
+    element_indicators: list[ElementIndicatorIn] | None = Field(
+        None, title="命名元素的附加指标",
+        description="每个命名元素的附加指标及其数值（与行业协会商定的指标：" + "；".join(
+            f"{e}：{'、'.join(POLICY.element_indicators.get(e, ()))}" for e in POLICY.naming_elements) + "）",
+        max_length=ITEMS)
     region_name: str | None = Field(None, title="称号中的地区名", description="称号“·”后的地区名称", max_length=NAME)
 
 

@@ -77,8 +77,10 @@ class ClusterIn(Strict):
     product: str = Field(title="主导产品", description="称号中的主导产品或行业，如 陶瓷（中国陶瓷之都）", min_length=1,
                          max_length=NAME)
     tier: TierCode = Field(title="授名分类", description="都（全国前 3）、基地（前 7）、乡镇（前 12），§二(二)1")
-    title_word: str = Field("", title="称号用字", description="之都、都、基地、城、园、区、乡、镇、街；留空时取该分类的第一个",
-                            max_length=10)
+    title_word: str = Field("", title="称号用字", description="该分类的称号用字（都；基地、城、园、区；乡、镇、街等），前面可加“之”，"
+                                                          "如 之都、之乡、之城；留空时取该分类的第一个", max_length=10)
+    activity: str = Field("", title="产品的活动词", description="可选，如 生产、制造：命名元素放在它前面，如 中国陶瓷智能生产基地",
+                          max_length=10)
     elements: list[Element] = Field(default_factory=list, title="命名元素",
                                     description="可选：智能、绿色、创新、品牌、智慧、设计（§二(二)3）", max_length=6)
     region: RegionIn = Field(title="地区", description="集群所在的行政区")

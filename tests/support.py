@@ -221,3 +221,10 @@ def default_actor(action: str) -> dict[str, str]:
         "revoke": LEADER,
         "withdraw": APPLICANT,
     }[action]
+
+
+def element_indicators(*elements: str) -> dict[str, dict[str, str]]:
+    """Each naming element's extra indicators with a value (RULES.md "Title words")."""
+    from domain.policy import CNLIC_2022
+
+    return {e: {i: "3" for i in CNLIC_2022.element_indicators[e]} for e in elements}

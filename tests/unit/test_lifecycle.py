@@ -8,6 +8,7 @@ import pytest
 from domain.errors import DomainError
 from domain.model import Actor, Stage, TitleStatus
 from tests.support import (
+    element_indicators,
     APPLICANT,
     ASSOCIATION,
     LEADER,
@@ -196,7 +197,8 @@ def test_titles_more_than_two_years_past_expiry_are_revoked_at_recognition():
 
 def test_title_change_runs_the_procedure_while_the_current_title_stays_valid():
     d = designated(date(2027, 6, 20))
-    d.act(date(2028, 9, 1), "file_title_change", {"elements": ["智能"]}, APPLICANT)
+    d.act(date(2028, 9, 1), "file_title_change", {"elements": ["智能"], "element_indicators": element_indicators("智能")},
+          APPLICANT)
     assert d.state.title_status == TitleStatus.VALID and d.state.title == "中国陶瓷之都·佛山"
     d.walk_procedure(date(2028, 9, 2), date(2028, 11, 1), new_cluster=True)
     d.approve(date(2028, 12, 10))

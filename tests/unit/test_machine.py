@@ -10,6 +10,7 @@ from domain.errors import DomainError
 from domain.machine import ACTIONS, TABLE, mermaid, roles_for
 from domain.model import PROCEDURE_STAGES, Procedure, Role, Stage, TitleStatus
 from tests.support import (
+    element_indicators,
     PureDriver,
     annual_report,
     application,
@@ -65,7 +66,7 @@ def valid_data(driver: PureDriver, action: str, today: date) -> dict:
         owed = sorted(d.params["year"] for d in driver.state.deadlines.values() if d.what == "annual_report")
         return annual_report(owed[0] if owed else today.year - 1)
     if action == "file_title_change":
-        return {"elements": ["绿色"]}
+        return {"elements": ["绿色"], "element_indicators": element_indicators("绿色")}
     if action in ("revoke", "withdraw"):
         return {"reason": "测试"}
     return {}

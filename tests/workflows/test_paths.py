@@ -6,7 +6,7 @@ import pytest
 
 from domain.calendar import SHANGHAI, add_months
 
-from tests.support import APPLICANT, SECRETARIAT, application
+from tests.support import APPLICANT, SECRETARIAT, application, element_indicators
 from tests.workflows.helpers import (
     approve,
     d,
@@ -186,7 +186,8 @@ async def test_a_title_more_than_two_years_past_expiry_is_revoked_at_the_annual_
 
 async def test_a_title_change_runs_the_procedure_while_the_current_title_stays_valid(sim):
     await designate(sim, meeting_on=d(6, 20))
-    await ok(sim, "ceramics", "file_title_change", {"elements": ["智能"]}, APPLICANT, d(9, 1, years=1))
+    await ok(sim, "ceramics", "file_title_change", {"elements": ["智能"], "element_indicators": element_indicators("智能")},
+             APPLICANT, d(9, 1, years=1))
     view = await sim.service.view("ceramics")
     assert (view.stage, view.procedure, view.title_status) == ("applied", "title_change", "valid")
     await to_meeting(sim, "ceramics", d(9, 2, years=1))
