@@ -267,6 +267,7 @@ class ScoreSheetOut(BaseModel):
     total: float
     passed: bool
     recommend: bool
+    thresholds: str | None = Field(None, description="核对所用的达标值表版本（录入指标数值时；录入达标项数的打分表为空）")
 
 
 def _label(enum: Any, value: str | None) -> str:
@@ -502,7 +503,8 @@ async def score_sheets(
     return [ScoreSheetOut(cluster_key=c.key, title=c.title or c.name, procedure=s.procedure, recorded_on=s.recorded_on,
                           recorded_by=s.recorded_by, part1_met=s.part1_met, part1=s.part1,
                           part2_first5_met=s.part2_first5_met, part2_vetoes_clear=s.part2_vetoes_clear, part2=s.part2,
-                          part3=s.part3, part4=s.part4, total=s.total, passed=s.passed, recommend=s.recommend)
+                          part3=s.part3, part4=s.part4, total=s.total, passed=s.passed, recommend=s.recommend,
+                          thresholds=s.thresholds)
             for s, c in sheets]
 
 

@@ -128,13 +128,13 @@ def score_rows(sheets: Sequence[tuple[ScoreSheetRow, Cluster]]) -> list[list[Any
     for title, max_name, _, _, _ in PARTS:
         head.append(f"{title}（{_policy_max(max_name):g}分）得分")
     head += ["一、达标项数", "二、前5项达标数", "二、后3项（否决项）", "总得分", f"是否合格（≥{pass_mark:g}分）",
-             "专家组是否推荐"]
+             "专家组是否推荐", "达标值表版本"]
     rows: list[list[Any]] = [head]
     for s, c in sheets:
         rows.append([c.key, c.title or c.name, Procedure(s.procedure).label, s.recorded_on.isoformat(), s.recorded_by,
                      s.part1, s.part2, s.part3, s.part4, s.part1_met, s.part2_first5_met,
                      "均达标" if s.part2_vetoes_clear else "有否决项", s.total, "合格" if s.passed else "不合格",
-                     "推荐" if s.recommend else "不推荐"])
+                     "推荐" if s.recommend else "不推荐", s.thresholds or "（录入达标项数）"])
     return rows
 
 
@@ -162,6 +162,7 @@ def score_xlsx(sheets: Sequence[tuple[ScoreSheetRow, Cluster]]) -> bytes:
         ws.append(["程序", Procedure(s.procedure).label])
         ws.append(["考评报告日期", s.recorded_on.isoformat()])
         ws.append(["专家组组长", s.recorded_by])
+        ws.append(["达标值表", s.thresholds or "（未录入指标数值，达标项数由专家组填写）"])
         ws.append([])
         ws.append(["评价内容", "分值", "达标情况", "得分"])
         for cell in ws[ws.max_row]:

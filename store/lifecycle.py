@@ -216,7 +216,8 @@ def _derive(s: Session, key: str, workflow_id: str, e: Event, snapshot: dict[str
                                 recorded_by=e.actor.name, part1_met=sc["part1_met"], part1=sc["part1"],
                                 part2_first5_met=sc["part2_first5_met"], part2_vetoes_clear=sc["part2_vetoes_clear"],
                                 part2=sc["part2"], part3=sc["part3"], part4=sc["part4"], total=sc["total"],
-                                passed=sc["passed"], recommend=d["report"]["recommend"]))
+                                passed=sc["passed"], recommend=d["report"]["recommend"],
+                                thresholds=sc.get("thresholds")))
         elif action == "submit_annual_report":
             rep = d["report"]
             s.add(AnnualReportRow(cluster_key=key, year=rep["year"], filed_on=e.on, late=bool(d.get("late")),

@@ -171,6 +171,7 @@ class ScoreSheetRow(SQLModel, table=True):
     total: float
     passed: bool
     recommend: bool
+    thresholds: str | None = Field(default=None, max_length=100)  # 达标值 version (migration 0009)
 
 
 class MeetingRow(SQLModel, table=True):

@@ -52,6 +52,13 @@ async def test_site_report_through_the_service_carries_the_threshold_version_in_
     assert score["thresholds"] == f"{CERAMICS['industry']}·都·第1版"
     assert score["part1_met"] == 12 and score["part2_first5_met"] == 5
     assert len(score["rows"]) == 13 + 8
+    from sqlmodel import select
+
+    from store.db import session
+    from store.models import ScoreSheetRow
+    with session(sim.engine) as s:
+        (row,) = s.exec(select(ScoreSheetRow).where(ScoreSheetRow.cluster_key == "ceramics")).all()
+    assert row.thresholds == score["thresholds"]  # the score sheet's row names the version too
 
 
 async def test_a_sheet_with_values_and_no_table_in_force_is_refused_thresholds_missing(sim):

@@ -1,6 +1,7 @@
 """达标值 tables as data (issue 11; RULES.md "Thresholds"): one row per filed version of an
 industry's table for a tier, with its effective date, its rows (indicator, value, direction,
-unit), the hash of its content and who filed it. Versions are never edited in place.
+unit), the hash of its content and who filed it. Versions are never edited in place. A score
+sheet's row names the version it was checked against.
 
 Revision ID: 0009
 Revises: 0008
@@ -32,8 +33,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("industry", "tier", "version", name="uq_threshold_version"),
     )
     op.create_index("ix_threshold_table", "threshold_version", ["industry", "tier", "effective_from"])
+    # the table version a score sheet was checked against (none for a sheet of typed-in counts)
+    with op.batch_alter_table("score_sheet") as batch:
+        batch.add_column(sa.Column("thresholds", sa.String(100), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("score_sheet") as batch:
+        batch.drop_column("thresholds")
     op.drop_index("ix_threshold_table", table_name="threshold_version")
     op.drop_table("threshold_version")
