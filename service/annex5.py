@@ -296,6 +296,7 @@ def _find_rows(ws: Any, errors: _Errors) -> tuple[int | None, dict[int, int]]:
 
 def _read(wb: Any) -> dict[str, Any]:
     errors = _Errors()
+    where: dict[tuple[Any, ...], str] = {}  # a schema location → the sheet and cell it was read from
     if MAIN_SHEET not in wb.sheetnames:
         raise DomainError("annex5_invalid", f"附件五文件缺少工作表“{MAIN_SHEET}”：请用下载的附件五填写")
     ws = wb[MAIN_SHEET]
@@ -307,10 +308,12 @@ def _read(wb: Any) -> dict[str, Any]:
         if key is None:
             continue
         header[key] = _text(ws.cell(r, 2).value)
+        where[("header", key)] = f"{MAIN_SHEET}!B{r}"
         if not header[key]:
             errors.add(MAIN_SHEET, f"B{r}", f"“{HEADER_LABELS[key].rstrip(':')}”未填写")
         if key == "contact":
             header["phone"] = _text(ws.cell(r, 4).value)
+            where[("header", "phone")] = f"{MAIN_SHEET}!D{r}"
             if not header["phone"]:
                 errors.add(MAIN_SHEET, f"D{r}", "“电话”未填写")
     for key, label in HEADER_FIELDS:
@@ -331,6 +334,8 @@ def _read(wb: Any) -> dict[str, Any]:
             continue
         ref = f"C{r}"
         cell = ws.cell(r, 3).value
+        for key in row.keys:
+            where[("indicators", key)] = f"{MAIN_SHEET}!{ref}（第 {row.no} 行 {row.label}）"
         if row.no == 10:
             name = str(ws.cell(r, 1).value or "")
             chosen = [b for b, label in MARKET_SHARE_BASIS.items() if re.search(f"[{TICK}✓√✔■]\\s*{label}", name)]
@@ -363,12 +368,37 @@ def _read(wb: Any) -> dict[str, Any]:
             indicators[spec.key] = _number(cell, spec.kind)
         except ValueError as e:
             errors.add(MAIN_SHEET, ref, f"第 {row.no} 行“{row.label}”{e}")
-    firms = _read_firms(wb, errors)
+    firms = _read_firms(wb, errors, where)
     errors.raise_if_any()
     data: dict[str, Any] = {"year": year, "header": {k: header[k] for k, _ in HEADER_FIELDS},
                             "indicators": {k: indicators[k] for k in _order() if k in indicators},
                             "leading_firms": firms}
+    _check_bounds(data, where, errors)
+    errors.raise_if_any()
     return data
+
+
+def _check_bounds(data: dict[str, Any], where: Mapping[tuple[Any, ...], str], errors: _Errors) -> None:
+    """The schema's units and limits (declared once, in AnnualReportData), each refusal named
+    by the cell it came from."""
+    from pydantic import ValidationError
+
+    from service.actions import AnnualReportData
+    from service.starts import _MESSAGES
+
+    try:
+        AnnualReportData.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            loc = tuple(err.get("loc", ()))
+            ref = where.get(loc[:3] if loc[:1] == ("leading_firms",) else loc[:2], MAIN_SHEET)
+            ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
+            try:
+                what = _MESSAGES.get(err["type"], "无效").format(**ctx)
+            except (KeyError, IndexError, ValueError):
+                what = "无效"
+            sheet, _, cell = ref.partition("!")
+            errors.add(sheet, cell, what)
 
 
 def _order() -> list[str]:
@@ -380,7 +410,7 @@ def _order() -> list[str]:
     return keys
 
 
-def _read_firms(wb: Any, errors: _Errors) -> list[dict[str, Any]]:
+def _read_firms(wb: Any, errors: _Errors, where: dict[tuple[Any, ...], str]) -> list[dict[str, Any]]:
     if FIRMS_SHEET not in wb.sheetnames:
         errors.add(FIRMS_SHEET, "", "缺少工作表（龙头企业基本情况）")
         return []
@@ -401,6 +431,7 @@ def _read_firms(wb: Any, errors: _Errors) -> list[dict[str, Any]]:
         firm: dict[str, Any] = {}
         for c, (col, value) in enumerate(zip(FIRM_COLUMNS, values), start=2):
             ref = f"{fs.cell(r, c).column_letter}{r}"
+            where[("leading_firms", len(firms), col.key)] = f"{FIRMS_SHEET}!{ref}（{col.label}）"
             if value is None or (isinstance(value, str) and not value.strip()):
                 errors.add(FIRMS_SHEET, ref, f"“{col.label}”未填写")
                 continue

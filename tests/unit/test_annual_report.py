@@ -208,3 +208,24 @@ def test_the_cli_reads_an_annex_five_workbook_as_the_data_file_and_names_a_bad_c
     assert code == 2 and "[annex5_invalid]" in err and "附件五!C11" in err and "出口额" in err
     code = run(["act", "c-1", "revoke", "--data", str(f)])
     assert code == 2 and "只有报送年度报表" in capsys.readouterr().err
+
+
+def test_a_workbook_round_trips_and_a_figure_outside_the_schemas_limits_is_named_by_its_cell():
+    import io
+
+    from openpyxl import load_workbook
+
+    from service.annex5 import FIRMS_SHEET, MAIN_SHEET, read_workbook, workbook
+
+    data = annual_report(2027, leading_firms=2, market_share_basis="industry", profit=-12.5)
+    assert read_workbook(workbook(2027, None, {"revenue": 900.0}, data)) == data
+    wb = load_workbook(io.BytesIO(workbook(2027, None, None, data)))
+    wb[MAIN_SHEET]["C15"] = 120  # 设立工会组织的企业占比 over 100 %
+    wb[FIRMS_SHEET]["D4"] = -5  # the second firm's revenue below 0
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(DomainError) as e:
+        read_workbook(out.getvalue())
+    assert e.value.code == "annex5_invalid"
+    assert "附件五!C15（第 7 行 设立工会组织的企业占比） 应不大于 100" in e.value.message
+    assert "附件五-附表!D4（营业收入） 应不小于 0" in e.value.message
