@@ -268,7 +268,7 @@ def cluster_show(
 def act(
     cluster: str = typer.Argument(..., help="集群编号（hold_meeting 时写 -）"),
     action: str = typer.Argument(..., help="操作，与场景文件中的 action 相同"),
-    data: str = typer.Option(None, "--data", help="操作数据文件（JSON 或 YAML，- 为标准输入）"),
+    data: str = typer.Option(None, "--data", help="操作数据文件（JSON 或 YAML，- 为标准输入；报送年度报表亦可用附件五 .xlsx）"),
     token: str = TOKEN,
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
