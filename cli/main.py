@@ -176,6 +176,7 @@ def _register_extensions() -> None:
     from cli import document_commands  # noqa: F401  (issue 11 item 5)
     from cli import threshold_commands  # noqa: F401  (issue 11: 达标值 tables)
     from cli import body_commands  # noqa: F401  (issue 11: 意见单位名录)
+    from cli import annex_commands  # noqa: F401  (issue 11: 附件三 workbook)
 
 
 def main(argv: list[str] | None = None) -> None:
