@@ -266,7 +266,7 @@ def cluster_show(
 
 @app.command("act")
 def act(
-    cluster: str = typer.Argument(..., help="集群编号（hold_meeting 时写 -）"),
+    cluster: str = typer.Argument(..., help="集群编号（hold_meeting 时写 -；record_joint_document 写 - 为整次会议发文）"),
     action: str = typer.Argument(..., help="操作，与场景文件中的 action 相同"),
     data: str = typer.Option(None, "--data", help="操作数据文件（JSON 或 YAML，- 为标准输入；报送年度报表亦可用附件五 .xlsx）"),
     token: str = TOKEN,
@@ -284,9 +284,14 @@ def act(
         async with _service(token) as (console, user):
             if action == "hold_meeting":
                 return await console.hold_meeting(user, payload)
+            if action == "record_joint_document" and cluster == "-":
+                return await console.record_joint_document(user, payload)
             return await console.act(user, cluster, action, payload)
 
     result = asyncio.run(go())
+    if action == "record_joint_document" and cluster == "-":
+        _echo_document(result, as_json)
+        return
     if action == "hold_meeting":
         if as_json:
             _echo_json({"meeting_id": result.meeting_id, "held_on": result.held_on, "decisions": result.decisions})
@@ -299,6 +304,40 @@ def act(
                     "valid_until": result.valid_until})
     else:
         typer.echo(f"已办理 {labels.action_label(action)}：{cluster} 现为“{_stage_label(result.stage)}”")
+
+
+def _echo_document(result, as_json: bool) -> None:
+    doc = result.document
+    if as_json:
+        _echo_json({"meeting_id": result.meeting_id, "number": doc.number, "issued_on": doc.issued_on,
+                    "bodies": doc.bodies, "clusters": doc.clusters})
+    else:
+        typer.echo(f"已记录会长办公会 {result.meeting_id} 的联合发文 {doc.number}（{doc.issued_on}，"
+                   f"{'、'.join(doc.bodies)}）：授予称号 {'、'.join(doc.clusters)}，有效期自发文日期起算")
+
+
+@app.command("meeting-document")
+def meeting_document(
+    number: str = typer.Option(..., "--number", help="联合发文文号，如 中轻联综字〔2027〕12号"),
+    issued_on: str = typer.Option(..., "--issued-on", help="发文日期 YYYY-MM-DD（不早于会议日期、不晚于今天）"),
+    body: list[str] = typer.Option(None, "--body", help="发文单位（可重复；默认 中国轻工业联合会）"),
+    meeting: str = typer.Option("", "--meeting", help="会长办公会编号；默认最近一次尚未发文的会议"),
+    token: str = TOKEN,
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """记录一次会长办公会批准事项的联合发文（§三(四)）：发往该次会议批准的每个集群，称号有效期自发文日期起算。"""
+    from service.actions import checked
+
+    data = {"number": number, "issued_on": issued_on, "meeting_id": meeting}
+    if body:
+        data["bodies"] = list(body)
+    payload = checked("record_joint_document", data)
+
+    async def go():
+        async with _service(token) as (console, user):
+            return await console.record_joint_document(user, payload)
+
+    _echo_document(asyncio.run(go()), as_json)
 
 
 @app.command("radar")
