@@ -135,7 +135,7 @@ def test_parse_date_is_strict():
 
 
 def test_adding_months_clamps_to_month_end_and_29_february():
-    assert add_years(date(2028, 2, 29), 1) == date(2029, 2, 28)
+    assert add_years(date(2028, 2, 29), 1) == date(2029, 3, 1)  # RULES.md "29 February": the anniversary is 1 March
     assert add_years(date(2028, 2, 29), 4) == date(2032, 2, 29)
     assert add_months(date(2027, 8, 31), -3) == date(2027, 5, 31)
     assert add_months(date(2027, 5, 31), 1) == date(2027, 6, 30)
@@ -144,7 +144,7 @@ def test_adding_months_clamps_to_month_end_and_29_february():
 
 def test_a_period_ends_the_day_before_the_anniversary():
     assert period_end(date(2027, 12, 15), years=4) == date(2031, 12, 14)
-    assert period_end(date(2028, 2, 29), years=1) == date(2029, 2, 27)
+    assert period_end(date(2028, 2, 29), years=1) == date(2029, 2, 28)  # RULES.md "29 February"
 
 
 def test_quarters():
