@@ -103,7 +103,7 @@ async def list_tables(request: Request, user: api.UserDep) -> list[dict[str, Any
 
 @api_router.get("/thresholds/{industry}/{tier}", responses=api.responses(401, 404))
 async def show_table(request: Request, industry: IndustryPath, tier: TierPath, user: api.UserDep,
-                     version: Annotated[int | None, Query(ge=1, description="版本号；留空取最新版本")] = None,
+                     version: Annotated[int | None, Query(ge=1, le=1_000_000, description="版本号；留空取最新版本")] = None,
                      on: Annotated[date | None, Query(description="取在此日生效的版本")] = None) -> dict[str, Any]:
     """一个版本的各行：指标、单位、比较方向、达标值。"""
     return svc.show(_engine(request), industry, tier, version, on)
@@ -210,6 +210,8 @@ async def table_page(request: Request, industry: str, tier: str, version: int | 
     user = pages.page_user(request)
     if tier not in TIER_LABELS:
         raise DomainError("tier_unknown", "等级应为 都、基地、乡镇 之一")
+    if version is not None and not 1 <= version <= 1_000_000:
+        raise DomainError("thresholds_unknown", f"没有第 {version} 版")
     engine = _engine(request)
     table = svc.show(engine, industry, tier, version)
     listing = [t for t in svc.table_list(engine, await _today(request)) if t["industry"] == industry and t["tier"] == tier]
