@@ -90,6 +90,29 @@ async def load_demo(service: LifecycleService) -> list[str]:
                       {"visit_on": (today + timedelta(days=7)).isoformat(), "panel": PANEL}, LEADER)
     await service.act("demo-paper", "record_site_report", REPORT, LEAD_EXPERT)
     await service.act("demo-paper", "record_formal_opinion", {"recommend": True}, Actor("association", "中国造纸协会"))
+    # approved by today's meeting, the joint document still to be issued (§三(四)): on the radar
+    dehua = _cluster("demo-dehua", "陶瓷", "陶瓷", "base", "福建省", "泉州市", "德化县", "350526", "德化陶瓷")
+    await add(dehua, {"stage": "applied", "on": today.isoformat(), "application": {
+        "route": "association", "bodies": ["中国陶瓷工业协会"], "industry_history_years": 40}})
+    await service.act("demo-dehua", "record_opinion", {"text": "同意推荐", "recommend": True}, ASSOCIATION)
+    await service.act("demo-dehua", "accept_application", {}, SECRETARIAT)
+    await service.act("demo-dehua", "approve_site_visit",
+                      {"visit_on": (today + timedelta(days=7)).isoformat(), "panel": PANEL}, LEADER)
+    await service.act("demo-dehua", "record_site_report", REPORT, LEAD_EXPERT)
+    await service.act("demo-dehua", "record_formal_opinion", {"recommend": True}, ASSOCIATION)
+    await service.act("demo-dehua", "complete_formal_review", {}, SECRETARIAT)
+    await _until_waiting(service, "demo-dehua")
+    await service.hold_meeting({"demo-dehua": "approve"}, SECRETARIAT, today)
     return keys
+
+
+async def _until_waiting(service: LifecycleService, key: str, attempts: int = 100) -> None:
+    """The meeting queue learns of a cluster by an activity's signal: wait until it is there."""
+    import asyncio
+
+    for _ in range(attempts):
+        if key in {w.cluster_key for w in await service.waiting_for_meeting()}:
+            return
+        await asyncio.sleep(0.05)
 
 

@@ -50,3 +50,27 @@ async def test_the_meeting_page_records_the_joint_document_of_a_meetings_approva
     await env.sim._until(lambda: any(r.kind == "title" for r in env.sim.journal(key)), "document not recorded")
     view = await env.sim.service.view(key)
     assert view.stage == "designated" and view.conferred_on == today
+
+
+async def test_the_demo_has_an_approval_waiting_for_its_joint_document_on_the_radar():
+    import httpx
+
+    from console.app import create_app
+    from service.console import ConsoleService
+    from service.demo import load_demo
+    from service.simulate import Simulation
+    from service.users import UserService
+
+    async with Simulation() as sim:  # the demo's keys are fixed: a store of its own
+        await load_demo(sim.service)
+        await sim._until(lambda: (row := __import__("store.lifecycle", fromlist=["x"]).cluster(sim.engine, "demo-dehua"))
+                         is not None and row.stage == "approved", "demo approval not recorded")
+        users = UserService(sim.engine)
+        app = create_app(ConsoleService(sim.service, sim.engine), users)
+        users.add("secretariat", "secretariat", "综合业务部", "password-123")
+        headers = {"Authorization": f"Bearer {users.issue_token('secretariat')}"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as client:
+            radar = (await client.get("/api/radar", params={"limit": 1000}, headers=headers)).json()
+            assert ("demo-dehua", "joint_document") in {(i["cluster_key"], i["what"]) for i in radar["items"]}
+            todo = (await client.get("/api/me/todo", headers=headers)).json()
+            assert "record_joint_document" in str(todo)
