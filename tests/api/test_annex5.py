@@ -106,3 +106,22 @@ async def test_the_cluster_page_offers_the_workbook_beside_the_form_takes_the_up
     assert 'id="annual-record"' in page.text and f'data-year="{year}" data-status="filed"' in page.text
     assert "1234" in page.text and 'data-row="20"' in page.text
     env.client.cookies.clear()
+
+
+async def test_during_a_reevaluation_the_page_lists_the_annual_reports_missing_since_conferral(env):
+    from tests.annexes import annex3
+    from tests.api.test_pages import log_in
+
+    key, who, year = await designated_with_owed_report(env)
+    await env.sim.advance_to(date(year + 1, 5, 2))  # the owed report is now overdue and not filed
+    r = await env.client.post(f"/api/clusters/{key}/actions/file_reevaluation", headers=env.auth(who),
+                              json={"route": "cnlic_only", "industry_history_years": 20, "annex3": annex3()})
+    assert r.status_code == 200, r.text
+    await env.sim.settle()
+    listed = (await env.client.get(f"/api/clusters/{key}/annual-reports", headers=env.auth("secretariat"))).json()
+    assert year in listed["missing"]
+    await log_in(env, "secretariat")
+    page = await env.client.get(f"/clusters/{key}")
+    assert "复评要求" in page.text and f'data-year="{year}" data-status="missing"' in page.text
+    assert "逾期未报送 1 份" in page.text
+    env.client.cookies.clear()
