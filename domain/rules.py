@@ -18,7 +18,7 @@ from domain.errors import DomainError, ScoreSheetInvalid
 from domain.limits import check_name
 from domain.model import Actor, ClusterProfile, Role
 from domain.policy import Policy, ScoreBand
-from domain.thresholds import table_from_sheet
+from domain.thresholds import TIER_SHORT, table_from_sheet
 
 # the kinds of opinion-giving body and the first build's name guess live in domain.bodies (RULES.md
 # "Bodies": the kind comes from the directory); the guess is only the fallback for recorded data
@@ -263,12 +263,12 @@ class ScoreResult:
         }
 
 
-def validate_score_sheet(policy: Policy, sheet: Any) -> ScoreResult:
+def validate_score_sheet(policy: Policy, sheet: Any, tier: str | None = None) -> ScoreResult:
     """Check every part against the band its counts allow; collect all violations."""
     if not isinstance(sheet, Mapping):
         raise ScoreSheetInvalid([DomainError("score_sheet_invalid", "打分表应为 JSON 对象")])
     v: list[DomainError] = []
-    computed = _computed_counts(policy, sheet, v) if ("values" in sheet or "thresholds" in sheet) else None
+    computed = _computed_counts(policy, sheet, v, tier) if ("values" in sheet or "thresholds" in sheet) else None
     needed = SCORE_KEYS if computed is None and not v else tuple(k for k in SCORE_KEYS if k not in COMPUTED_KEYS)
     missing = [k for k in needed if k not in sheet]
     if missing:
@@ -384,7 +384,8 @@ COMPUTED_KEYS = ("part1_met", "part2_first5_met", "part2_vetoes_clear")
 _HAPPENED = {"有": True, "是": True, "无": False, "否": False}
 
 
-def _computed_counts(policy: Policy, sheet: Mapping[str, Any], v: list[DomainError]) -> dict[str, Any] | None:
+def _computed_counts(policy: Policy, sheet: Mapping[str, Any], v: list[DomainError],
+                     tier: str | None = None) -> dict[str, Any] | None:
     """附件一 from entered values (RULES.md clarification "Thresholds"): each row's value is
     compared with the 达标值 table the service resolved for the visit date; a 或 row takes
     whichever alternative was entered (exactly one) and counts once; the veto rows are met
@@ -393,10 +394,23 @@ def _computed_counts(policy: Policy, sheet: Mapping[str, Any], v: list[DomainErr
     if raw_table is None:
         v.append(DomainError("thresholds_missing", "录入了指标数值的打分表须按生效的达标值表核对，但未附达标值表（附件一 备注1）"))
         return None
+    if isinstance(raw_table, list):
+        # the industry's tables in force on the visit date, one per tier: the evaluated tier's
+        # is used (a title change may evaluate a tier the cluster does not hold yet)
+        chosen = [t for t in raw_table if isinstance(t, Mapping) and (tier is None or t.get("tier") == tier)]
+        if len(chosen) != 1:
+            industry = next((str(t.get("industry")) for t in raw_table if isinstance(t, Mapping)), "")
+            v.append(DomainError("thresholds_missing", f"“{industry}”行业“{TIER_SHORT.get(str(tier), tier)}”级没有在考评日生效的达标值表"
+                                 "（附件一 备注1）：请该行业协（学）会、中心或综合业务部先报送达标值表，再录入打分表"))
+            return None
+        raw_table = chosen[0]
     try:
         table = table_from_sheet(policy, raw_table)
     except DomainError as e:
         v.append(e)
+        return None
+    if tier is not None and table.tier != tier:
+        v.append(DomainError("thresholds_missing", f"所附达标值表 {table.ref} 不是本次考评等级的表"))
         return None
     values = sheet.get("values")
     if not isinstance(values, Mapping):
@@ -566,7 +580,7 @@ def check_site_report(
         )
     if "score_sheet" not in data:
         raise DomainError("score_missing_part", "考评报告须附专家组打分表（score_sheet，附件一）")
-    score = validate_score_sheet(policy, data["score_sheet"])
+    score = validate_score_sheet(policy, data["score_sheet"], tier)
     if "recommend" not in data or not isinstance(data["recommend"], bool):
         raise DomainError("invalid_data", "考评报告须写明推荐意见（recommend: true/false）")
     raw = data.get("indicators") or {}

@@ -230,7 +230,8 @@ class LifecycleService:
         date (RULES.md "Thresholds"): resolved here, because the workflow does no I/O; the domain
         computes "met" from it and records its version. A sheet of typed-in counts (the format
         before issue 11) goes on unchanged. A table the caller put in the sheet is never trusted."""
-        from service.thresholds import resolve  # noqa: PLC0415 (the lifecycle service loads without it)
+        from domain.thresholds import missing_error  # noqa: PLC0415
+        from service.thresholds import in_force_by_tier  # noqa: PLC0415 (the lifecycle service loads without it)
         from store.thresholds import last_visit_on  # noqa: PLC0415
 
         sheet = data.get("score_sheet")
@@ -242,7 +243,12 @@ class LifecycleService:
             if row is None:
                 return data  # the workflow refuses an unknown cluster in its own words
             visit_on = last_visit_on(self.engine, key) or await self.today()
-            sheet["thresholds"] = resolve(self.engine, row.industry, row.tier, visit_on).as_sheet_data()
+            # every tier's table in force: a title change is evaluated for the tier it asks for,
+            # which only the workflow knows; it picks the one for the evaluated tier
+            tables = in_force_by_tier(self.engine, row.industry, visit_on)
+            if not tables:
+                raise missing_error(row.industry, row.tier, visit_on)
+            sheet["thresholds"] = [t.as_sheet_data() for t in tables]
         return {**data, "score_sheet": sheet}
 
     def _with_body_kinds(self, key: str, data: Mapping[str, Any]) -> Mapping[str, Any]:

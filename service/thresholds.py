@@ -125,6 +125,16 @@ def resolve(engine: Engine, industry: str, tier: str, on: date) -> ThresholdTabl
     return table
 
 
+def in_force_by_tier(engine: Engine, industry: str, on: date) -> list[ThresholdTable]:
+    """The industry's table in force on ``on`` for each tier that has one."""
+    out = []
+    for tier in TIER_LABELS:
+        table = in_force(repo.tables(engine, industry, tier), on)
+        if table is not None:
+            out.append(table)
+    return out
+
+
 # ------------------------------------------------------------------ XLSX
 
 

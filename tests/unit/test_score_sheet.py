@@ -223,3 +223,14 @@ def test_a_sheet_of_typed_counts_still_validates_as_before_issue_11():
     assert result.thresholds is None and "thresholds" not in result.as_dict()
     assert set(result.as_dict()) == {"part1_met", "part1", "part2_first5_met", "part2_vetoes_clear", "part2",
                                      "part3", "part4", "total", "passed", "pass_mark"}
+
+
+def test_of_the_industrys_tables_the_evaluated_tiers_is_used():
+    capital, town = table(), dict(table(), tier="town", ref="陶瓷·乡镇·第2版")
+    town = dict(town, rows={k: dict(r, value=1) for k, r in town["rows"].items()})  # everything met in town
+    s = computed(thresholds=[town, capital], values=values(met1=10), part1=45)
+    assert validate_score_sheet(POLICY, s, tier="capital").part1_met == 10
+    assert codes(dict(s, part1=52, total=88)) != []  # no tier given and two tables: refused
+    with pytest.raises(ScoreSheetInvalid) as e:
+        validate_score_sheet(POLICY, dict(s, thresholds=[town]), tier="capital")
+    assert e.value.code == "thresholds_missing" and "“陶瓷”行业“都”级" in e.value.message

@@ -79,3 +79,13 @@ async def test_met_computed_from_values_refuses_a_part1_score_above_its_band(sim
     code = await refused(sim, "ceramics", "record_site_report", site_report(score_sheet=entered(9)), LEAD_EXPERT,
                          start + timedelta(days=11))
     assert code == "score_band_part1"
+
+
+async def test_a_table_for_another_tier_only_is_refused_thresholds_missing(sim):
+    start = d(3, 2)
+    rows = [{"key": k, "value": 10} for k in PART1 + PART2]
+    tsvc.file_table(sim.engine, ASSOCIATION_USER, CERAMICS["industry"], "town", start - timedelta(days=30), rows)
+    await walk_to_visit(sim, start)  # the cluster is 都 (capital): the 乡镇 table does not apply
+    code = await refused(sim, "ceramics", "record_site_report", site_report(score_sheet=entered(12)), LEAD_EXPERT,
+                         start + timedelta(days=11))
+    assert code == "thresholds_missing"
