@@ -136,13 +136,13 @@ async def site_report_form(console: Any, view: Any, items: list[Any], shown: dic
         leads = list(view.panel_leads)
         if leads:
             values.setdefault("f_leader", leads[0])
-        if facts.get("visit_on"):
+        if facts.get("visit_on") and facts["visit_on"] <= view.today.isoformat():  # a visit that took place
+            r = view.profile.region
             values.setdefault("f_basics.visited_on", facts["visit_on"])
-            values.setdefault("f_signed_on", facts["visit_on"])
-        r = view.profile.region
-        values.setdefault("f_basics.place", f"{r.province}{r.city}{r.county}")
-        for i, name in enumerate(view.panel):
-            values.setdefault(f"f_signed_by.{i}", name)
+            values.setdefault("f_basics.place", f"{r.province}{r.city}{r.county}")
+            values.setdefault("f_signed_on", view.today.isoformat())
+            for i, name in enumerate(view.panel):
+                values.setdefault(f"f_signed_by.{i}", name)
         for k, v in current.items():
             values.setdefault(f"f_indicators.{k}.value", _plain(v))
         if not new:

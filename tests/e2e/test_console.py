@@ -197,7 +197,9 @@ def test_the_secretariat_accepts_an_application_in_a_real_browser(console_servic
             page.click("button[type=submit]")
             page.goto(f"{console_service.url}/clusters/demo-porcelain")
             report = page.locator("form[data-action=record_site_report]")
-            report.locator("textarea[name=f_findings]").fill("产业规模居全国前列\n龙头企业带动作用强\n公共服务平台完善\n绿色转型成效明显")
+            for i, t in enumerate(("产业规模居全国前列", "龙头企业带动作用强", "公共服务平台完善", "绿色转型成效明显")):
+                report.locator(f"input[name='f_opinions.{i}.title']").fill(t)  # 附件四: each opinion with its text
+                report.locator(f"textarea[name='f_opinions.{i}.text']").fill(f"{t}：详细阐述。")
             report.locator("textarea[name=f_recommendations]").fill("加强区域品牌建设\n推进智能制造\n完善标准体系\n培育专业人才")
             sheet = {"part1_met": "12", "part1": "52", "part2_first5_met": "5", "part2": "18", "part3": "9", "part4": "9",
                      "total": "80"}  # the total is not the sum: the rule refuses it inline
