@@ -313,6 +313,7 @@ def prefill(action: str, view: Any, user: Any, owed_year: int | None, today: dat
     elif action == "file_title_change":
         p = view.profile
         values.update({"f_product": p.product, "f_tier": p.tier, "f_title_word": getattr(p, "title_word", "") or "",
+                       "f_activity": getattr(p, "activity", "") or "",
                        "f_region_name": getattr(p.region, "name", "") or ""})
         for i, e in enumerate(CHOICES_OF_ELEMENTS):  # the checkboxes are numbered by choice
             if e in (getattr(p, "elements", ()) or ()):
