@@ -161,3 +161,27 @@ async def site_report_form(console: Any, view: Any, items: list[Any], shown: dic
         items = [replace(it, hint=f"{it.hint}。{'；'.join(note)}") if isinstance(it, Group) and it.name == "f_indicators"
                  else it for it in items]
     return items, values
+
+
+async def filing_form(console: Any, view: Any, action: str, items: list[Any], shown: dict[str, str] | None,
+                      fresh: bool) -> tuple[list[Any], dict[str, str]]:
+    """A filing's 附件三 on the cluster page: 表二's columns headed by the years the procedure owes
+    today; a fresh re-evaluation's (or rectification review's) first column prefilled from this
+    cluster's last evaluation."""
+    from dataclasses import replace
+
+    from console.action_forms import Group
+    from domain import annex3 as A
+    from service.annex3 import columns, prefill_from_record
+    from workflows.designation import DesignationWorkflow
+
+    facts = await console.lifecycle._query(view.key, DesignationWorkflow.annex_facts, "annex_facts")
+    years, ev_year = columns(action, facts, view.today)
+    values = dict(shown or {})
+    if fresh and PROCEDURE_OF[action] not in A.NEW_PROCEDURES:
+        for k, v in as_form_values(prefill_from_record(years, facts.get("evaluation_indicators"), ev_year)).items():
+            values.setdefault(k, v)
+    heads = ("指标", *(f"{y}年" for y in years), "最近一年占全国同行业比重（%）")
+    items = [replace(it, columns=heads) if isinstance(it, Group) and it.name == "f_annex3.table2" else it
+             for it in items]
+    return items, values

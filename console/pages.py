@@ -242,6 +242,9 @@ async def _cluster_page(request: Request, user: User, key: str, status_code: int
         if action == "record_site_report":  # 附件四: the approved panel's choices, the record's figures
             from console.annexes import site_report_form
             items, shown = await site_report_form(console, detail.view, items, shown, failed_action != action)
+        elif action in ("file_application", "file_reevaluation", "file_rectification_review", "file_title_change"):
+            from console.annexes import filing_form  # 附件三: 表二's years, a re-evaluation's record prefilled
+            items, shown = await filing_form(console, detail.view, action, items, shown, failed_action != action)
         if action in APPLICATION_ACTIONS:  # RULES.md "Bodies": the directory's bodies for this cluster
             p = detail.view.profile
             items = action_forms.with_body_choices(

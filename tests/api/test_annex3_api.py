@@ -181,3 +181,23 @@ async def test_a_reevaluation_report_form_is_prefilled_from_this_cluster_and_lis
     assert report["data"]["annex4"]["panel"][0] == {"name": "李专家", "role": "leader"}
     # onboarded: reports before the import are outside the record, the next one is not yet due
     assert report["data"]["annex4"]["annual_reports"] == {"filed": [], "late": [], "missing": []}
+
+
+async def test_the_reevaluation_form_heads_table2_with_its_years_and_prefills_the_evaluation_column(env):
+    import re
+
+    from tests.api.test_pages import log_in
+
+    today = await env.sim.today()
+    conferred = date(today.year - 3, 6, 1)
+    spec = cluster("a3-form", region={**cluster()["region"], "code": "445303"})
+    await env.sim.register(spec, {"stage": "designated", "on": conferred.isoformat(),
+                                  "evaluation": {"indicators": {"value": 800}}}, Actor(**SECRETARIAT))
+    await env.sim.settle()
+    await log_in(env, "secretariat")
+    page = (await env.client.get("/clusters/a3-form")).text
+    form = re.search(r'<form class="action[^"]*"[^>]*data-action="file_reevaluation".*?</form>', page, re.S).group(0)
+    y = today.year - 1
+    assert f"<th>{conferred.year - 1}年</th><th>{y - 1}年</th><th>{y}年</th>" in form.replace("\n", "").replace(" ", "")
+    assert 'name="f_annex3.table2.total_output.year1" value="800"' in form
+    assert 'enctype="multipart/form-data"' in form and 'name="f_annex3_xlsx"' in form
