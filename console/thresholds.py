@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 
 from console import api, pages
 from console.errors import status_for
+from console.schema_route import refusing_route
 from domain.access import User
 from domain.errors import DomainError
 from domain.limits import LIMITS
@@ -29,8 +30,9 @@ from store import lifecycle as lifecycle_repo
 api_router = APIRouter(prefix="/api", tags=["console"])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])
 
-IndustryPath = Annotated[str, Path(min_length=1, max_length=50, description="行业")]
-TierPath = Annotated[str, Path(pattern="^(capital|base|town)$", description="等级：capital（都）、base（基地）、town（乡镇）")]
+# checked by the service (a refusal in Chinese), not by a path pattern FastAPI would answer in its own words
+IndustryPath = Annotated[str, Path(description="行业（不超过 50 字）")]
+TierPath = Annotated[str, Path(description="等级：capital（都）、base（基地）、town（乡镇）")]
 
 
 class ThresholdRowIn(BaseModel):
@@ -106,10 +108,26 @@ async def show_table(request: Request, industry: IndustryPath, tier: TierPath, u
                      version: Annotated[int | None, Query(ge=1, le=1_000_000, description="版本号；留空取最新版本")] = None,
                      on: Annotated[date | None, Query(description="取在此日生效的版本")] = None) -> dict[str, Any]:
     """一个版本的各行：指标、单位、比较方向、达标值。"""
+    svc.check_path(industry, tier)
     return svc.show(_engine(request), industry, tier, version, on)
 
 
-@api_router.post("/thresholds/{industry}/{tier}", response_model=FiledOut, responses=api.responses(400, 401, 403, 422))
+def _parse_table(path: str, body: Any) -> Any:
+    """A refused body in Chinese, naming the field by its title (``console.schema_route``)."""
+    from pydantic import ValidationError
+
+    from service.actions import refusal
+
+    try:
+        return ThresholdTableIn.model_validate(body)
+    except ValidationError as e:
+        raise refusal(e, ThresholdTableIn) from None  # type: ignore[arg-type]
+
+
+filing_router = APIRouter(route_class=refusing_route(_parse_table, "达标值表数据格式不正确：应为 {effective_from, rows, note}"))
+
+
+@filing_router.post("/thresholds/{industry}/{tier}", response_model=FiledOut, responses=api.responses(400, 401, 403, 422))
 async def file_table(request: Request, industry: IndustryPath, tier: TierPath, body: ThresholdTableIn,
                      user: api.UserDep) -> Any:
     """报送新版本（协会报送本行业，综合业务部报送任何行业）；相同内容再次报送不建立新版本。"""
@@ -126,6 +144,7 @@ async def file_table(request: Request, industry: IndustryPath, tier: TierPath, b
 async def table_template(request: Request, industry: IndustryPath, tier: TierPath, user: api.UserDep,
                          prefill: bool = True) -> Response:
     """达标值表 XLSX 模板：各行的指标与单位；有版本时预填最新版本。"""
+    svc.check_path(industry, tier)
     return _template(request, industry, tier, prefill)
 
 
@@ -143,6 +162,7 @@ def _template(request: Request, industry: str, tier: str, prefill: bool) -> Resp
                  responses={422: {"description": "逐行列出的错误（行号、指标）"}, **api.responses(400, 401, 403)})
 async def upload_table(request: Request, industry: IndustryPath, tier: TierPath, user: api.UserDep) -> Any:
     """上传填好的模板（multipart：file）建立新版本；错误逐行列出；内容未变时不建立新版本。"""
+    svc.check_path(industry, tier)
     _, content = await _upload(request)
     try:
         filed = svc.import_table_xlsx(_engine(request), user, content, industry, tier)
@@ -179,6 +199,9 @@ async def read_score_sheet(request: Request, user: api.UserDep) -> Any:
         return svc.read_score_sheet_xlsx(content)
     except ThresholdsInvalid as e:
         return _refusal(e)
+
+
+api_router.include_router(filing_router)
 
 
 # ---------------------------------------------------------------- pages

@@ -58,6 +58,12 @@ def _industry(industry: Any) -> str:
     return name
 
 
+def check_path(industry: str, tier: str) -> None:
+    """An industry and tier as a URL names them: refused in Chinese, never by a pattern."""
+    _industry(industry)
+    check_tier(tier)
+
+
 def file_table(engine: Engine, user: User, industry: str, tier: str, effective_from: Any,
                rows: list[Mapping[str, Any]], note: str = "", policy: Policy | None = None) -> Filed:
     policy = policy or get_policy()

@@ -174,3 +174,21 @@ async def test_the_site_report_form_is_filled_from_the_score_sheet_xlsx_and_reco
     events = [e for e in env.sim.journal(key) if e.kind == "action" and e.data.get("action") == "record_site_report"]
     score = events[-1].data["report"]["score"]
     assert score["thresholds"] == f"陶瓷·都·第{version}版" and score["part1_met"] == 12
+
+
+@pytest.mark.parametrize("method, path, kw", [
+    ("post", "/api/thresholds/{ind}/capital", {"json": {"effective_from": "0001-01-01", "rows": [{"key": "x", "value": 1e308}]}}),
+    ("post", "/api/thresholds/{ind}/capital", {"json": {"effective_from": "2026-01-01", "rows": [{"key": "firms", "value": -1, "direction": "?"}]}}),
+    ("post", "/api/thresholds/{ind}/capital", {"json": {"rows": "no"}}),
+    ("post", "/api/thresholds/{ind}/nowhere", {"json": {"effective_from": "2026-01-01", "rows": []}}),
+    ("post", "/api/thresholds/{ind}/capital/xlsx", {"content": b"not a form"}),
+    ("post", "/api/thresholds/{ind}/capital/xlsx", {"files": {"file": ("t.xlsx", b"PK\x03\x04 broken")}}),
+    ("post", "/api/score-sheet/xlsx", {"files": {"file": ("t.xlsx", b"plain text")}}),
+    ("get", "/api/thresholds/{ind}/capital?version=99999999999999999999", {}),
+    ("get", "/api/thresholds/{ind}/capital?on=9999-12-31", {}),
+    ("get", "/api/clusters/nobody/score-sheet.xlsx", {}),
+])
+async def test_malformed_threshold_requests_are_refused_not_server_errors(env, method, path, kw):
+    r = await getattr(env.client, method)(path.format(ind=quote(industry())), headers=env.auth("secretariat"), **kw)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert r.json()["code"]
