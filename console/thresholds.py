@@ -36,16 +36,16 @@ TierPath = Annotated[str, Path(description="等级：capital（都）、base（�
 
 
 class ThresholdRowIn(BaseModel):
-    key: str = Field(max_length=50, description="指标代码（附件一第一、二部分，见模板 A 列）")
-    value: float | None = Field(None, description="达标值；“或”项的另一项可留空")
-    direction: str = Field(">=", description=">=（不低于）或 <=（不高于）")
-    unit: str = Field("", max_length=20, description="单位（留空取附件一的单位）")
+    key: str = Field(max_length=50, title="指标代码", description="指标代码（附件一第一、二部分，见模板 A 列）")
+    value: float | None = Field(None, title="达标值", description="达标值；“或”项的另一项可留空")
+    direction: str = Field(">=", max_length=10, title="比较方向", description=">=（不低于）或 <=（不高于）")
+    unit: str = Field("", max_length=20, title="单位", description="单位（留空取附件一的单位）")
 
 
 class ThresholdTableIn(BaseModel):
-    effective_from: date = Field(description="生效日期：此日及以后的考评按本版核对")
-    rows: list[ThresholdRowIn] = Field(max_length=40, description="各项指标的达标值")
-    note: str = Field("", max_length=500, description="说明（可选）")
+    effective_from: date = Field(title="生效日期", description="生效日期：此日及以后的考评按本版核对")
+    rows: list[ThresholdRowIn] = Field(max_length=40, title="各项达标值", description="各项指标的达标值")
+    note: str = Field("", max_length=500, title="说明", description="说明（可选）")
 
 
 class FiledOut(BaseModel):
