@@ -121,7 +121,10 @@ class LifecycleActivities:
     @activity.defn
     def record_meeting(self, inp: RecordMeetingInput) -> bool:
         m = inp.meeting
-        created = repo.record_meeting(self.engine, m.meeting_id, m.held_on, m.recorded_by.name, m.decisions)
+        # an approval the rules refused (附件一 备注2) leaves that cluster waiting: as the record
+        # of what the meeting decided, it was deferred (the refusal is in the cluster's journal)
+        decisions = {k: ("defer" if k in m.refused else d) for k, d in m.decisions.items()}
+        created = repo.record_meeting(self.engine, m.meeting_id, m.held_on, m.recorded_by.name, decisions)
         self._after_commit("record_meeting")
         return created
 

@@ -147,8 +147,6 @@ class ProgramWorkflow:
                 waiting = st.waiting.get(key)
                 if waiting is None:  # left the queue (withdrawn, revoked) while the meeting was recorded
                     continue
-                if key in refused:
-                    continue
                 handle = workflow.get_external_workflow_handle(waiting.workflow_id)
                 try:
                     await handle.signal(
@@ -156,7 +154,7 @@ class ProgramWorkflow:
                     )
                 except Exception as e:  # the cluster's workflow is gone; nothing to deliver to
                     workflow.logger.warning("decision for %s not delivered: %s", key, e)
-                if decision != "defer":
+                if decision != "defer" and key not in refused:  # a refused approval: it journals why, stays
                     st.waiting.pop(key, None)
             st.meetings = (st.meetings + [result])[-RECENT_MEETINGS:]
             return result

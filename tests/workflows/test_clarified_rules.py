@@ -76,6 +76,8 @@ async def test_a_sheet_under_70_blocks_formal_review_and_the_meetings_approval_o
     assert "附件一 备注2" in held.refused["jingdezhen"]["message"]
     assert (await sim.service.view("ceramics")).stage == "approved"  # the others' decisions stand
     assert (await sim.service.view("jingdezhen")).stage == "awaiting_meeting"
+    await sim._until(lambda: events(sim, "jingdezhen", "decision_refused"), "the refusal is in the cluster's journal")
+    assert events(sim, "jingdezhen", "decision_refused")[0].data["code"] == "score_below_pass"
     assert [w.cluster_key for w in await sim.service.waiting_for_meeting()] == ["jingdezhen"]
     await meeting(sim, d(6, 21), {"jingdezhen": "refuse"})
     assert (await sim.service.view("jingdezhen")).stage == "refused"
