@@ -174,13 +174,20 @@ async def upload_table(request: Request, industry: IndustryPath, tier: TierPath,
 @api_router.get("/clusters/{key}/score-sheet.xlsx", response_class=Response,
                 responses={200: {"content": {svc.XLSX: {}}, "description": "附件一打分表模板"},
                            **api.responses(401, 403, 404)})
-async def score_sheet_template(request: Request, key: api.KeyPath, user: api.UserDep) -> Response:
-    """附件一 评价体系打分表 XLSX：各行指标、今天生效的达标值、数值列与各部分得分。"""
-    return await _score_template(request, user, key)
+async def score_sheet_template(request: Request, key: api.KeyPath, user: api.UserDep,
+                               recorded: Annotated[bool, Query(description="true：最近一次记录的打分表（数值、达标值、是否达标、得分）")] = False
+                               ) -> Response:
+    """附件一 评价体系打分表 XLSX：各行指标、今天生效的达标值、数值列与各部分得分；或最近记录的一份。"""
+    return await _score_template(request, user, key, recorded)
 
 
-async def _score_template(request: Request, user: User, key: str) -> Response:
+async def _score_template(request: Request, user: User, key: str, recorded: bool = False) -> Response:
     request.app.state.console.facts(user, key)  # refuses a cluster out of this user's scope
+    if recorded:
+        sheet = svc.recorded_score(_engine(request), key)
+        if sheet is None:
+            raise DomainError("site_report_unknown", f"集群 {key} 尚无记录的打分表")
+        return _xlsx(svc.score_sheet_template(None, sheet), f"附件一打分表-{key}-已记录.xlsx")
     row = lifecycle_repo.cluster(_engine(request), key)
     table = None
     if row is not None:
@@ -262,10 +269,10 @@ async def upload_from_page(request: Request) -> Response:
 
 
 @router.get("/clusters/{key}/score-sheet.xlsx")
-async def score_template_from_page(request: Request, key: str) -> Response:
+async def score_template_from_page(request: Request, key: str, recorded: bool = False) -> Response:
     user = pages.page_user(request)
     pages._check_key(key)
-    return await _score_template(request, user, key)
+    return await _score_template(request, user, key, recorded)
 
 
 @router.post("/clusters/{key}/score-sheet", response_class=HTMLResponse)

@@ -280,13 +280,14 @@ def score_sheet_template(table: ThresholdTable | None, sheet: Mapping[str, Any] 
 
     policy = policy or get_policy()
     sheet = sheet or {}
-    values = sheet.get("values") or {}
-    met = {r["key"]: r.get("met") for r in sheet.get("rows") or []}
+    recorded = {r["key"]: r for r in sheet.get("rows") or []}  # a recorded sheet: value, threshold, met
+    values = dict(sheet.get("values") or {}) or {k: r.get("value") for k, r in recorded.items()}
+    met = {k: r.get("met") for k, r in recorded.items()}
     wb = Workbook()
     ws = wb.active
     ws.title = SCORE_SHEET
     ws["A1"] = "指标达标评价体系表（附件一 评价体系打分表）"
-    ws["A2"], ws["B2"] = "达标值表", table.ref if table else "（未找到生效的达标值表）"
+    ws["A2"], ws["B2"] = "达标值表", sheet.get("thresholds") or (table.ref if table else "（未找到生效的达标值表）")
     ws["A3"] = "“或”项只填其一；后3项填 有 或 无；是否达标由系统按达标值计算"
     _styled_header(ws, HEADER_ROW, ["指标代码", "部分", "本行业指标项目", "单位", "达标值", "数值", "是否达标"],
                    [18, 28, 44, 10, 16, 12, 10])
@@ -297,6 +298,8 @@ def score_sheet_template(table: ThresholdTable | None, sheet: Mapping[str, Any] 
                 label = ind.label_of(key) if key == ind.key else f"或：{ind.label_of(key)}"
                 if ind.yes_no:
                     threshold = "无"
+                elif key in recorded:
+                    threshold = recorded[key].get("threshold", "")
                 else:
                     row = table.row(key) if table else None
                     threshold = row.describe() if row else ""
@@ -377,3 +380,14 @@ def load_seed(engine: Engine, path: str | None = None, policy: Policy | None = N
     return [file_table(engine, SEED_FILER, t["industry"], t["tier"], t.get("effective_from", on),
                        [{"key": k, "value": v} for k, v in t["rows"].items()], "演示数据（示意值）", policy)
             for t in data["tables"]]
+
+
+def recorded_score(engine: Engine, cluster_key: str) -> dict[str, Any] | None:
+    """The cluster's latest recorded score sheet (the journal's site report event), if any."""
+    from store import lifecycle as journal_repo
+
+    for row in reversed(journal_repo.journal(engine, cluster_key)):
+        data = row.data or {}
+        if row.kind == "action" and data.get("action") == "record_site_report":
+            return dict((data.get("report") or {}).get("score") or {}) or None
+    return None

@@ -174,6 +174,13 @@ async def test_the_site_report_form_is_filled_from_the_score_sheet_xlsx_and_reco
     events = [e for e in env.sim.journal(key) if e.kind == "action" and e.data.get("action") == "record_site_report"]
     score = events[-1].data["report"]["score"]
     assert score["thresholds"] == f"陶瓷·都·第{version}版" and score["part1_met"] == 12
+    done = await env.client.get(f"/api/clusters/{key}/score-sheet.xlsx", params={"recorded": "true"},
+                                headers=env.auth("secretariat"))
+    ws = load_workbook(io.BytesIO(done.content)).active
+    by_key = {ws.cell(n, 1).value: [ws.cell(n, c).value for c in range(5, 8)] for n in range(6, ws.max_row + 1)}
+    assert ws["B2"].value == f"陶瓷·都·第{version}版"
+    assert by_key["patents"] == ["不低于 10个", 5, "未达标"] and by_key["firms"] == ["不低于 10个", 20, "达标"]
+    assert by_key["total"][1] == 88
 
 
 @pytest.mark.parametrize("method, path, kw", [
