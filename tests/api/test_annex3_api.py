@@ -201,3 +201,35 @@ async def test_the_reevaluation_form_heads_table2_with_its_years_and_prefills_th
     assert f"<th>{conferred.year - 1}年</th><th>{y - 1}年</th><th>{y}年</th>" in form.replace("\n", "").replace(" ", "")
     assert 'name="f_annex3.table2.total_output.year1" value="800"' in form
     assert 'enctype="multipart/form-data"' in form and 'name="f_annex3_xlsx"' in form
+
+
+async def test_on_the_page_an_uploaded_workbook_fills_the_form_and_a_filing_takes_it_as_a_file(env):
+    from service.users import csrf_token
+    from tests.api.test_pages import log_in
+
+    key = await env.register("a3p", stage="cultivation")
+    token = await log_in(env, "secretariat")
+    blank = (await env.client.get(f"/clusters/{key}/annex3.xlsx?action=file_application")).content
+    filled = _fill(blank)
+    files = {"file": ("附件三.xlsx", filled, XLSX)}
+    r = await env.client.post(f"/clusters/{key}/annex3", data={"csrf": csrf_token(token), "action": "file_application"},
+                              files=files)
+    assert r.status_code == 200
+    assert 'name="f_annex3.table1.gdp" value="1000"' in r.text
+    assert 'name="f_annex3.table2.total_output.year3" value="121"' in r.text
+    assert 'name="f_annex3.firms.0.name" value="佛山陶瓷股份有限公司"' in r.text
+    bad = {"file": ("附件三.xlsx", _fill(blank, broken="很多"), XLSX)}
+    r = await env.client.post(f"/clusters/{key}/annex3", data={"csrf": csrf_token(token), "action": "file_application"},
+                              files=bad)
+    assert r.status_code == 422 and "第 7 行 D 列" in r.text
+    # the filing's own form with the workbook attached: the workbook is the annex3
+    form = {"csrf": csrf_token(token), "f_route": "association", "f_bodies.0": "中国陶瓷工业协会",
+            "f_industry_history_years": "20"}
+    r = await env.client.post(f"/clusters/{key}/actions/file_application", data=form,
+                              files={"f_annex3_xlsx": ("附件三.xlsx", filled, XLSX)})
+    assert r.status_code == 303, r.text[:300]
+    await env.sim.settle()
+    assert (await env.sim.service.view(key)).stage == "applied"
+    filing = next(e for e in reversed((await env.client.get(f"/api/clusters/{key}", headers=env.auth("secretariat")))
+                                      .json()["timeline"]) if e["kind"] == "action")
+    assert filing["data"]["annex3"]["firms"][0]["name"] == "佛山陶瓷股份有限公司"
