@@ -77,7 +77,7 @@ async def test_make_run_brings_up_the_demo_and_the_ui_lists_it_filtered_by_clust
         assert "演示数据              已存在" in again.output()
         engine = make_engine(f"sqlite:///{tmp_path / '.data' / 'designation.db'}")
         rows = repo.journal(engine)
-        assert len(rows) == len({r.idem_key for r in rows}) and len(repo.clusters(engine)) == 6
+        assert len(rows) == len({r.idem_key for r in rows}) and len(repo.clusters(engine)) == 7
     finally:
         assert again.interrupt() == 0
 
