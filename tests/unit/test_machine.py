@@ -69,7 +69,24 @@ def valid_data(driver: PureDriver, action: str, today: date) -> dict:
         return {"elements": ["绿色"], "element_indicators": element_indicators("绿色")}
     if action in ("revoke", "withdraw"):
         return {"reason": "测试"}
+    if action == "record_joint_document":
+        return {"number": "中轻联综字〔2027〕1号", "issued_on": today.isoformat()}
     return {}
+
+
+def test_an_approval_waits_for_the_joint_document_only_under_the_clarified_rules():
+    """§三(四): meeting_approve leads to approved (the document confers); a history recorded
+    before issue 11 (clarified False) keeps going straight to designated."""
+    from domain.machine import LifecycleMachine
+    from domain.lifecycle import new_state, profile_from_dict
+    from tests.support import CERAMICS
+
+    for clarified, dest in ((True, Stage.APPROVED), (False, Stage.DESIGNATED)):
+        state = new_state(profile_from_dict(CERAMICS), "cnlic-2022", clarified)
+        state.stage = Stage.AWAITING_MEETING
+        assert LifecycleMachine(state).fire("meeting_approve") == (Stage.AWAITING_MEETING, dest)
+    assert {r.dest for r in TABLE if r.trigger == "record_joint_document"} == {Stage.DESIGNATED}
+    assert roles_for("record_joint_document") == (Role.SECRETARIAT,)
 
 
 STEP = st.one_of(
