@@ -277,7 +277,7 @@ class SiteReportData(ActionData):
                                             max_length=ITEMS, json_schema_extra={"x-legacy": True})
     indicators: SiteIndicatorsIn | None = Field(None, title="指标", description="主导产品产量、产值、销售量、出口额等；"  # type: ignore
                                                 "复评时由附件三表二预填并与上次考评比较")
-    conclusion: str | None = Field(None, title="三、考评结论", max_length=TEXT)
+    conclusion: str | None = Field(None, title="三、考评结论", description="专家组的考评结论（附件四 三）", max_length=TEXT)
     recommendations: list[LongText] = Field(
         title="发展建议", description=f"每条一项，一般不少于 {POLICY.report_min_recommendations} 条", max_length=ITEMS)
     recommend: StrictBool = Field(title="推荐意见", description="true：推荐授名（或复评通过）；false：不推荐")
@@ -285,7 +285,8 @@ class SiteReportData(ActionData):
                                        max_length=TEXT)
     signed_by: list[ShortText] | None = Field(None, title="签字专家", description="专家组组长、副组长及成员签字（附件四 附1）",
                                               max_length=ITEMS, json_schema_extra={"x-choices": "panel"})
-    signed_on: date | None = Field(None, title="签字日期", ge=EARLIEST, le=LATEST)
+    signed_on: date | None = Field(None, title="签字日期", description="专家组签字的日期，不早于考评时间（YYYY-MM-DD）",
+                                   ge=EARLIEST, le=LATEST)
     score_sheet: ScoreSheetIn = Field(title="专家组打分表", description="附件一 评价体系打分表")
 
 

@@ -24,7 +24,8 @@ async def test_openapi_shows_a_distinct_request_schema_for_every_action(env):
         for field, prop in schema.get("properties", {}).items():
             assert prop.get("title") and prop.get("description") or "$ref" in str(prop), (action, field)
     report = doc["components"]["schemas"]["SiteReportData"]
-    assert set(report["required"]) >= {"findings", "recommendations", "score_sheet", "recommend"}
+    assert set(report["required"]) >= {"recommendations", "score_sheet", "recommend"}
+    assert {"opinions", "findings", "basics", "leader", "signed_by"} <= set(report["properties"])  # 附件四: either shape
     assert doc["components"]["schemas"]["SiteVisitData"]["properties"]["visit_on"]["format"] == "date"
     assert "/api/clusters/{key}/actions/{action}" not in doc["paths"]  # the generic route is not the documented one
 
