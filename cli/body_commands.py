@@ -1,12 +1,14 @@
-"""``designation bodies list|add|set`` (issue 11; RULES.md "Bodies"): the directory of
+"""``designation bodies list|add|set|export|import`` (issue 11; RULES.md "Bodies"): the directory of
 opinion-giving bodies, read from the store; kept by the secretariat (the token's user)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from cli.console_commands import TOKEN, _echo_json, _table, _users
-from cli.main import CliError, app
+from cli.main import CliError, app, read_input
 
 bodies_app = typer.Typer(help="意见单位名录：全国性行业协（学）会、中心与省级地方轻工行业组织（由综合业务部维护）",
                          no_args_is_help=True)
@@ -80,3 +82,30 @@ def set_body(name: str = typer.Argument(..., help="单位全称"),
             "active": current.active if active is None else active, "note": current.note if note is None else note}
     e = service.update(user, name, data)
     typer.echo(f"已修改：{e.describe()}{'' if e.active else '（已停用）'}")
+
+
+@bodies_app.command("export")
+def export(out: Path = typer.Option(..., "--out", "-o", help="写出的 XLSX 文件")) -> None:
+    """名录写成 XLSX（即导入模板：改好后用 designation bodies import 上传）。"""
+    from service.bodies import template_xlsx
+
+    out.write_bytes(template_xlsx(_service().list()))
+    typer.echo(f"已写出 {out}")
+
+
+@bodies_app.command("import")
+def import_file(file: Path = typer.Argument(..., help="名录 XLSX"), token: str = TOKEN,
+                as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """上传名录 XLSX（综合业务部）：按单位名称添加或修改，逐行报告；有拒绝的行时退出码 2。"""
+    from service.bodies import import_xlsx
+
+    user = _secretariat(token)
+    report = import_xlsx(_service(), user, read_input(file))
+    for r in report:
+        if as_json:
+            _echo_json(r)
+        else:
+            why = f"  [{r['code']}] {r['message']}" if r["code"] else ""
+            typer.echo(f"第 {r['row']} 行 {r['name']}：{r['outcome_label']}{why}")
+    if any(r["outcome"] == "refused" for r in report):
+        raise typer.Exit(2)

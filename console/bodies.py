@@ -14,8 +14,11 @@ from console import api, pages
 from console.errors import status_for
 from domain.bodies import KINDS
 from domain.errors import DomainError
+from domain.limits import LIMITS
 from domain.model import Role
-from service.bodies import BodiesService, BodyData, BodyOut, body_out
+from pydantic import BaseModel, Field
+
+from service.bodies import XLSX, BodiesService, BodyData, BodyOut, body_out, import_xlsx, template_xlsx
 
 api_router = APIRouter(prefix="/api", tags=["console"])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])
@@ -63,6 +66,31 @@ async def update_body(name: BodyName, data: BodyData, user: api.UserDep, bodies:
     return body_out(bodies.update(user, name, data.model_dump()))
 
 
+class ImportRowOut(BaseModel):
+    row: int = Field(description="表格中的行号")
+    name: str
+    outcome: str = Field(description="added | updated | unchanged | refused")
+    outcome_label: str
+    code: str = Field("", description="拒绝时的规则代码")
+    message: str = Field("", description="拒绝时的中文说明")
+
+
+@api_router.get("/bodies/directory.xlsx", responses={200: {"content": {XLSX: {}}, "description": "名录 XLSX（即导入模板）"},
+                                                      **api.responses(401)})
+async def bodies_xlsx(user: api.UserDep, bodies: Bodies) -> Response:
+    """意见单位名录的 XLSX：每行一个单位，列即导入时读取的列（改好后可上传）。"""
+    return api.file_response(template_xlsx(bodies.list()), XLSX, "bodies-directory.xlsx")
+
+
+@api_router.post("/bodies/import", response_model=list[ImportRowOut],
+                 openapi_extra={"requestBody": {"required": True, "content": {XLSX: {"schema": {
+                     "type": "string", "format": "binary"}}}}},
+                 responses=api.responses(401, 403, 422))
+async def import_bodies(http: Request, user: api.UserDep, bodies: Bodies) -> list[ImportRowOut]:
+    """上传名录 XLSX（综合业务部）：按单位名称添加或修改，逐行报告 added / updated / unchanged / refused。"""
+    return [ImportRowOut(**r) for r in import_xlsx(bodies, user, await http.body())]
+
+
 # ---------------------------------------------------------------- the page
 
 
@@ -75,10 +103,31 @@ def _fields_of(form: Any) -> dict[str, Any]:
 
 
 async def _page(request: Request, user: Any, status_code: int = 200, error: DomainError | None = None,
-                values: dict[str, Any] | None = None) -> HTMLResponse:
+                values: dict[str, Any] | None = None, report: list[dict[str, Any]] | None = None) -> HTMLResponse:
     entries = bodies_of(request).list()
     return pages.page(request, "bodies.html", user, status_code=status_code, error=error, values=values or {},
-                      entries=entries, kinds=KINDS, may_manage=user.role == Role.SECRETARIAT)
+                      entries=entries, kinds=KINDS, may_manage=user.role == Role.SECRETARIAT, report=report)
+
+
+@router.get("/bodies/directory.xlsx")
+async def bodies_page_xlsx(request: Request) -> Response:
+    pages.page_user(request)
+    return api.file_response(template_xlsx(bodies_of(request).list()), XLSX, "bodies-directory.xlsx")
+
+
+@router.post("/bodies/import", response_class=HTMLResponse)
+async def bodies_page_import(request: Request) -> HTMLResponse:
+    user = pages.page_user(request)
+    try:
+        await pages._checked_form(request)
+        upload = (await request.form()).get("file")
+        if upload is None or isinstance(upload, str):
+            raise DomainError("file_invalid", "请选择名录 XLSX 文件")
+        content = await upload.read(LIMITS.import_file_bytes + 1)
+        report = import_xlsx(bodies_of(request), user, content)
+    except DomainError as e:
+        return await _page(request, user, status_for(e.code), e)
+    return await _page(request, user, report=report)
 
 
 @router.get("/bodies", response_class=HTMLResponse)

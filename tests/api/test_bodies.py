@@ -78,3 +78,35 @@ async def test_the_bodies_page_adds_a_body_and_the_register_page_offers_the_dire
     await log_in(env, "association")
     page = await env.client.get("/bodies")
     assert page.status_code == 200 and "添加意见单位" not in page.text
+
+
+async def test_the_bodies_xlsx_downloads_and_uploads_with_a_report_per_row(env):
+    import io
+
+    from openpyxl import load_workbook
+
+    r = await env.client.get("/api/bodies/directory.xlsx", headers=env.auth("auditor"))
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    ws = wb["意见单位名录"]
+    assert [c.value for c in ws[1]] == ["单位名称", "类别", "所属行业", "省份", "启用", "备注"]
+    name = f"中国测试{next(_n)}协会"
+    ws.append([name, "行业协会", "测试、试验", "", "是", "导入"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    r = await env.client.post("/api/bodies/import", content=buf.getvalue(),
+                              headers={**env.auth("association"), "Content-Type": xlsx})
+    assert r.status_code == 403
+    r = await env.client.post("/api/bodies/import", content=buf.getvalue(),
+                              headers={**env.auth("secretariat"), "Content-Type": xlsx})
+    assert r.status_code == 200
+    outcomes = {row["name"]: row["outcome"] for row in r.json()}
+    assert outcomes[name] == "added" and outcomes["中国陶瓷工业协会"] == "unchanged"
+    r = await env.client.post("/api/bodies/import", content=b"not a workbook",
+                              headers={**env.auth("secretariat"), "Content-Type": xlsx})
+    assert r.status_code == 422 and r.json()["code"] == "file_invalid"
+    token = await log_in(env, "secretariat")
+    page = await env.client.post("/bodies/import", data={"csrf": csrf_token(token)},
+                                 files={"file": ("directory.xlsx", buf.getvalue(), xlsx)})
+    assert page.status_code == 200 and "导入结果" in page.text and "未改动" in page.text
