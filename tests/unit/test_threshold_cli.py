@@ -1,7 +1,6 @@
 """``designation thresholds``: template, import (a new version once; errors named per row),
 list and show, over a store in a temporary directory."""
 
-import io
 
 import pytest
 from openpyxl import load_workbook
