@@ -20,7 +20,7 @@ from store.calendars import save_schedule
 from store.db import session
 from store.models import JournalRow
 from tests.support import APPLICANT
-from tests.workflows.helpers import Y, d, designate, events, meeting, ok, register, to_formal_review, to_meeting
+from tests.workflows.helpers import Y, approve, d, designate, events, meeting, ok, register, to_formal_review, to_meeting
 
 pytestmark = pytest.mark.workflow
 AUDITOR = "审计员甲"
@@ -31,7 +31,7 @@ async def three_cycles(sim) -> None:
     for years in (4, 8):
         await ok(sim, "ceramics", "file_reevaluation", {}, APPLICANT, d(3, 5, years=years))
         await to_meeting(sim, "ceramics", d(3, 6, years=years), new_cluster=False)
-        await meeting(sim, d(6, 10, years=years), {"ceramics": "approve"})
+        await approve(sim, d(6, 10, years=years), ["ceramics"])
 
 
 async def test_replay_of_a_lifecycle_over_three_validity_cycles_replays_every_run_and_agrees(sim):
@@ -111,7 +111,7 @@ async def test_the_evidence_pack_opens_and_its_histories_load(sim):
     await designate(sim)
     await ok(sim, "ceramics", "file_reevaluation", {}, APPLICANT, d(3, 5, years=4))
     await to_meeting(sim, "ceramics", d(3, 6, years=4), new_cluster=False)
-    await meeting(sim, d(6, 10, years=4), {"ceramics": "approve"})
+    await approve(sim, d(6, 10, years=4), ["ceramics"])
     report, pack = await AuditService(sim.env.client, sim.engine).export("ceramics", AUDITOR)
     with zipfile.ZipFile(io.BytesIO(pack)) as z:
         names = z.namelist()
