@@ -371,7 +371,7 @@ async def check(report: Report, client: Client, engine, keys: list[str], settle:
         if missing or not actions & {seq for seq, kind in s.events if kind == "action"}:
             report.lost.append(f"{s.key}: {s.action} answered 200, journal lacks {missing or 'the action row'}")
     for key, decision in (report.tally.meeting or {}).items():
-        if decision == "approve" and views[key].stage != "designated":
+        if decision == "approve" and views[key].stage not in ("approved", "designated"):  # §三(四): the document follows
             report.lost.append(f"{key}: the meeting's approval answered 200, the workflow is at {views[key].stage}")
     with session(engine) as s:
         dupes = s.execute(select(JournalRow.cluster_key, JournalRow.seq, func.count()).group_by(
