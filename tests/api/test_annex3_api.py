@@ -132,7 +132,6 @@ async def test_a_reevaluation_report_form_is_prefilled_from_this_cluster_and_lis
     and the re-evaluation's 表二 figures prefilled, the annual reports since the title listed;
     the form as prefilled (plus the opinions) is a report the rules accept."""
     import re
-    from datetime import timedelta
 
     from service.users import csrf_token
     from tests.annexes import annex4
