@@ -159,6 +159,9 @@ def actions_for(user: User, facts: ClusterFacts, allowed: Mapping[str, Iterable[
             continue  # decided for the whole queue on the meetings page
         if action == "record_opinion" and user.name not in set(outstanding_opinions):
             continue
+        if action == "record_formal_opinion" and user.role == Role.ASSOCIATION and outstanding_opinions \
+                and user.name not in set(outstanding_opinions):
+            continue  # §三(三): each named association sends its own, once
         if action == "record_site_report" and facts.panel_leads and user.name not in facts.panel_leads:
             continue
         out.append(action)

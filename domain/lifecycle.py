@@ -720,7 +720,7 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
             "next_deadline_what": nxt[0].what if nxt else None,
             "overdue": any(d.overdue_since for d in open_),
             "supplement_items": list(st.supplement_items),
-            "outstanding_opinions": [b["name"] for b in st.outstanding_opinions()],
+            "outstanding_opinions": self.owed_opinions(),
             "outstanding_formal_opinions": st.outstanding_formal_opinions() if st.clarified else [],
             "approval": dict(st.approval) if st.approval else None,
             "document": dict(st.document) if st.document else None,

@@ -82,6 +82,14 @@ class LifecycleConferral:
             raise DomainError("formal_opinion_duplicate", f"“{body}”的正式意见已经收到（§三(三) 每个单位行文一份）")
         return {"body": body, "text": str(data.get("text") or ""), "recommend": recommend}
 
+    def owed_opinions(self) -> list[str]:
+        """The bodies whose opinion is owed now: the application's (§三(一)), or, at the
+        association-opinion step, the named associations' formal ones (§三(三))."""
+        st = self.state
+        if st.stage == Stage.ASSOCIATION_OPINION and st.clarified and st.formal_opinion_givers():
+            return st.outstanding_formal_opinions()
+        return [b["name"] for b in st.outstanding_opinions()]
+
     def _apply_formal_opinion_clarified(self, out: Outcome, p: dict[str, Any], actor: Actor, today: date) -> None:
         self._move(out, today, "record_formal_opinion", actor)
         self.state.formal_opinions.append(p["body"])

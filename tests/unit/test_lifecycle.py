@@ -411,6 +411,7 @@ def test_every_named_association_sends_its_own_formal_opinion_and_review_starts_
     d = two_associations()
     d.act(date(2027, 3, 20), "record_formal_opinion", {"recommend": True}, ASSOCIATION)
     assert d.state.stage == Stage.ASSOCIATION_OPINION and "formal_review" not in d.state.deadlines
+    assert d.lc.snapshot()["outstanding_opinions"] == ["中国日用玻璃协会"]  # the page offers the form to it alone
     assert refused(d, date(2027, 3, 21), "record_formal_opinion", {}, ASSOCIATION) == "formal_opinion_duplicate"
     assert refused(d, date(2027, 3, 21), "record_formal_opinion", {}, PROVINCIAL) == "formal_opinion_not_provincial"
     assert refused(d, date(2027, 3, 21), "record_formal_opinion", {}, SECRETARIAT) == "formal_opinion_body"
