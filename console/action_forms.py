@@ -44,6 +44,7 @@ class Input:
     choices: Mapping[str, str] | None = None
     bounds: Mapping[str, str] = field(default_factory=dict)  # min / max / step / maxlength of the input
     unit: str = ""
+    choice_kinds: Mapping[str, str] | None = None  # checks: each choice's kind (the bodies' association/provincial)
 
 
 @dataclass(frozen=True)
@@ -266,11 +267,19 @@ def _rows_in(values: Mapping[str, str] | None, prefix: str) -> int:
     return min(max(rows) + 1, LIMITS.list_items + 1) if rows else 0
 
 
-def with_body_choices(items: list[Item], choices: Mapping[str, str]) -> list[Item]:
+def with_body_choices(items: list[Item], choices: Mapping[str, str], kinds: Mapping[str, str] | None = None
+                      ) -> list[Item]:
     """The application's bodies offered from the directory (names → labels with kind and
-    scope), filtered by the service for this cluster's industry and province."""
-    return [replace(it, choices=dict(choices)) if isinstance(it, Input) and it.name == "f_bodies" else it
-            for it in items]
+    scope), filtered by the service for this cluster's industry and province; with each
+    body's kind, the page shows only the kinds the chosen route names (§三(一))."""
+    import json
+
+    routes = json.dumps({code: [k for k, needed in (("association", r.needs_association),
+                                                     ("provincial", r.needs_provincial)) if needed]
+                         for code, r in POLICY.routes.items()}, ensure_ascii=False)
+    return [replace(it, choices=dict(choices), choice_kinds=dict(kinds) if kinds else None,
+                    bounds={**it.bounds, "routes": routes} if kinds else it.bounds)
+            if isinstance(it, Input) and it.name == "f_bodies" else it for it in items]
 
 
 def inputs(items: list[Item]) -> list[Input]:

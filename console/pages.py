@@ -247,8 +247,9 @@ async def _cluster_page(request: Request, user: User, key: str, status_code: int
             items, shown = await filing_form(console, detail.view, action, items, shown, failed_action != action)
         if action in APPLICATION_ACTIONS:  # RULES.md "Bodies": the directory's bodies for this cluster
             p = detail.view.profile
-            items = action_forms.with_body_choices(
-                items, {e.name: e.describe() for e in BodiesService(console.engine).choices(p.industry, p.region.province)})
+            offered = BodiesService(console.engine).choices(p.industry, p.region.province)
+            items = action_forms.with_body_choices(items, {e.name: e.describe() for e in offered},
+                                                   {e.name: e.kind for e in offered})
         form_specs.append((action, (items, shown)))
     return page(request, "cluster.html", user, status_code=status_code, d=detail, v=detail.view,
                 forms=form_specs, error=error, failed_action=failed_action, done=done,

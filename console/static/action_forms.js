@@ -49,3 +49,25 @@
     sync();
   });
 })();
+
+// An application's bodies (RULES.md "Bodies"): the directory's bodies serving this cluster, of the
+// kinds the chosen route names — an association route shows the associations, a provincial route
+// the provincial body, 仅向联合会 none. Without script all are shown; the service decides on submit.
+(function () {
+  document.querySelectorAll("span.checks[data-routes]").forEach(function (span) {
+    var form = span.closest("form");
+    var route = form && form.querySelector("select[name='f_route']");
+    if (!route) return;
+    var routes = JSON.parse(span.getAttribute("data-routes"));
+    function sync() {
+      var kinds = route.value ? (routes[route.value] || []) : null;
+      span.querySelectorAll("label[data-kind]").forEach(function (label) {
+        var shown = kinds === null || kinds.indexOf(label.getAttribute("data-kind")) >= 0;
+        label.style.display = shown ? "" : "none";  // the stylesheet sets display, which [hidden] would not beat
+        if (!shown) label.querySelector("input").checked = false;
+      });
+    }
+    route.addEventListener("change", sync);
+    sync();
+  });
+})();

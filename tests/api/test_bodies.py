@@ -110,3 +110,18 @@ async def test_the_bodies_xlsx_downloads_and_uploads_with_a_report_per_row(env):
     page = await env.client.post("/bodies/import", data={"csrf": csrf_token(token)},
                                  files={"file": ("directory.xlsx", buf.getvalue(), xlsx)})
     assert page.status_code == 200 and "导入结果" in page.text and "未改动" in page.text
+
+
+async def test_the_application_form_marks_each_body_with_its_kind_and_the_routes_kinds(env):
+    import html
+    import json
+
+    key = await env.register("bodies", stage="cultivation")
+    await log_in(env, "secretariat")
+    page = (await env.client.get(f"/clusters/{key}")).text
+    kinds = {name: kind for kind, name in re.findall(r'data-kind="([a-z]+)"><input type="checkbox" name="f_bodies\.\d+" '
+                                                      r'value="([^"]+)"', page)}
+    assert kinds["中国陶瓷工业协会"] == "association" and kinds["广东省轻工业联合会"] == "provincial"
+    routes = json.loads(html.unescape(re.search(r'data-routes="([^"]+)"', page).group(1)))
+    assert routes == {"association": ["association"], "provincial": ["provincial"],
+                      "association_and_provincial": ["association", "provincial"], "cnlic_only": []}
