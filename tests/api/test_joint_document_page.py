@@ -35,6 +35,9 @@ async def approved(env) -> tuple[str, str]:
 async def test_the_meeting_page_records_the_joint_document_of_a_meetings_approvals(env):
     key, meeting_id = await approved(env)
     token = await log_in(env, "secretariat")
+    cluster_page = await env.client.get(f"/clusters/{key}")
+    assert 'data-action="record_joint_document"' in cluster_page.text or "data-action=record_joint_document" in \
+        cluster_page.text  # one cluster's own form too (a meeting no longer in the recent list)
     page = await env.client.get("/meetings")
     assert page.status_code == 200 and "已批准待发文" in page.text and meeting_id in page.text
     assert 'name="f_number"' in page.text and 'name="f_issued_on"' in page.text and "JSON" not in page.text
