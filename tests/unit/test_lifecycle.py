@@ -476,3 +476,18 @@ def test_a_failed_rectification_review_revokes_at_once_in_a_history_recorded_bef
     d.walk_procedure(date(2031, 9, 2), date(2031, 10, 20), new_cluster=False)
     d.meeting(date(2031, 12, 10), "refuse")
     assert d.state.stage == Stage.REVOKED
+
+
+def test_a_provincial_route_has_no_formal_opinion_giver_but_the_secretariat():
+    d = PureDriver()
+    d.start("cultivation", date(2027, 1, 4), planned_years=1)
+    d.act(date(2027, 3, 1), "file_application", application(route="provincial", bodies=["广东省轻工业联合会"]),
+          APPLICANT)
+    d.act(date(2027, 3, 1), "record_opinion", {"text": "同意"}, PROVINCIAL)
+    d.act(date(2027, 3, 1), "accept_application", {}, SECRETARIAT)
+    d.act(date(2027, 3, 3), "approve_site_visit", site_visit(date(2027, 3, 11)), LEADER)
+    d.act(date(2027, 3, 12), "record_site_report", site_report(), {"role": "expert", "name": "李专家"})
+    assert refused(d, date(2027, 3, 20), "record_formal_opinion", {}, PROVINCIAL) == "formal_opinion_not_provincial"
+    assert "record_formal_opinion" not in d.lc.allowed_actions("provincial")
+    d.act(date(2027, 3, 20), "record_formal_opinion", {}, SECRETARIAT)
+    assert d.state.stage == Stage.FORMAL_REVIEW
