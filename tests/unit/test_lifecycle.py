@@ -491,3 +491,14 @@ def test_a_provincial_route_has_no_formal_opinion_giver_but_the_secretariat():
     assert "record_formal_opinion" not in d.lc.allowed_actions("provincial")
     d.act(date(2027, 3, 20), "record_formal_opinion", {}, SECRETARIAT)
     assert d.state.stage == Stage.FORMAL_REVIEW
+
+
+def test_a_rectification_review_filed_within_the_year_is_still_decided_after_the_year_ends():
+    d = rectifying()  # the year runs to 2032-06-09
+    d.act(date(2032, 3, 1), "file_rectification_review", {}, APPLICANT)
+    d.walk_procedure(date(2032, 3, 2), date(2032, 5, 1), new_cluster=False)
+    d.advance(date(2032, 6, 15))
+    assert d.state.stage == Stage.AWAITING_MEETING and d.state.deadlines["rectification"].overdue_since
+    d.approve(date(2032, 6, 20))
+    assert (d.state.stage, d.state.title_status) == (Stage.DESIGNATED, TitleStatus.VALID)
+    assert "rectification" not in d.state.deadlines
