@@ -193,8 +193,11 @@ def _group(path: str, f: FieldInfo, model: type[BaseModel], today: date, rows: i
                             if (x := _input(f"{path}.{n}.{n2}", n2, g2, today)) is not None))
                      for n, g, _ in sub)
         return Group(f"f_{path}", label, hint, cols, body)
-    body = tuple(((i.label + (f"（{i.unit}）" if i.unit else "")), (i,)) for n, g in fields
-                 if (i := _input(f"{path}.{n}", n, g, today)) is not None)
+    # an optional part (附件四's basic facts) left blank is left out: its fields are not
+    # required of the browser; when partly filled, the schema names what is missing
+    loose = not f.is_required()
+    body = tuple(((i.label + (f"（{i.unit}）" if i.unit else "")), (replace(i, required=False) if loose else i,))
+                 for n, g in fields if (i := _input(f"{path}.{n}", n, g, today)) is not None)
     return Group(f"f_{path}", label, hint, ("项目", "填写"), body)
 
 

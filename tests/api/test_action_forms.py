@@ -164,3 +164,18 @@ def test_a_supplement_form_starts_from_the_items_asked_of_this_cluster():
     values = prefill("submit_supplement", SimpleNamespace(supplement_items=["发展规划", "基本情况表"]), None, None,
                      date(2027, 1, 1))
     assert data_from_form("submit_supplement", values) == {"items": ["发展规划", "基本情况表"]}
+
+
+def test_an_optional_part_of_a_form_does_not_make_the_browser_require_its_fields_and_is_left_out_when_blank():
+    """附件四's basic facts are optional: a required date inside them must not stop the browser
+    from submitting a report without them (the browser test found this)."""
+    from datetime import date
+
+    from console.action_forms import Group, data_from_form, items_of
+
+    items = items_of("record_site_report", date(2027, 1, 1))
+    basics = next(i for i in items if isinstance(i, Group) and i.name == "f_basics")
+    assert basics.rows and not any(inp.required for _, row in basics.rows for inp in row)
+    assert "basics" not in data_from_form("record_site_report", {"f_basics.visited_on": "", "f_basics.place": ""})
+    partial = data_from_form("record_site_report", {"f_basics.place": "景德镇市"})
+    assert partial["basics"] == {"place": "景德镇市"}  # partly filled: the schema then names what is missing
