@@ -21,7 +21,7 @@ import signal
 import sys
 
 from activities.lifecycle import LifecycleActivities
-from domain.model import Role
+from domain.cnlic.model import Role
 from service.lifecycle import LifecycleService
 from service.runtime import (EmbeddedServer, RuntimeProblem, Settings, connect, forget_endpoints, prepare_namespace,
                              record_endpoints)

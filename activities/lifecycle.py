@@ -14,9 +14,9 @@ from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
 from domain.calendar import WorkCalendar
-from domain.deadlines import DeadlineRequest, plan_deadline
+from domain.cnlic.deadlines import DeadlineRequest, plan_deadline
 from domain.errors import DomainError
-from domain.policy import get_policy
+from domain.cnlic.policy import get_policy
 from store import lifecycle as repo
 from store.calendars import service_calendar
 from workflows.contracts import (

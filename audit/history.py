@@ -13,7 +13,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.errors import DomainError
 from domain.journal import GENESIS
-from domain.model import Event
+from domain.cnlic.model import Event
 from service.temporal import CONVERTER
 from workflows.contracts import DesignationInput, RecordInput
 

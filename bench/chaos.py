@@ -45,7 +45,7 @@ from temporalio.client import Client  # noqa: E402
 from audit.history import recorded_head, run_chain  # noqa: E402
 from audit.verify import verify_rows  # noqa: E402
 from bench.chaos_processes import HOST, ChaosProblem, PrivatePostgres, Service, free_port, temporal_pids  # noqa: E402
-from domain.model import Actor  # noqa: E402
+from domain.cnlic.model import Actor  # noqa: E402
 from service.demo import PANEL, REPORT  # noqa: E402
 from service.thresholds import load_seed as load_seed_thresholds  # noqa: E402
 from service.lifecycle import LifecycleService  # noqa: E402

@@ -28,8 +28,8 @@ from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from domain.journal import GENESIS, event_hash  # noqa: E402
-from domain.lifecycle import profile_from_dict  # noqa: E402
-from domain.model import Actor, Event  # noqa: E402
+from domain.cnlic.lifecycle import profile_from_dict  # noqa: E402
+from domain.cnlic.model import Actor, Event  # noqa: E402
 from store.db import MIGRATIONS, make_engine, session  # noqa: E402
 from store.lifecycle import record_events  # noqa: E402
 from store.models import Cluster, DeadlineRow, JournalRow  # noqa: E402

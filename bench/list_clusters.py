@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from domain.access import Scope  # noqa: E402
-from domain.model import Stage  # noqa: E402
+from domain.cnlic.access import Scope  # noqa: E402
+from domain.cnlic.model import Stage  # noqa: E402
 from store.db import make_engine, migrate, session  # noqa: E402
 from store.models import Cluster, DeadlineRow  # noqa: E402
 from store.readmodel import ClusterFilter, list_clusters, radar, stage_counts  # noqa: E402

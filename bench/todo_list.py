@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select  # noqa: E402
 
 from bench.list_clusters import INDUSTRIES, populate  # noqa: E402
-from domain.access import User  # noqa: E402
+from domain.cnlic.access import User  # noqa: E402
 from domain.calendar import WorkCalendar  # noqa: E402
 from service import todo  # noqa: E402
 from store.calendars import service_calendar  # noqa: E402

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from cli.main import app
-from domain import labels
+from domain.cnlic import labels
 
 audit_app = typer.Typer(help="审计：重放历史、校验日志、导出证据包", no_args_is_help=True)
 deadlines_app = typer.Typer(help="时限：节假日安排调整后重新计算", no_args_is_help=True)
@@ -154,7 +154,7 @@ def recompute(
     by: str = typer.Option("综合业务部", "--by", help="发起人（秘书处）"),
 ) -> None:
     """让每个进行中的共建按当前日历重新计算未到期的时限，并记录每一处调整。"""
-    from domain.model import Actor
+    from domain.cnlic.model import Actor
     from service.lifecycle import LifecycleService
 
     async def go():

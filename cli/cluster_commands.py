@@ -31,7 +31,7 @@ def cluster_add(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """登记一个集群：纳入培育、登记申请或导入已授名称号；被规则拒绝时打印规则代码和说明，退出码 2。"""
-    from domain.model import Stage
+    from domain.cnlic.model import Stage
     from service.registration import RegistrationService
 
     payload = _read_data(data)

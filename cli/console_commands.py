@@ -135,7 +135,7 @@ def user_add(
 @user_app.command("list")
 def user_list(as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """列出用户、角色、署名、范围和有效令牌数。"""
-    from domain.access import scope_of
+    from domain.cnlic.access import scope_of
 
     entries = _users().list()
     if as_json:
@@ -167,7 +167,7 @@ def user_token(
 
 
 def _stage_label(value: str) -> str:
-    from domain.model import Stage
+    from domain.cnlic.model import Stage
 
     try:
         return Stage(value).label
@@ -190,9 +190,9 @@ def cluster_list(
     as_json: bool = typer.Option(False, "--json", help="每行一个 JSON 对象"),
 ) -> None:
     """列出范围内的集群（读模型）。"""
-    from domain import labels
+    from domain.cnlic import labels
     from domain.errors import DomainError
-    from domain.model import Stage, TitleStatus
+    from domain.cnlic.model import Stage, TitleStatus
     from store.readmodel import ClusterFilter
 
     if stage is not None and stage not in {s.value for s in Stage}:
@@ -233,8 +233,8 @@ def cluster_show(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """一个集群：阶段、称号、未了时限（剩余工作日）、本用户可办理的操作。"""
-    from domain import labels
-    from domain.model import TitleStatus
+    from domain.cnlic import labels
+    from domain.cnlic.model import TitleStatus
 
     async def go():
         async with _service(token) as (console, user):
@@ -273,7 +273,7 @@ def act(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """以令牌所属用户的身份办理一项操作；被规则拒绝时打印规则代码和说明，退出码 2。"""
-    from domain import labels
+    from domain.cnlic import labels
 
     from service.actions import checked
 
@@ -349,7 +349,7 @@ def radar(
     as_json: bool = typer.Option(False, "--json", help="每行一个 JSON 对象"),
 ) -> None:
     """时限雷达：范围内所有未了时限，最早到期的在前，逾期标出。"""
-    from domain import labels
+    from domain.cnlic import labels
 
     async def go():
         async with _service(token) as (console, user):

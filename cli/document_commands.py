@@ -13,7 +13,7 @@ import typer
 
 from cli.console_commands import TOKEN, _echo_json, _table, _users
 from cli.main import CliError, app
-from domain.documents import Document
+from domain.cnlic.documents import Document
 
 documents_app = typer.Typer(help="公布文件：联合发文授名名单、年度认定名单、取消称号公告、专家考评报告（DOCX / PDF）",
                             no_args_is_help=True)

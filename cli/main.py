@@ -14,7 +14,7 @@ import typer
 
 from domain.calendar import WorkCalendar, load_schedule_text, parse_date
 from domain.errors import DomainError, ScoreSheetInvalid
-from domain.policy import get_policy
+from domain.cnlic.policy import get_policy
 
 app = typer.Typer(
     help="CNLIC 共建特色区域和产业集群：授名生命周期服务",
@@ -126,7 +126,7 @@ def score(
 ) -> None:
     """校验专家组打分表：合格/不合格、总分、每一处分档错误。退出码 0 合格，1 不合格，2 无效。"""
     from domain import yamlfmt
-    from domain.rules import validate_score_sheet
+    from domain.cnlic.rules import validate_score_sheet
 
     data = yamlfmt.load_json(read_input(sheet), str(sheet))
     policy = get_policy()
@@ -164,7 +164,7 @@ def score(
 @app.command("diagram")
 def diagram() -> None:
     """以 mermaid 文本画出授名生命周期。"""
-    from domain.machine import mermaid
+    from domain.cnlic.machine import mermaid
 
     typer.echo(mermaid(get_policy().version))
 

@@ -13,7 +13,7 @@ import typer
 from cli.console_commands import TOKEN, _echo_json, _users
 from cli.main import CliError, app, read_input
 from domain.errors import DomainError
-from domain.thresholds import TIER_LABELS, ThresholdsInvalid
+from domain.cnlic.thresholds import TIER_LABELS, ThresholdsInvalid
 
 thresholds_app = typer.Typer(help="达标值表（附件一 备注1）：各行业、各等级的版本，XLSX 模板与上传。", no_args_is_help=True)
 app.add_typer(thresholds_app, name="thresholds")

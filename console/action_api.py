@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from console import api
 from console.schema_route import refusing_route
-from domain.labels import action_label
-from domain.model import Stage
+from domain.cnlic.labels import action_label
+from domain.cnlic.model import Stage
 from service.actions import ACTION_SCHEMAS, ActionData, JointDocumentData, MeetingData, parse_action, plain
 
 CLUSTER_ACTIONS = tuple(a for a in ACTION_SCHEMAS if a != "hold_meeting")

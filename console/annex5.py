@@ -16,10 +16,10 @@ from starlette.datastructures import UploadFile
 
 from console import api, pages
 from console.errors import status_for
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.model import PROCEDURE_STAGES, Stage
+from domain.cnlic.model import PROCEDURE_STAGES, Stage
 from service import annex5
 from store import lifecycle as journal_store
 

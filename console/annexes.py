@@ -121,8 +121,8 @@ async def site_report_form(console: Any, view: Any, items: list[Any], shown: dic
     from dataclasses import replace
 
     from console.action_forms import Group, with_panel_choices
-    from domain import annex3 as A
-    from domain.annual_report import annual_report_record
+    from domain.cnlic import annex3 as A
+    from domain.cnlic.annual_report import annual_report_record
     from workflows.designation import DesignationWorkflow
 
     values = dict(shown or {})
@@ -171,7 +171,7 @@ async def filing_form(console: Any, view: Any, action: str, items: list[Any], sh
     from dataclasses import replace
 
     from console.action_forms import Group
-    from domain import annex3 as A
+    from domain.cnlic import annex3 as A
     from service.annex3 import columns, prefill_from_record
     from workflows.designation import DesignationWorkflow
 

@@ -13,10 +13,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from console import downloads
-from domain.access import User, scope_of
-from domain.machine import ACTIONS
-from domain.model import Event, Procedure, Stage, TitleStatus
-from domain import labels
+from domain.cnlic.access import User, scope_of
+from domain.cnlic.machine import ACTIONS
+from domain.cnlic.model import Event, Procedure, Stage, TitleStatus
+from domain.cnlic import labels
 from service.console import ConsoleService, OverdueItem, RadarEntry
 from service.users import UserService
 from store.models import Cluster

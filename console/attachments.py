@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 
 from console import api, pages
 from console.errors import status_for
-from domain.access import User
+from domain.cnlic.access import User
 from domain.attachments import PURPOSES, check_size, purposes_for, purpose_label
 from domain.errors import DomainError
 from domain.limits import LIMITS

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import api, pages
 from console.errors import status_for
-from domain.bodies import KINDS
+from domain.cnlic.bodies import KINDS
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.model import Role
+from domain.cnlic.model import Role
 from pydantic import BaseModel, Field
 
 from service.bodies import XLSX, BodiesService, BodyData, BodyOut, body_out, import_xlsx, template_xlsx

@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from console import api, pages
-from domain.access import User
-from domain.documents import Document
+from domain.cnlic.access import User
+from domain.cnlic.documents import Document
 from service import documents as service
 from service.documents import DocumentService
 

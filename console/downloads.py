@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from domain.model import Procedure, Stage, TitleStatus
-from domain.policy import get_policy
+from domain.cnlic.model import Procedure, Stage, TitleStatus
+from domain.cnlic.policy import get_policy
 from service.console import RecognitionList
 from store.models import Cluster, ScoreSheetRow
 

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from domain.errors import DomainError
-from domain.model import Stage, TitleStatus
+from domain.cnlic.model import Stage, TitleStatus
 
 FIELDS = {
     "stage": "阶段", "title_status": "称号状态", "tier": "层级", "industry": "行业", "province": "省份",

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from console import pages
 from console.api import UserDep, responses
-from domain.access import User
+from domain.cnlic.access import User
 from domain.notify import kind_label
 from service.notify import Notifications
 from store.notifications import MAX_LIST, Notification

@@ -15,13 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from console import action_forms, downloads, filters, render
-from domain import labels
+from domain.cnlic import labels
 from console.api import KEY_PATTERN
 from console.errors import status_for
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
-from domain.machine import ACTIONS
-from domain.model import Procedure, Role, Stage, TitleStatus
+from domain.cnlic.machine import ACTIONS
+from domain.cnlic.model import Procedure, Role, Stage, TitleStatus
 from service import todo as todo_service
 from service.bodies import APPLICATION_ACTIONS, BodiesService
 from service.console import MAX_WITHIN, ConsoleService

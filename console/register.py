@@ -4,7 +4,7 @@ parse, call ``service.registration``, render. The request schemas (``service.sta
 the API's request bodies in OpenAPI and the page's form fields alike.
 
 Who may: the secretariat registers every kind; an association may take a cluster of its
-industries into cultivation (§二(一)); see ``domain.starts.check_may_start``.
+industries into cultivation (§二(一)); see ``domain.cnlic.starts.check_may_start``.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from console.errors import status_for
 from console.schema_route import refusing_route
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.model import Role
-from domain.starts import START_LABELS
+from domain.cnlic.model import Role
+from domain.cnlic.starts import START_LABELS
 from service.bodies import BodiesService
 from service.registration import OUTCOME_LABELS, XLSX, ImportReport, RegistrationService, template_xlsx
 from service.starts import START_SCHEMAS, StartRequest, choices_of, flat_fields, header, is_list, nest, parse_start
 
-REGISTRARS = (Role.SECRETARIAT.value, Role.ASSOCIATION.value)  # who sees the page (domain.starts decides the rest)
+REGISTRARS = (Role.SECRETARIAT.value, Role.ASSOCIATION.value)  # who sees the page (domain.cnlic.starts decides the rest)
 
 
 def registration(request: Request) -> RegistrationService:

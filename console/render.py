@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from html import escape
 from typing import Iterable, Mapping, Sequence
 
-from domain.machine import ACTION_LABELS, TABLE
-from domain.model import TERMINAL_STAGES, DeadlineKind, Event, Stage
+from domain.cnlic.machine import ACTION_LABELS, TABLE
+from domain.cnlic.model import TERMINAL_STAGES, DeadlineKind, Event, Stage
 
 STAGE_COLORS = {
     Stage.CULTIVATION: "#8fb3d9",

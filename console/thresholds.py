@@ -20,10 +20,10 @@ from starlette.datastructures import UploadFile
 from console import api, pages
 from console.errors import status_for
 from console.schema_route import refusing_route
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.thresholds import TIER_LABELS, ThresholdsInvalid
+from domain.cnlic.thresholds import TIER_LABELS, ThresholdsInvalid
 from service import thresholds as svc
 from store import lifecycle as lifecycle_repo
 

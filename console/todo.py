@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from console import filters, pages
 from console.api import ConsoleDep, UserDep, responses
-from domain import labels
+from domain.cnlic import labels
 from service import todo as service
 
 # ---------------------------------------------------------------- API

@@ -15,7 +15,7 @@ the workflow's ``attach`` validator):
   stages), the secretariat;
 - 补充材料 (supplement): the applicant or the secretariat, only while the secretariat has asked
   for a supplement.
-The auditor reads and acts on nothing; scope (``domain.access``) is checked by the caller.
+The auditor reads and acts on nothing; scope (``domain.cnlic.access``) is checked by the caller.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Iterable
 
 from domain.errors import DomainError
 from domain.limits import LIMITS, Limits
-from domain.model import Actor, Role, Stage, TERMINAL_STAGES
+from domain.cnlic.model import Actor, Role, Stage, TERMINAL_STAGES
 
 PURPOSES = {
     "application": "申请材料",

@@ -2,7 +2,7 @@
 edge — the API, the pages, the CLI, the service layer — before Temporal sees anything, so no
 text, list or body can grow a workflow's history, state or query result without bound.
 
-The numbers are policy values (one frozen table, like ``domain.policy``); documents belong in
+The numbers are policy values (one frozen table, like ``domain.cnlic.policy``); documents belong in
 attachments, not in text fields.
 """
 

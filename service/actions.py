@@ -4,8 +4,8 @@ source for the API request bodies (OpenAPI), the console's action forms and the 
 (limits from ``domain.limits``, bounds from the policy).
 
 The schemas check shape and bounds only; the rules — who may, route and bodies, panel size
-and seniority, score bands, which annual report is owed — stay in ``domain.lifecycle`` and
-``domain.rules``, which answer with their own rule codes. A field whose absence a rule
+and seniority, score bands, which annual report is owed — stay in ``domain.cnlic.lifecycle`` and
+``domain.cnlic.rules``, which answer with their own rule codes. A field whose absence a rule
 refuses with its own code (a revocation without a reason, a report without a score sheet)
 is refused here with that same code, so a client sees one code whichever layer answered.
 """
@@ -19,10 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.machine import ACTION_LABELS
-from domain.policy import get_policy
-from domain.rules import ANNUAL_INDICATORS, INDICATOR_LABELS
-from domain.annual_report import (CHOICE_KEY, FIRM_COLUMNS, GREEN_SINCE, HEADER_FIELDS, LEADING_FIRMS_MAX,
+from domain.cnlic.machine import ACTION_LABELS
+from domain.cnlic.policy import get_policy
+from domain.cnlic.rules import ANNUAL_INDICATORS, INDICATOR_LABELS
+from domain.cnlic.annual_report import (CHOICE_KEY, FIRM_COLUMNS, GREEN_SINCE, HEADER_FIELDS, LEADING_FIRMS_MAX,
                                   MARKET_SHARE_BASIS)
 from service.annex3 import Annex3In
 from service.starts import _MESSAGES

@@ -3,7 +3,7 @@ both ways (RULES.md "Application tables").
 
 The schema (``Annex3In``: 表一, 表二, 表四) is the ``annex3`` part of the filings' data
 (file_application, file_reevaluation, file_rectification_review, file_title_change): field
-names, Chinese titles, units and limits come from the row lists of ``domain.annex3``, declared
+names, Chinese titles, units and limits come from the row lists of ``domain.cnlic.annex3``, declared
 once. The workbook has one sheet per table, laid out as the annex prints it — 表一 项目/单位/数值;
 表二 项目/单位/three year columns/最近一年占全国同行业比重, with the years computed from the
 procedure and today (never typed); one 表四 sheet per key firm — and reads back into the same
@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 
-from domain import annex3 as A
+from domain.cnlic import annex3 as A
 from domain.errors import DomainError
 from domain.limits import LIMITS
 

@@ -7,7 +7,7 @@ upload is read back into ``service.actions.AnnualReportData`` with every problem
 sheet and cell. A filled workbook round-trips exactly.
 
 Also the reports a cluster has filed, from the journal (texts and all), and the record of
-reports filed and missing since conferral (``domain.annual_report``) for the cluster page.
+reports filed and missing since conferral (``domain.cnlic.annual_report``) for the cluster page.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping
 
-from domain.annual_report import (
+from domain.cnlic.annual_report import (
     ANNEX_ROWS,
     ANNUAL_BY_KEY,
     CHOICE_KEY,

@@ -1,7 +1,7 @@
 """Attachments for the console, the API and the CLI (issue 10 item 4): upload, list, download.
 
 An upload is checked in this order, each before anything is stored: the user's scope
-(``domain.access``), the file (type by extension and first bytes, size, name: policy values of
+(``domain.cnlic.access``), the file (type by extension and first bytes, size, name: policy values of
 ``domain.limits``), the purpose for this user and the cluster's stage (``domain.attachments``,
 asked of the workflow's own view). Then the bytes go to the blob store under their SHA-256,
 and the ``attach`` Update journals the hash and the facts (the workflow's validator checks the
@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 
-from domain.access import User
+from domain.cnlic.access import User
 from domain.attachments import AttachFacts, AttachmentMeta, check_attach, check_count, check_file, check_sha256, purposes_for
 from domain.errors import DomainError
 from service.console import ConsoleService

@@ -10,11 +10,11 @@ from typing import Any, Literal, Mapping
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.engine import Engine
 
-from domain.access import User
-from domain.bodies import ASSOCIATION, KINDS, PROVINCIAL, BodyEntry, check_body_entry, choices_for, resolve_bodies
+from domain.cnlic.access import User
+from domain.cnlic.bodies import ASSOCIATION, KINDS, PROVINCIAL, BodyEntry, check_body_entry, choices_for, resolve_bodies
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.model import Role
+from domain.cnlic.model import Role
 from store import bodies as repo
 
 NAME = LIMITS.name_chars

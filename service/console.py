@@ -1,6 +1,6 @@
 """The console's service layer: what the HTTP API, the pages and the CLI call. Every read is
 narrowed to the user's scope, every action is checked against the user's role and scope in
-the domain (``domain.access``) before the Update is sent, and the user is the Update's actor.
+the domain (``domain.cnlic.access``) before the Update is sent, and the user is the Update's actor.
 
 Lists come from the store's read model; one cluster's page comes from its workflow (the read
 model is written asynchronously, the workflow's own view is current the moment an Update
@@ -21,14 +21,14 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain import access
-from domain.access import ClusterFacts, User
+from domain.cnlic import access
+from domain.cnlic.access import ClusterFacts, User
 from domain.limits import LIMITS, check_data
 from domain.calendar import WorkCalendar, parse_date
 from domain.errors import DomainError
-from domain.model import Event, Stage
-from domain.policy import get_policy
-from domain.todo import overdue_revocation_on
+from domain.cnlic.model import Event, Stage
+from domain.cnlic.policy import get_policy
+from domain.cnlic.todo import overdue_revocation_on
 from audit.replay import ReplayReport
 from audit.service import AuditService
 from audit.verify import VerifyReport

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from domain.calendar import add_months
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.lifecycle import LifecycleService
 from service.thresholds import load_seed as load_seed_thresholds
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.access import User
+from domain.cnlic.access import User
 from service.users import UserService
 
 

@@ -1,11 +1,11 @@
 """The documents the rules publish, generated from the records (issue 11 item 5): reads the
-store and the journal, hands plain facts to ``domain.documents``, and renders the result as
+store and the journal, hands plain facts to ``domain.cnlic.documents``, and renders the result as
 DOCX (python-docx) and, where LibreOffice is installed, as PDF.
 
 Who may read what: the joint designation list, the recognition list and the revocation
 announcement are published documents (§三(四), §四(四): announced on CNLIC's website), so any
 signed-in user may download them whole; a site-visit report (附件四) follows its cluster's
-scope (``domain.access``).
+scope (``domain.cnlic.access``).
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from urllib.parse import quote
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from domain import access, labels
-from domain import documents as content
-from domain.access import User
+from domain.cnlic import access, labels
+from domain.cnlic import documents as content
+from domain.cnlic.access import User
 from domain.errors import DomainError
-from domain.policy import get_policy
+from domain.cnlic.policy import get_policy
 from store import readmodel
 from store.models import Cluster, JournalRow, MeetingDecisionRow, MeetingRow, RecognitionRow
 

@@ -18,8 +18,8 @@ from typing import Any
 from temporalio.service import RPCError
 
 from domain.calendar import SHANGHAI
-from domain import labels
-from domain.model import Stage
+from domain.cnlic import labels
+from domain.cnlic.model import Stage
 from service import todo
 from service.console import ConsoleService
 from service.users import to_user

@@ -18,11 +18,11 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.calendar import SHANGHAI, parse_date
 from domain.errors import DomainError
 from domain.limits import LIMITS, check_data
-from domain.lifecycle import Lifecycle, new_state, parse_start, profile_from_dict
-from domain.machine import ACTIONS
-from domain.model import Actor, Event
-from domain.policy import DEFAULT_POLICY_VERSION, get_policy
-from domain.rules import check_unique_lifecycle
+from domain.cnlic.lifecycle import Lifecycle, new_state, parse_start, profile_from_dict
+from domain.cnlic.machine import ACTIONS
+from domain.cnlic.model import Actor, Event
+from domain.cnlic.policy import DEFAULT_POLICY_VERSION, get_policy
+from domain.cnlic.rules import check_unique_lifecycle
 from service.bodies import APPLICATION_ACTIONS, resolve_application
 from store import lifecycle as repo
 from store.db import session
@@ -230,7 +230,7 @@ class LifecycleService:
         date (RULES.md "Thresholds"): resolved here, because the workflow does no I/O; the domain
         computes "met" from it and records its version. A sheet of typed-in counts (the format
         before issue 11) goes on unchanged. A table the caller put in the sheet is never trusted."""
-        from domain.thresholds import missing_error  # noqa: PLC0415
+        from domain.cnlic.thresholds import missing_error  # noqa: PLC0415
         from service.thresholds import in_force_by_tier  # noqa: PLC0415 (the lifecycle service loads without it)
         from store.thresholds import last_visit_on  # noqa: PLC0415
 

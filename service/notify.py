@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Mapping
 
 from sqlalchemy.engine import Engine
 
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.notify import kind_label
 from service.users import to_user

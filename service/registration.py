@@ -1,6 +1,6 @@
 """Register and onboard clusters (issue 10 item 2): one request at a time (console form,
 ``POST /api/clusters``, ``designation cluster add``) or many from an XLSX file (bulk
-onboarding of titles that exist on paper). Who may start what is ``domain.starts``; the
+onboarding of titles that exist on paper). Who may start what is ``domain.cnlic.starts``; the
 checks of the data are the typed schemas of ``service.starts`` and then the domain's own
 (``LifecycleService.register`` does a dry run of ``Lifecycle.start`` before it claims the key).
 
@@ -22,14 +22,14 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
-from domain.lifecycle import Lifecycle, new_state, parse_start as parse_start_spec, profile_from_dict
+from domain.cnlic.lifecycle import Lifecycle, new_state, parse_start as parse_start_spec, profile_from_dict
 from domain.limits import LIMITS
-from domain.policy import get_policy
-from domain.rules import check_unique_lifecycle
-from domain.starts import check_may_start
-from domain.model import Region
+from domain.cnlic.policy import get_policy
+from domain.cnlic.rules import check_unique_lifecycle
+from domain.cnlic.starts import check_may_start
+from domain.cnlic.model import Region
 from service.lifecycle import LifecycleService
 from service.starts import (
     OnboardingStart,

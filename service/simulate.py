@@ -18,15 +18,16 @@ from uuid import uuid4
 from temporalio.testing import WorkflowEnvironment
 
 from activities.lifecycle import CalendarOverrides, LifecycleActivities
-from domain import labels, yamlfmt
+from domain import yamlfmt
+from domain.cnlic import labels
 from domain.calendar import SHANGHAI, add_years, parse_date
 from domain.errors import DomainError
-from domain.lifecycle import parse_start, profile_from_dict
+from domain.cnlic.lifecycle import parse_start, profile_from_dict
 from domain.limits import LIMITS
-from domain.machine import ACTIONS
-from domain.policy import get_policy
-from domain.rules import compose_title
-from domain.model import Actor, Stage
+from domain.cnlic.machine import ACTIONS
+from domain.cnlic.policy import get_policy
+from domain.cnlic.rules import compose_title
+from domain.cnlic.model import Actor, Stage
 from service.lifecycle import LifecycleService, actor_from
 from service.temporal import CONVERTER, binary, ensure_search_attributes, make_worker, quiet_runtime
 from store import lifecycle as repo
@@ -439,11 +440,11 @@ def journal_item(row: Any) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- rendering
 
 
-EVENT_LABELS = labels.EVENT_LABELS  # one place for every label: domain.labels
+EVENT_LABELS = labels.EVENT_LABELS  # one place for every label: domain.cnlic.labels
 
 
 def describe(item: dict[str, Any]) -> str:
-    from domain.model import TitleStatus
+    from domain.cnlic.model import TitleStatus
 
     stage, what = labels.stage_label, labels.deadline_label
 

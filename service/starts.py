@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.policy import get_policy
-from domain.starts import START_LABELS
+from domain.cnlic.policy import get_policy
+from domain.cnlic.starts import START_LABELS
 
 POLICY = get_policy()
 NAME = LIMITS.name_chars

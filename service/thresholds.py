@@ -3,7 +3,7 @@ CLI or XLSX), listing and reading them, resolving the one in force for a score s
 XLSX of a table and of the 附件一 score sheet, both ways.
 
 An association files tables for its own industries, the secretariat for any
-(``domain.thresholds.check_may_file``). A version is never edited: filing different content
+(``domain.cnlic.thresholds.check_may_file``). A version is never edited: filing different content
 appends the next version; filing the same content again returns the version that holds it.
 """
 
@@ -17,11 +17,11 @@ from typing import Any, Mapping
 
 from sqlalchemy.engine import Engine
 
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.policy import Policy, get_policy
-from domain.thresholds import (
+from domain.cnlic.policy import Policy, get_policy
+from domain.cnlic.thresholds import (
     DIRECTIONS,
     TIER_LABELS,
     ThresholdTable,

@@ -5,8 +5,8 @@ clusters — never by asking every workflow; the one fact neither holds (the bod
 application registered directly as ``applied``) is asked of that cluster's workflow once per
 event sequence and remembered.
 
-What each role may do comes from the lifecycle's table (``domain.todo``), narrowed to the
-person by ``domain.access.actions_for`` (an opinion only from a body still owed one, the site
+What each role may do comes from the lifecycle's table (``domain.cnlic.todo``), narrowed to the
+person by ``domain.cnlic.access.actions_for`` (an opinion only from a body still owed one, the site
 report only from the panel's lead).
 """
 
@@ -18,12 +18,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from domain import access, labels
-from domain.access import ClusterFacts, User
+from domain.cnlic import access, labels
+from domain.cnlic.access import ClusterFacts, User
 from domain.errors import DomainError
-from domain.model import Role, Stage
-from domain.policy import get_policy
-from domain.todo import ANSWERS, StageFacts, overdue_revocation_on, stages_with_work, todo_actions
+from domain.cnlic.model import Role, Stage
+from domain.cnlic.policy import get_policy
+from domain.cnlic.todo import ANSWERS, StageFacts, overdue_revocation_on, stages_with_work, todo_actions
 from store import todo as store
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
-from domain.access import User, check_new_user
+from domain.cnlic.access import User, check_new_user
 from domain.notify import check_email
 from domain.errors import DomainError
 from service.throttle import LoginThrottle

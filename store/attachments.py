@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from domain.model import Event
+from domain.cnlic.model import Event
 from store.db import session
 from store.models import AttachmentRow, JournalRow
 

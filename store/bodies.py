@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from domain.bodies import BodyEntry
+from domain.cnlic.bodies import BodyEntry
 from domain.errors import DomainError
 from store.db import session
 from store.models import BodyRow

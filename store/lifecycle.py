@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from domain.calendar import add_years, quarter_of
-from domain import labels
+from domain.cnlic import labels
 from domain.journal import GENESIS, event_hash
-from domain.model import ClusterProfile, Event, Region
+from domain.cnlic.model import ClusterProfile, Event, Region
 from store.db import session
 from store.models import (
     AnnualReportRow,
@@ -341,7 +341,7 @@ def journal(engine: Engine, cluster_key: str | None = None) -> list[JournalRow]:
 def events(engine: Engine, cluster_key: str, last: int | None = None) -> tuple[int, list[Event]]:
     """A cluster's events from the journal, oldest first: all of them, or the ``last`` ones;
     with how many there are in all."""
-    from domain.model import Actor
+    from domain.cnlic.model import Actor
 
     with session(engine) as s:
         total = s.exec(select(func.count()).select_from(JournalRow).where(JournalRow.cluster_key == cluster_key)).one()

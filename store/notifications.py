@@ -2,7 +2,7 @@
 user, their per-user read state, and the email deliveries of (outbox row, user) pairs.
 
 A row is addressed to a user when its recipient is the user's role and its cluster is in the
-user's scope (``domain.access.scope_of``, as SQL by ``readmodel.scope_clause``), or when its
+user's scope (``domain.cnlic.access.scope_of``, as SQL by ``readmodel.scope_clause``), or when its
 recipient is ``user:<username>`` (the daily digest).
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from domain.access import User, scope_of
+from domain.cnlic.access import User, scope_of
 from store.db import session
 from store.models import Cluster, EmailDeliveryRow, NotificationReadRow, OutboxRow, UserRow
 from store.readmodel import scope_clause

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
-from domain.access import ClusterFacts, Scope
+from domain.cnlic.access import ClusterFacts, Scope
 from store.db import session
 from store.models import (
     Cluster,

@@ -1,5 +1,5 @@
 """The 达标值 tables' versions (issue 11; RULES.md "Thresholds"): appended, never updated. The
-rules over them (what a table holds, which version is in force) are in ``domain.thresholds``."""
+rules over them (what a table holds, which version is in force) are in ``domain.cnlic.thresholds``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from domain.thresholds import ThresholdRow, ThresholdTable
+from domain.cnlic.thresholds import ThresholdRow, ThresholdTable
 from store.db import session
 from store.models import PanelMemberRow, ThresholdVersionRow
 

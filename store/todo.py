@@ -12,8 +12,8 @@ from sqlalchemy import and_, func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from domain.access import Scope
-from domain.todo import ApplicationTrail
+from domain.cnlic.access import Scope
+from domain.cnlic.todo import ApplicationTrail
 from store.db import session
 from store.models import Cluster, DeadlineRow, JournalRow, PanelMemberRow
 from store.readmodel import _current_panels, scope_clause

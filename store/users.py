@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
 from store.db import session
 from store.models import ApiTokenRow, SessionRow, UserRow

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.annex3 import TABLE1_ROWS, TABLE2_REQUIRED
+from domain.cnlic.annex3 import TABLE1_ROWS, TABLE2_REQUIRED
 
 
 def annex3(years: tuple[int, int, int] | list[int] | None = None, scale: float = 1.0, **table2: Any) -> dict[str, Any]:

@@ -93,8 +93,8 @@ class PureDriver:
 
     def __init__(self, profile: dict[str, Any] | None = None, calendar=None, clarified: bool = True):
         from domain.calendar import SHIPPED
-        from domain.lifecycle import Lifecycle, new_state, profile_from_dict
-        from domain.policy import get_policy
+        from domain.cnlic.lifecycle import Lifecycle, new_state, profile_from_dict
+        from domain.cnlic.policy import get_policy
 
         self.policy = get_policy()
         self.calendar = calendar or SHIPPED
@@ -109,7 +109,7 @@ class PureDriver:
         return self.lc.state
 
     def _settle(self, out, today: date):
-        from domain.deadlines import plan_deadline
+        from domain.cnlic.deadlines import plan_deadline
 
         pending = list(out.arm)
         out.arm = []
@@ -137,8 +137,8 @@ class PureDriver:
         return events
 
     def start(self, stage: str, on: date, **kw):
-        from domain.lifecycle import StartSpec
-        from domain.model import Actor
+        from domain.cnlic.lifecycle import StartSpec
+        from domain.cnlic.model import Actor
 
         today = max(on, self.today or on) if stage != "designated" else (self.today or on)
         self.today = today
@@ -148,7 +148,7 @@ class PureDriver:
         return events
 
     def act(self, on: date, action: str, data: dict[str, Any] | None = None, by: dict[str, str] | None = None):
-        from domain.model import Actor
+        from domain.cnlic.model import Actor
 
         self.advance(on)
         actor = Actor(**(by or default_actor(action)))
@@ -158,7 +158,7 @@ class PureDriver:
         return out
 
     def meeting(self, on: date, decision: str):
-        from domain.model import Actor
+        from domain.cnlic.model import Actor
 
         self.advance(on)
         self.meetings += 1
@@ -225,6 +225,6 @@ def default_actor(action: str) -> dict[str, str]:
 
 def element_indicators(*elements: str) -> dict[str, dict[str, str]]:
     """Each naming element's extra indicators with a value (RULES.md "Title words")."""
-    from domain.policy import CNLIC_2022
+    from domain.cnlic.policy import CNLIC_2022
 
     return {e: {i: "3" for i in CNLIC_2022.element_indicators[e]} for e in elements}

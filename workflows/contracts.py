@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 from domain.attachments import AttachmentMeta
-from domain.deadlines import DeadlinePlan, DeadlineRequest
-from domain.lifecycle import Deadline, LifecycleState, StartSpec
-from domain.model import Actor, ClusterProfile, Event
+from domain.cnlic.deadlines import DeadlinePlan, DeadlineRequest
+from domain.cnlic.lifecycle import Deadline, LifecycleState, StartSpec
+from domain.cnlic.model import Actor, ClusterProfile, Event
 
 NAMESPACE = "designation"
 TASK_QUEUE = "designation"

@@ -1,7 +1,7 @@
 """DesignationWorkflow: one cluster's whole life (RULES.md program 1) as one durable
 workflow, id ``designation-<cluster key>``.
 
-The workflow is a thin shell around ``domain.lifecycle.Lifecycle``: validators ask the
+The workflow is a thin shell around ``domain.cnlic.lifecycle.Lifecycle``: validators ask the
 domain whether an action is allowed, handlers apply it in memory, then activities plan
 the deadlines it armed (on the working-day calendar, never here) and record the events.
 The main loop sleeps until the next clock falls due. It continues as new at each validity
@@ -23,8 +23,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import SHANGHAI
     from domain.errors import DomainError
     from domain.journal import head_of
-    from domain.lifecycle import Lifecycle, Outcome, new_state
-    from domain.model import Actor, Role
+    from domain.cnlic.lifecycle import Lifecycle, Outcome, new_state
+    from domain.cnlic.model import Actor, Role
     from workflows.contracts import (
         ActionInput,
         ActionResult,

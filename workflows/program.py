@@ -19,11 +19,11 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.lifecycle import LifecycleActivities
     from domain.calendar import SHANGHAI
-    from domain.machine import MEETING_TRIGGERS
-    from domain.model import Role
+    from domain.cnlic.machine import MEETING_TRIGGERS
+    from domain.cnlic.model import Role
     from domain.errors import DomainError
-    from domain.lifecycle_conferral import check_joint_document
-    from domain.policy import get_policy
+    from domain.cnlic.lifecycle_conferral import check_joint_document
+    from domain.cnlic.policy import get_policy
     from workflows.contracts import (
         HoldMeetingInput,
         JointDocument,

@@ -13,8 +13,8 @@ import pytest
 import pytest_asyncio
 
 from console.app import create_app
-from domain.access import User
-from domain.model import Actor
+from domain.cnlic.access import User
+from domain.cnlic.model import Actor
 from service.console import ConsoleService
 from service.simulate import Simulation
 from service.users import UserService

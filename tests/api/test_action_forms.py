@@ -115,7 +115,7 @@ def test_the_annual_report_form_renders_every_row_of_annex_five_its_header_and_e
     from datetime import date
 
     from console.action_forms import Group, inputs, items_of
-    from domain.annual_report import ANNUAL_INDICATORS, FIRM_COLUMNS, HEADER_FIELDS
+    from domain.cnlic.annual_report import ANNUAL_INDICATORS, FIRM_COLUMNS, HEADER_FIELDS
 
     items = items_of("submit_annual_report", date(2027, 1, 1))
     names = {i.name for i in inputs(items)}

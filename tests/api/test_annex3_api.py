@@ -10,7 +10,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.annex3 import TABLE1_SHEET, TABLE2_SHEET, XLSX
 from tests.annexes import annex3
 from tests.support import SECRETARIAT, cluster
@@ -27,7 +27,7 @@ def _fill(content: bytes, broken: str | None = None) -> bytes:
     wb = load_workbook(io.BytesIO(content))
     data = annex3()
     ws = wb[TABLE1_SHEET]
-    from domain.annex3 import TABLE1_ROWS, TABLE2
+    from domain.cnlic.annex3 import TABLE1_ROWS, TABLE2
     for r in TABLE1_ROWS:
         ws.cell(_row_of(ws, r.label), 3, data["table1"][r.key])
     ws = wb[TABLE2_SHEET]

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from console.app import create_app
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.console import ConsoleService
 from service.documents import DOCX
 from service.simulate import Simulation

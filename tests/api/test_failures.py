@@ -114,7 +114,7 @@ async def test_reconciliation_leaves_a_cluster_mid_update_alone_and_repairs_real
     from store import lifecycle as repo
     from store import readmodel
     from tests.support import SECRETARIAT
-    from domain.model import Actor
+    from domain.cnlic.model import Actor
 
     key = await opinion_done(env, "midway")
     entered, release = threading.Event(), threading.Event()

@@ -13,7 +13,7 @@ import pytest
 
 from console.app import create_app
 from domain.calendar import add_months, add_years
-from domain.policy import DEFAULT_POLICY_VERSION, get_policy
+from domain.cnlic.policy import DEFAULT_POLICY_VERSION, get_policy
 from service.console import ConsoleService
 from service.demo import load_demo
 from service.simulate import Simulation

@@ -10,7 +10,7 @@ import pytest
 
 from bench.chaos_processes import PrivatePostgres
 from console.app import create_app
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.console import ConsoleService
 from service.simulate import Simulation
 from service.users import UserService

@@ -12,7 +12,7 @@ import pytest
 
 from audit.service import AuditService
 from domain.attachments import check_file
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from store.blobs import DirectoryBlobStore
 from tests.workflows.helpers import register
 from workflows.contracts import AttachInput, designation_workflow_id

@@ -14,7 +14,7 @@ from temporalio.client import WorkflowHistory
 
 from audit.service import AuditService
 from domain.calendar import SHIPPED, YearSchedule
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from store import audit as audit_log
 from store.calendars import save_schedule
 from store.db import session

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from temporalio.client import Client, WorkflowUpdateStage
 
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.lifecycle import LifecycleService
 from service.runtime import EmbeddedServer, Settings
 from service.temporal import CONVERTER

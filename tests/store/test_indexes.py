@@ -9,8 +9,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text
 
-from domain.lifecycle import profile_from_dict
-from domain.model import Actor, Event
+from domain.cnlic.lifecycle import profile_from_dict
+from domain.cnlic.model import Actor, Event
 from store import lifecycle as repo
 from store.db import MIGRATIONS, make_engine
 from tests.support import cluster

@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 from domain.calendar import YearSchedule
-from domain.lifecycle import profile_from_dict
-from domain.model import Actor, Event
+from domain.cnlic.lifecycle import profile_from_dict
+from domain.cnlic.model import Actor, Event
 from store import lifecycle as repo
 from store.calendars import save_schedule, service_calendar, stored_schedules
 from store.db import migrate, session

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
 from service import thresholds as svc
 from store import thresholds as repo

@@ -1,8 +1,8 @@
-"""Who may see and do what (domain.access): pure, no store, no Temporal."""
+"""Who may see and do what (domain.cnlic.access): pure, no store, no Temporal."""
 
 import pytest
 
-from domain.access import ClusterFacts, User, actions_for, check_action, check_new_user, in_scope, scope_of
+from domain.cnlic.access import ClusterFacts, User, actions_for, check_action, check_new_user, in_scope, scope_of
 from domain.errors import DomainError
 
 CERAMICS = ClusterFacts("ceramics", "陶瓷", "广东省", panel=("李专家", "王专家"), panel_leads=("李专家",))

@@ -11,7 +11,7 @@ import pytest
 
 from domain import yamlfmt
 from domain.errors import DomainError
-from domain.machine import ACTIONS
+from domain.cnlic.machine import ACTIONS
 from service import demo
 from service.actions import ACTION_SCHEMAS, checked, parse_action
 from tests import support as s

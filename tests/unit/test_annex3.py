@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.annex3 import EVALUATION_YEAR, check_annex3, table2_years
+from domain.cnlic.annex3 import EVALUATION_YEAR, check_annex3, table2_years
 from domain.errors import DomainError
-from domain.policy import get_policy
-from domain.site_report import annual_reports_since
+from domain.cnlic.policy import get_policy
+from domain.cnlic.site_report import annual_reports_since
 from tests.annexes import annex3, annex4
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, PureDriver, annual_report, \
     application, site_report, site_visit

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from domain.annex3 import check_annex3
+from domain.cnlic.annex3 import check_annex3
 from domain.errors import DomainError
 from service.annex3 import TABLE2_SHEET, Annex3In, parse_xlsx, template_xlsx
 from tests.annexes import annex3

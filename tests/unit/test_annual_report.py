@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.annual_report import (
+from domain.cnlic.annual_report import (
     ANNEX_ROWS,
     ANNUAL_INDICATORS,
     FIGURES_KEPT_YEARS,
@@ -17,7 +17,7 @@ from domain.annual_report import (
     reports_for_reevaluation,
 )
 from domain.errors import DomainError
-from domain.policy import get_policy
+from domain.cnlic.policy import get_policy
 from tests.support import APPLICANT, PureDriver, annual_report
 
 POLICY = get_policy()

@@ -13,7 +13,7 @@ from cli.main import run
 from domain.attachments import AttachFacts, AttachmentMeta, check_attach, check_file, check_meta, clean_name
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from store.blobs import DirectoryBlobStore, blob_store
 
 PDF = b"%PDF-1.4\n" + b"x" * 100

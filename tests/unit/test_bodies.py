@@ -3,10 +3,10 @@ and the kinds read from the directory instead of guessed from a name."""
 
 import pytest
 
-from domain.bodies import BodyEntry, check_body_entry, choices_for, legacy_kind_guess, resolve_bodies
+from domain.cnlic.bodies import BodyEntry, check_body_entry, choices_for, legacy_kind_guess, resolve_bodies
 from domain.errors import DomainError
-from domain.policy import CNLIC_2022 as POLICY
-from domain.rules import check_application
+from domain.cnlic.policy import CNLIC_2022 as POLICY
+from domain.cnlic.rules import check_application
 from tests.support import application
 
 DIRECTORY = [

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from cli.main import run
-from domain.model import Stage
+from domain.cnlic.model import Stage
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +139,7 @@ def as_secretariat(sim, monkeypatch):
     import contextlib
 
     from cli import cluster_commands
-    from domain.access import User
+    from domain.cnlic.access import User
     from service.console import ConsoleService
 
     @contextlib.asynccontextmanager

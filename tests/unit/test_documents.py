@@ -12,7 +12,7 @@ from datetime import date
 import docx
 import pytest
 
-from domain import documents as content
+from domain.cnlic import documents as content
 from domain.errors import DomainError
 from service.documents import DOCX, PDF, Rendered, pdf_converter, render
 

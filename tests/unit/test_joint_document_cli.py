@@ -19,7 +19,7 @@ def isolated_store(tmp_path, monkeypatch):
 @pytest.fixture
 def as_secretariat(sim, monkeypatch):
     from cli import console_commands
-    from domain.access import User
+    from domain.cnlic.access import User
     from service.console import ConsoleService
 
     @contextlib.asynccontextmanager

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from domain import labels
-from domain.machine import TRIGGERS
+from domain.cnlic import labels
+from domain.cnlic.machine import TRIGGERS
 from service.simulate import describe, render_table
 
 
@@ -22,7 +22,7 @@ def test_every_trigger_and_event_kind_has_a_chinese_label():
 def test_every_reason_the_lifecycle_records_in_english_has_a_chinese_label():
     # the aggregate's three modules: lifecycle, lifecycle_clocks, lifecycle_state
     source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in sorted((Path(__file__).parents[2] / "domain").glob("lifecycle*.py")))
+                       for p in sorted((Path(__file__).parents[2] / "domain" / "cnlic").glob("lifecycle*.py")))
     reasons = {r for r in re.findall(r'"([a-z][a-z\-:, ]*[a-z])"', source) if " " in r}  # the English phrases
     assert {"site visit approved", "validity ended", "report filed late"} <= reasons
     assert [r for r in reasons if labels.reason_label(r) == r] == []

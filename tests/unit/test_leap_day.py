@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from domain.calendar import WorkCalendar, add_years, period_end
-from domain.deadlines import DeadlineRequest, plan_deadline
-from domain.policy import CNLIC_2022 as POLICY
+from domain.cnlic.deadlines import DeadlineRequest, plan_deadline
+from domain.cnlic.policy import CNLIC_2022 as POLICY
 
 
 def test_a_whole_year_period_from_29_february_ends_on_28_february():

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from domain.errors import DomainError
-from domain.model import Actor, Stage, TitleStatus
+from domain.cnlic.model import Actor, Stage, TitleStatus
 from tests.support import (
     element_indicators,
     APPLICANT,

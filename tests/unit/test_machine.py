@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.errors import DomainError
-from domain.machine import ACTIONS, TABLE, mermaid, roles_for
-from domain.model import PROCEDURE_STAGES, Procedure, Role, Stage, TitleStatus
+from domain.cnlic.machine import ACTIONS, TABLE, mermaid, roles_for
+from domain.cnlic.model import PROCEDURE_STAGES, Procedure, Role, Stage, TitleStatus
 from tests.support import (
     element_indicators,
     PureDriver,
@@ -77,8 +77,8 @@ def valid_data(driver: PureDriver, action: str, today: date) -> dict:
 def test_an_approval_waits_for_the_joint_document_only_under_the_clarified_rules():
     """§三(四): meeting_approve leads to approved (the document confers); a history recorded
     before issue 11 (clarified False) keeps going straight to designated."""
-    from domain.machine import LifecycleMachine
-    from domain.lifecycle import new_state, profile_from_dict
+    from domain.cnlic.machine import LifecycleMachine
+    from domain.cnlic.lifecycle import new_state, profile_from_dict
     from tests.support import CERAMICS
 
     for clarified, dest in ((True, Stage.APPROVED), (False, Stage.DESIGNATED)):

@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 
 from domain.errors import DomainError
-from domain.lifecycle import profile_from_dict
-from domain.model import Region
-from domain.naming import same_region, title_word_choices
-from domain.policy import CNLIC_2022 as POLICY
-from domain.policy import TierRule
-from domain.rules import check_unique_lifecycle, compose_title
+from domain.cnlic.lifecycle import profile_from_dict
+from domain.cnlic.model import Region
+from domain.cnlic.naming import same_region, title_word_choices
+from domain.cnlic.policy import CNLIC_2022 as POLICY
+from domain.cnlic.policy import TierRule
+from domain.cnlic.rules import check_unique_lifecycle, compose_title
 from tests.support import cluster
 
 

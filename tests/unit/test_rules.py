@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from domain.errors import DomainError
-from domain.lifecycle import profile_from_dict
-from domain.policy import CNLIC_2022 as POLICY
-from domain.rules import (
+from domain.cnlic.lifecycle import profile_from_dict
+from domain.cnlic.policy import CNLIC_2022 as POLICY
+from domain.cnlic.rules import (
     check_annual_report,
     check_application,
     check_panel,

@@ -3,8 +3,8 @@
 import pytest
 
 from domain.errors import ScoreSheetInvalid
-from domain.policy import CNLIC_2022 as POLICY
-from domain.rules import validate_score_sheet
+from domain.cnlic.policy import CNLIC_2022 as POLICY
+from domain.cnlic.rules import validate_score_sheet
 
 VALID = {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18, "part3": 9,
          "part4": 9, "total": 88}
@@ -132,7 +132,7 @@ def test_part1_indicator_details_list_at_most_13_rows():
 def table():
     from datetime import date
 
-    from domain.thresholds import ThresholdTable, check_table_rows
+    from domain.cnlic.thresholds import ThresholdTable, check_table_rows
     rows = [{"key": k, "value": 10} for k in THRESHOLD_KEYS]
     return ThresholdTable("陶瓷", "capital", 2, date(2026, 1, 1), check_table_rows(POLICY, rows)).as_sheet_data()
 
@@ -203,7 +203,7 @@ def test_a_veto_row_answered_yes_zeroes_part2_from_values():
 def test_a_direction_at_most_is_met_below_the_threshold():
     from datetime import date
 
-    from domain.thresholds import ThresholdTable, check_table_rows
+    from domain.cnlic.thresholds import ThresholdTable, check_table_rows
     rows = [{"key": k, "value": 10} for k in THRESHOLD_KEYS if k != "firms"] + [
         {"key": "firms", "value": 10, "direction": "不高于"}]
     t = ThresholdTable("陶瓷", "capital", 3, date(2026, 1, 1), check_table_rows(POLICY, rows)).as_sheet_data()

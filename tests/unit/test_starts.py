@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from domain.errors import DomainError
-from domain.starts import check_may_start
+from domain.cnlic.starts import check_may_start
 from tests.support import PureDriver, site_report
 
 FIGURES = {"evaluated_on": "2023-03-10", "national_rank": 2, "indicators": {"output": 100.0, "value": 800.0}}

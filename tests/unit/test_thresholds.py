@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from domain.errors import DomainError
-from domain.policy import CNLIC_2022 as POLICY
-from domain.thresholds import ThresholdRow, ThresholdTable, ThresholdsInvalid, check_may_file, check_table_rows, in_force
+from domain.cnlic.policy import CNLIC_2022 as POLICY
+from domain.cnlic.thresholds import ThresholdRow, ThresholdTable, ThresholdsInvalid, check_may_file, check_table_rows, in_force
 
 KEYS = ["output_value", "sales_revenue", "main_revenue", "profit_tax", "exports", "firms", "above_scale_firms",
         "patents", "standards", "brands", "employees", "rd_ratio", "market_share", "safety_cert_share",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from domain.calendar import SHANGHAI
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.simulate import Rejection, Simulation
 from tests.support import (
     APPLICANT,

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from tests.support import APPLICANT, SECRETARIAT, annual_report, cluster
 from tests.workflows.helpers import Y, events, ok
 

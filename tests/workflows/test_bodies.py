@@ -4,7 +4,7 @@ national association because its name does not start with a province)."""
 
 import pytest
 
-from domain.access import User
+from domain.cnlic.access import User
 from domain.errors import DomainError
 from service.bodies import BodiesService
 from tests.support import APPLICANT, application

@@ -9,7 +9,7 @@ from datetime import date
 import docx
 import pytest
 
-from domain.access import User
+from domain.cnlic.access import User
 from service.documents import DocumentService, render
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, site_report, site_visit
 from tests.workflows.helpers import ok, register, who

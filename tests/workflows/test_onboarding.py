@@ -8,7 +8,7 @@ import pytest
 
 from audit.replay import replay_cluster
 from domain.calendar import add_months
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.registration import RegistrationService
 from tests.support import SECRETARIAT, cluster
 
@@ -37,7 +37,7 @@ async def test_an_onboarded_title_keeps_its_document_and_figures_and_replays(sim
 
 async def test_an_import_row_and_a_single_add_are_one_registration(sim):
     """The service's idempotence: the same onboarding twice is unchanged, not a second lifecycle."""
-    from domain.access import User
+    from domain.cnlic.access import User
 
     today = await sim.today()
     secretariat = User("sec", "secretariat", "综合业务部")

@@ -4,7 +4,7 @@ workflow history and the journal untouched."""
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from domain.model import Actor
+from domain.cnlic.model import Actor
 from service.simulate import Rejection
 from tests.support import (
     APPLICANT,

@@ -3,7 +3,7 @@ a role may take on a cluster, asked of the lifecycle's own table from the facts 
 keeps (stage, procedure, title status, opinions owed, a supplement pending, an annual report
 owed), which clock each action answers, and when an expired title will be revoked (§四(四)).
 
-Pure: the store supplies the facts, the service narrows to the person (``domain.access``).
+Pure: the store supplies the facts, the service narrows to the person (``domain.cnlic.access``).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from domain.calendar import add_years
-from domain.lifecycle import Lifecycle
-from domain.machine import ACTIONS, TABLE, action_roles
-from domain.model import Procedure, Stage, TitleStatus
-from domain.policy import DEFAULT_POLICY_VERSION, Policy, get_policy
+from domain.cnlic.lifecycle import Lifecycle
+from domain.cnlic.machine import ACTIONS, TABLE, action_roles
+from domain.cnlic.model import Procedure, Stage, TitleStatus
+from domain.cnlic.policy import DEFAULT_POLICY_VERSION, Policy, get_policy
 
 # options a person may exercise at any time, never work owed: not a to-do
 OPTIONAL_ACTIONS = frozenset({"withdraw", "revoke", "file_title_change"})

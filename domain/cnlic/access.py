@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from domain.errors import DomainError
-from domain.machine import ACTION_LABELS, ACTIONS, action_roles
-from domain.model import Actor, Role
+from domain.cnlic.machine import ACTION_LABELS, ACTIONS, action_roles
+from domain.cnlic.model import Actor, Role
 
 # the roles a console user can hold (the system clock is nobody's login)
 USER_ROLES: tuple[Role, ...] = (

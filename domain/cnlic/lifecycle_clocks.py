@@ -1,7 +1,7 @@
 """The lifecycle's decisions from outside a staff action (RULES.md program 1): the president's
 office meeting (§三(三)/(四)), the clocks falling due with the outcomes the rules prescribe
 (expiry, lapsed rectification), the annual recognition's revocation (§四(四)), carrying the
-state across continue-as-new, and calendar revisions. A mixin of ``domain.lifecycle.Lifecycle``:
+state across continue-as-new, and calendar revisions. A mixin of ``domain.cnlic.lifecycle.Lifecycle``:
 it uses the aggregate's event helpers and state.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.calendar import add_years
-from domain.deadlines import DeadlinePlan, DeadlineRequest
+from domain.cnlic.deadlines import DeadlinePlan, DeadlineRequest
 from domain.errors import DomainError
-from domain.lifecycle_state import PROCEDURE_CLOCKS, Deadline, LifecycleState, Outcome
-from domain.machine import MEETING_TRIGGERS
-from domain.model import (
+from domain.cnlic.lifecycle_state import PROCEDURE_CLOCKS, Deadline, LifecycleState, Outcome
+from domain.cnlic.machine import MEETING_TRIGGERS
+from domain.cnlic.model import (
     PROCEDURE_STAGES,
     SYSTEM_ACTOR,
     Actor,

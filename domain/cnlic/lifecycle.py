@@ -5,8 +5,8 @@ Pure: callers pass ``today``; deadlines come back as requests (``DeadlineRequest
 activity turns into plans, and the plans come back through ``arm``. Every change returns
 ``Event``s with consecutive sequence numbers — the journal's idempotency keys.
 
-Three modules, one aggregate: the state and the start readers are ``domain.lifecycle_state``;
-the meeting, the clocks, recognition and calendar revisions are ``domain.lifecycle_clocks``
+Three modules, one aggregate: the state and the start readers are ``domain.cnlic.lifecycle_state``;
+the meeting, the clocks, recognition and calendar revisions are ``domain.cnlic.lifecycle_clocks``
 (a mixin of ``Lifecycle``); starting, checking and applying staff actions stay here.
 """
 
@@ -17,17 +17,17 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 
 from domain.calendar import period_end
-from domain.deadlines import DeadlinePlan, DeadlineRequest
+from domain.cnlic.deadlines import DeadlinePlan, DeadlineRequest
 from domain.errors import DomainError
 from domain.limits import check_name
-from domain.machine import (
+from domain.cnlic.machine import (
     ACTION_LABELS,
     ACTIONS,
     LifecycleMachine,
     action_roles,
     roles_for,
 )
-from domain.model import (
+from domain.cnlic.model import (
     HELD_TITLES,
     PROCEDURE_STAGES,
     SYSTEM_ACTOR,
@@ -41,8 +41,8 @@ from domain.model import (
     Stage,
     TitleStatus,
 )
-from domain.policy import Policy, get_policy
-from domain.rules import (
+from domain.cnlic.policy import Policy, get_policy
+from domain.cnlic.rules import (
     ASSOCIATION,
     PROVINCIAL,
     check_annual_report,
@@ -54,15 +54,15 @@ from domain.rules import (
     require_items,
     require_reason,
 )
-from domain.starts import check_evaluation
-from domain.annex3 import EVALUATION_YEAR, check_annex3, evaluation_year_of, kept_from_event
-from domain.site_report import annual_reports_of, check_report
-from domain.annual_report import kept as kept_annual_figures
+from domain.cnlic.starts import check_evaluation
+from domain.cnlic.annex3 import EVALUATION_YEAR, check_annex3, evaluation_year_of, kept_from_event
+from domain.cnlic.site_report import annual_reports_of, check_report
+from domain.cnlic.annual_report import kept as kept_annual_figures
 
 
-from domain.lifecycle_clocks import LifecycleDecisions
-from domain.lifecycle_conferral import LifecycleConferral
-from domain.lifecycle_state import (  # noqa: F401 - re-exported: callers import them from here
+from domain.cnlic.lifecycle_clocks import LifecycleDecisions
+from domain.cnlic.lifecycle_conferral import LifecycleConferral
+from domain.cnlic.lifecycle_state import (  # noqa: F401 - re-exported: callers import them from here
     PROCEDURE_CLOCKS,
     REMINDER_KINDS,
     Deadline,
@@ -409,7 +409,7 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
             raise DomainError("not_panel_member", f"{actor.name} 不是本次考评专家组成员，不能提交考评报告")
         profile = self.state.pending_profile or self.state.profile
         new_cluster = self.state.procedure in (Procedure.DESIGNATION, Procedure.TITLE_CHANGE)
-        full = check_report(  # 附件四 (domain.site_report), over the older checks of domain.rules
+        full = check_report(  # 附件四 (domain.cnlic.site_report), over the older checks of domain.cnlic.rules
             self.policy, data, tier=profile.tier, new_cluster=new_cluster,
             evaluation_indicators=self.state.evaluation_indicators, panel=panel, visit_on=self.state.visit_on,
             kept_annex3=(self.state.application or {}).get("annex3"),
@@ -502,7 +502,7 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral):
         return check_application(self.policy, data)
 
     def _annex3(self, data, today, procedure: Procedure) -> dict[str, Any]:
-        """附件三's tables when the filing has them (domain.annex3; data filed before them has none)."""
+        """附件三's tables when the filing has them (domain.cnlic.annex3; data filed before them has none)."""
         if data.get("annex3") is None:
             return {}
         ev_year = evaluation_year_of(self.state.evaluation_indicators, self.state.conferred_on)

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from domain.errors import DomainError
 from domain.limits import check_name
-from domain.naming import _norm_place
+from domain.cnlic.naming import _norm_place
 
 ASSOCIATION = "association"
 PROVINCIAL = "provincial"

@@ -2,7 +2,7 @@
 approves (§三(三)), the joint document confers the title and starts its 4-year validity
 (§三(四)); the score sheet's total must reach the pass mark first (附件一 备注2); every
 association the route names sends its own formal opinion (§三(三)). A mixin of
-``domain.lifecycle.Lifecycle``; every rule here applies only to a state marked ``clarified``
+``domain.cnlic.lifecycle.Lifecycle``; every rule here applies only to a state marked ``clarified``
 (the workflow's ``workflow.patched``), so a recorded history keeps the first build's rules.
 """
 
@@ -12,12 +12,12 @@ from datetime import date
 from typing import Any, Mapping
 
 from domain.calendar import parse_date, period_end
-from domain.deadlines import DeadlineRequest
+from domain.cnlic.deadlines import DeadlineRequest
 from domain.errors import DomainError
 from domain.limits import check_name
-from domain.lifecycle_state import Outcome
-from domain.model import Actor, DeadlineKind, Procedure, Role, Stage, TitleStatus
-from domain.rules import compose_title
+from domain.cnlic.lifecycle_state import Outcome
+from domain.cnlic.model import Actor, DeadlineKind, Procedure, Role, Stage, TitleStatus
+from domain.cnlic.rules import compose_title
 
 CNLIC = "中国轻工业联合会"
 MAX_ISSUING_BODIES = 20

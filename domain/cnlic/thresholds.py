@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from domain.errors import DomainError
-from domain.model import Role
-from domain.policy import Policy, SheetIndicator
+from domain.cnlic.model import Role
+from domain.cnlic.policy import Policy, SheetIndicator
 
 # comparison of the entered value with the threshold: at least / at most
 DIRECTIONS: Mapping[str, str] = {">=": "不低于", "<=": "不高于"}

@@ -3,7 +3,7 @@ what"). ``auto_transitions=False``: nothing moves a lifecycle except a row of th
 
 The table answers three questions: may this trigger fire now (``may_<trigger>``), which
 roles may ask for it, and where does it lead. Data checks (panel, score sheet, …) live in
-``domain.rules``; the aggregate in ``domain.lifecycle`` combines both.
+``domain.cnlic.rules``; the aggregate in ``domain.cnlic.lifecycle`` combines both.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Iterable
 
 from transitions import Machine
 
-from domain.model import PROCEDURE_STAGES, Procedure, Role, Stage, TitleStatus
+from domain.cnlic.model import PROCEDURE_STAGES, Procedure, Role, Stage, TitleStatus
 
 if TYPE_CHECKING:
-    from domain.lifecycle import LifecycleState
+    from domain.cnlic.lifecycle import LifecycleState
 
 S = Stage
 R = Role

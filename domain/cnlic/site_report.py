@@ -10,7 +10,7 @@ figures recorded at that evaluation, and the annual reports filed and missing si
 (§四(一) 此项工作列入复评要求). 三、考评结论和建议: the conclusion and at least 4
 recommendations. 附: the panel's signatures (names and date) and the score sheet (附件一).
 
-The older checks (counts, score sheet, rank or comparison) stay ``domain.rules.check_site_report``;
+The older checks (counts, score sheet, rank or comparison) stay ``domain.cnlic.rules.check_site_report``;
 this module adds the sections and feeds it the figures. Data recorded before these sections
 existed (``findings`` as plain lines, no basics) is still accepted: the service's schema
 requires the sections of a new report, the domain never refuses an old history's data.
@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping, Sequence
 
-from domain.annex3 import EVALUATION_YEAR, previous_and_current
+from domain.cnlic.annex3 import EVALUATION_YEAR, previous_and_current
 from domain.calendar import parse_date
 from domain.errors import DomainError
 from domain.limits import LIMITS, check_name
-from domain.policy import Policy
-from domain.rules import SiteReport, check_site_report
+from domain.cnlic.policy import Policy
+from domain.cnlic.rules import SiteReport, check_site_report
 
 SECTIONS = ("basics", "leader", "deputies", "opinions", "conclusion", "signed_by", "signed_on")
 ROLE_LABELS = {"leader": "组长", "deputy": "副组长", "member": "成员"}
@@ -63,10 +63,10 @@ def annual_reports_since(policy: Policy, conferred_on: date | None, reports: Map
 
 def annual_reports_of(policy: Policy, state: Any, today: date) -> AnnualRecord:
     """The annual-report module's record of the reports filed and missing since the title
-    (``domain.annual_report.reports_for_reevaluation``, from the state's clocks), summarised;
+    (``domain.cnlic.annual_report.reports_for_reevaluation``, from the state's clocks), summarised;
     the arithmetic above where that module is absent."""
     try:
-        from domain.annual_report import reports_for_reevaluation
+        from domain.cnlic.annual_report import reports_for_reevaluation
     except ImportError:  # pragma: no cover - before the annual-report module
         return annual_reports_since(policy, state.conferred_on, state.annual_reports, today)
     rec = reports_for_reevaluation(state, today)

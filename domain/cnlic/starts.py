@@ -15,8 +15,8 @@ from typing import Any, Iterable, Mapping
 from domain.calendar import parse_date
 from domain.errors import DomainError
 from domain.limits import check_name
-from domain.model import Role, Stage
-from domain.policy import Policy
+from domain.cnlic.model import Role, Stage
+from domain.cnlic.policy import Policy
 
 # the three ways a lifecycle starts, as requests name them, and the stage each begins in
 START_KINDS: Mapping[str, Stage] = {

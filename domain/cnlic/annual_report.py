@@ -424,7 +424,7 @@ _LEGACY_TEXT = ("platforms", "honours")
 def check_annual_report_v1(policy: Any, data: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> AnnualReport:
     """附件五 as the service took it before issue 11 (the four required rows, 同比 against the
     last report filed): kept so that recorded histories replay (workflow.patched)."""
-    from domain.rules import _as_count, _as_number, _require, _text_list
+    from domain.cnlic.rules import _as_count, _as_number, _require, _text_list
 
     legacy = {s.key: s for s in ANNUAL_INDICATORS if s.numeric}
     legacy.update({k: IndicatorSpec(k, "公共服务平台" if k == "platforms" else "其他荣誉", "", "text") for k in _LEGACY_TEXT})

@@ -16,15 +16,15 @@ from typing import Any, Iterable, Mapping, Sequence
 from domain.calendar import parse_date
 from domain.errors import DomainError, ScoreSheetInvalid
 from domain.limits import check_name
-from domain.model import Actor, ClusterProfile, Role
-from domain.policy import Policy, ScoreBand
-from domain.thresholds import TIER_SHORT, table_from_sheet
+from domain.cnlic.model import Actor, ClusterProfile, Role
+from domain.cnlic.policy import Policy, ScoreBand
+from domain.cnlic.thresholds import TIER_SHORT, table_from_sheet
 
-# the kinds of opinion-giving body and the first build's name guess live in domain.bodies (RULES.md
+# the kinds of opinion-giving body and the first build's name guess live in domain.cnlic.bodies (RULES.md
 # "Bodies": the kind comes from the directory); the guess is only the fallback for recorded data
 # without a kind
-from domain.bodies import ASSOCIATION, PROVINCES, PROVINCIAL  # noqa: E402,F401
-from domain.bodies import legacy_kind_guess as classify_body  # noqa: E402
+from domain.cnlic.bodies import ASSOCIATION, PROVINCES, PROVINCIAL  # noqa: E402,F401
+from domain.cnlic.bodies import legacy_kind_guess as classify_body  # noqa: E402
 
 
 def _require(data: Mapping[str, Any], key: str, what: str, code: str = "invalid_data") -> Any:
@@ -132,9 +132,9 @@ def check_application(policy: Policy, data: Mapping[str, Any]) -> Application:
     return Application(route.code, tuple(bodies), years, attachments, itemised)
 
 
-# check_unique_lifecycle, compose_title and check_tier_rank live in domain.naming (RULES.md
+# check_unique_lifecycle, compose_title and check_tier_rank live in domain.cnlic.naming (RULES.md
 # "Title words", "Region uniqueness"); re-exported here for the callers that import them from rules.
-from domain.naming import check_tier_rank, check_unique_lifecycle, compose_title  # noqa: E402,F401
+from domain.cnlic.naming import check_tier_rank, check_unique_lifecycle, compose_title  # noqa: E402,F401
 
 
 # ------------------------------------------------------------------ expert panel (§三(二))
@@ -629,9 +629,9 @@ def check_site_report(
 
 
 # ------------------------------------------------------------------ annual report (附件五)
-# the whole annex lives in domain.annual_report (issue 11); its names are re-exported here
+# the whole annex lives in domain.cnlic.annual_report (issue 11); its names are re-exported here
 
-from domain.annual_report import (  # noqa: E402,F401 - re-exported
+from domain.cnlic.annual_report import (  # noqa: E402,F401 - re-exported
     ANNUAL_BY_KEY,
     ANNUAL_INDICATORS,
     AnnualReport,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from domain.errors import DomainError
-from domain.model import Actor, ClusterProfile, Region, Role
-from domain.policy import Policy
+from domain.cnlic.model import Actor, ClusterProfile, Region, Role
+from domain.cnlic.policy import Policy
 
 ZHI = "之"
 

@@ -22,8 +22,8 @@ from domain.calendar import (
     quarter_end,
 )
 from domain.errors import DomainError
-from domain.model import DeadlineKind
-from domain.policy import Policy
+from domain.cnlic.model import DeadlineKind
+from domain.cnlic.policy import Policy
 
 
 @dataclass

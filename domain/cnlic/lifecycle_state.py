@@ -1,7 +1,7 @@
 """What a lifecycle is and how it begins (RULES.md program 1): its state, an armed clock,
 an opinion received, the outcome of a change, the start spec, and the plain-data readers
 that build a profile and a start from a scenario, a file or a request. Pure; split from
-``domain.lifecycle`` (which re-exports every name) so that module holds the behaviour.
+``domain.cnlic.lifecycle`` (which re-exports every name) so that module holds the behaviour.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from datetime import date
 from typing import Any, Mapping
 
 from domain.calendar import parse_date
-from domain.deadlines import DeadlineRequest
+from domain.cnlic.deadlines import DeadlineRequest
 from domain.errors import DomainError
 from domain.limits import check_name
-from domain.model import (
+from domain.cnlic.model import (
     Actor,
     ClusterProfile,
     DeadlineKind,
@@ -92,7 +92,7 @@ class LifecycleState:
     annual_reports: dict[str, dict[str, Any]] = field(default_factory=dict)  # year -> {filed_on, late}
     last_annual_indicators: dict[str, Any] = field(default_factory=dict)  # before issue 11: the last filed
     # 附件五 figures (numbers and the 或 choice, not the texts) by year, for the latest
-    # domain.annual_report.FIGURES_KEPT_YEARS years: 同比 against the previous calendar year
+    # domain.cnlic.annual_report.FIGURES_KEPT_YEARS years: 同比 against the previous calendar year
     annual_figures: dict[str, dict[str, Any]] = field(default_factory=dict)
     handled: list[str] = field(default_factory=list)  # dedup keys of meeting/recognition signals
     seq: int = 0
@@ -118,7 +118,7 @@ class LifecycleState:
     def formal_opinion_givers(self) -> list[str]:
         """§三(三): the associations the route names, each sending its own formal opinion
         (a provincial body's opinion is the application-stage one, §三(一))."""
-        from domain.rules import ASSOCIATION
+        from domain.cnlic.rules import ASSOCIATION
 
         return [b["name"] for b in (self.application or {}).get("bodies", []) if b.get("kind") == ASSOCIATION]
 
@@ -160,7 +160,7 @@ class StartSpec:
     application: dict[str, Any] | None = None
     title: str = ""
     # onboarding an existing title (issue 10): the joint document's number and the figures of
-    # its last evaluation (domain.starts.check_evaluation); absent from older histories
+    # its last evaluation (domain.cnlic.starts.check_evaluation); absent from older histories
     document_number: str = ""
     evaluation: dict[str, Any] | None = None
 

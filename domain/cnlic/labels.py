@@ -1,7 +1,7 @@
 """Every Chinese label a page, the CLI or a notification shows for a code (issue 10 item 6):
 stages, procedures, title statuses, roles and deadline kinds carry their own ``.label`` in
-``domain.model``; this module adds the rest — actions (the staff actions of
-``domain.machine`` and the automatic ones), event kinds, meeting decisions and the reasons
+``domain.cnlic.model``; this module adds the rest — actions (the staff actions of
+``domain.cnlic.machine`` and the automatic ones), event kinds, meeting decisions and the reasons
 the lifecycle writes into the journal — so no English code reaches a Chinese line."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from domain.machine import ACTION_LABELS
-from domain.model import DeadlineKind, Procedure, Role, Stage, TitleStatus
+from domain.cnlic.machine import ACTION_LABELS
+from domain.cnlic.model import DeadlineKind, Procedure, Role, Stage, TitleStatus
 
 # the automatic outcomes (RULES.md "Clocks") and the meeting's decisions as triggers
 AUTOMATIC_ACTION_LABELS = {
@@ -45,7 +45,7 @@ EVENT_LABELS = {
 
 DECISION_LABELS = {"approve": "批准", "refuse": "不予批准", "defer": "暂缓"}
 
-# the clocks a to-do item may answer beyond the armed deadlines (domain.todo)
+# the clocks a to-do item may answer beyond the armed deadlines (domain.cnlic.todo)
 CLOCK_LABELS = {
     "overdue_revocation": "到期未复评取消（年度认定公告）",
     "visit_on": "现场考评日",
