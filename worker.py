@@ -20,7 +20,7 @@ import os
 import signal
 import sys
 
-from activities.lifecycle import LifecycleActivities
+from activities.cnlic.lifecycle import LifecycleActivities
 from domain.cnlic.model import Role
 from service.lifecycle import LifecycleService
 from service.runtime import (EmbeddedServer, RuntimeProblem, Settings, connect, forget_endpoints, prepare_namespace,

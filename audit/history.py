@@ -15,7 +15,7 @@ from domain.errors import DomainError
 from domain.journal import GENESIS
 from domain.cnlic.model import Event
 from service.temporal import CONVERTER
-from workflows.contracts import DesignationInput, RecordInput
+from workflows.cnlic.contracts import DesignationInput, RecordInput
 
 CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
 SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED

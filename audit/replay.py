@@ -17,7 +17,7 @@ from audit.verify import VerifyReport, verify_rows
 from domain.journal import canonical
 from service.temporal import CONVERTER, WORKFLOWS, sandbox_runner
 from store import lifecycle as repo
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 
 @dataclass

@@ -15,7 +15,7 @@ from audit.verify import VerifyReport, check_attachments, verify_rows
 from domain.errors import DomainError
 from store import audit as audit_log
 from store import lifecycle as repo
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 
 @dataclass

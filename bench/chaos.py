@@ -54,7 +54,7 @@ from service.users import UserService  # noqa: E402
 from store import lifecycle as repo  # noqa: E402
 from store.db import make_engine, migrate, session  # noqa: E402
 from store.models import JournalRow  # noqa: E402
-from workflows.contracts import NAMESPACE, designation_workflow_id  # noqa: E402
+from workflows.cnlic.contracts import NAMESPACE, designation_workflow_id  # noqa: E402
 
 ASSOCIATION = "中国陶瓷工业协会"
 USERS = {  # role -> (username, signing name, industries)

@@ -123,7 +123,7 @@ async def site_report_form(console: Any, view: Any, items: list[Any], shown: dic
     from console.action_forms import Group, with_panel_choices
     from domain.cnlic import annex3 as A
     from domain.cnlic.annual_report import annual_report_record
-    from workflows.designation import DesignationWorkflow
+    from workflows.cnlic.designation import DesignationWorkflow
 
     values = dict(shown or {})
     items = with_panel_choices(items, list(view.panel))
@@ -173,7 +173,7 @@ async def filing_form(console: Any, view: Any, action: str, items: list[Any], sh
     from console.action_forms import Group
     from domain.cnlic import annex3 as A
     from service.annex3 import columns, prefill_from_record
-    from workflows.designation import DesignationWorkflow
+    from workflows.cnlic.designation import DesignationWorkflow
 
     facts = await console.lifecycle._query(view.key, DesignationWorkflow.annex_facts, "annex_facts")
     years, ev_year = columns(action, facts, view.today)

@@ -482,7 +482,7 @@ def columns(action: str, facts: Mapping[str, Any], today: date) -> tuple[tuple[i
 
 async def cluster_facts(console: Any, user: Any, key: str) -> tuple[Any, dict[str, Any]]:
     """The cluster's view (scope checked as for an action) and its annex facts (a query)."""
-    from workflows.designation import DesignationWorkflow
+    from workflows.cnlic.designation import DesignationWorkflow
 
     _, view = await console.live_facts(user, key)
     facts = await console.lifecycle._query(key, DesignationWorkflow.annex_facts, "annex_facts")

@@ -31,8 +31,8 @@ from service.lifecycle import domain_error_from, timeout_error
 from store import attachments as rows
 from store.blobs import BlobStore, blob_store, sweep_orphans
 from store.models import AttachmentRow
-from workflows.contracts import AttachInput, AttachResult, ClusterView, designation_workflow_id
-from workflows.designation import DesignationWorkflow
+from workflows.cnlic.contracts import AttachInput, AttachResult, ClusterView, designation_workflow_id
+from workflows.cnlic.designation import DesignationWorkflow
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from service.lifecycle import LifecycleService
 from store import readmodel
 from store.calendars import service_calendar
 from store.models import Cluster, PanelMemberRow, RecognitionRow, ScoreSheetRow
-from workflows.contracts import ActionResult, ClusterView, MeetingResult, WaitingCluster, designation_workflow_id
+from workflows.cnlic.contracts import ActionResult, ClusterView, MeetingResult, WaitingCluster, designation_workflow_id
 
 ACTION_TIMEOUT = 60.0  # seconds an Update may take before the user is told the outcome is unknown
 TIMELINE_SIZE = 300  # the latest events a cluster's page shows (the journal and the evidence pack have all)
@@ -375,7 +375,7 @@ class ConsoleService:
                               f"工作流服务 {self.action_timeout:.0f} 秒内未答复，发文结果未知，请稍后刷新查看") from None
 
     async def meetings_awaiting_document(self) -> list[MeetingResult]:
-        from workflows.program import approved_clusters
+        from workflows.cnlic.program import approved_clusters
 
         return [m for m in await self.lifecycle.recent_meetings() if m.document is None and approved_clusters(m)]
 

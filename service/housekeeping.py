@@ -26,8 +26,8 @@ from service.users import to_user
 from store import readmodel
 from store import users as user_repo
 from store.models import Cluster
-from workflows.contracts import ClusterView, designation_workflow_id
-from workflows.designation import (
+from workflows.cnlic.contracts import ClusterView, designation_workflow_id
+from workflows.cnlic.designation import (
     CLUSTER_KEY,
     CLUSTER_STAGE,
     NEXT_DEADLINE,

@@ -27,7 +27,7 @@ from service.bodies import APPLICATION_ACTIONS, resolve_application
 from store import lifecycle as repo
 from store.db import session
 from store.models import Cluster
-from workflows.contracts import (
+from workflows.cnlic.contracts import (
     PROGRAM,
     TASK_QUEUE,
     ActionInput,
@@ -43,8 +43,8 @@ from workflows.contracts import (
     designation_workflow_id,
     program_workflow_id,
 )
-from workflows.designation import DesignationWorkflow, initial_search_attributes
-from workflows.program import ProgramWorkflow, approved_clusters
+from workflows.cnlic.designation import DesignationWorkflow, initial_search_attributes
+from workflows.cnlic.program import ProgramWorkflow, approved_clusters
 
 
 QUERY_TIMEOUT = timedelta(seconds=3)

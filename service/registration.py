@@ -44,7 +44,7 @@ from service.starts import (
 from store import lifecycle as repo
 from store.db import session
 from store.models import JournalRow
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONCURRENCY = 8  # workflow starts in flight at once during an import

@@ -43,7 +43,7 @@ from temporalio.service import RPCError, TLSConfig
 
 from service.temporal import CONVERTER, binary, ensure_search_attributes, search_attribute_types
 from store.db import data_dir
-from workflows.contracts import NAMESPACE, TASK_QUEUE
+from workflows.cnlic.contracts import NAMESPACE, TASK_QUEUE
 
 
 log = logging.getLogger("designation.runtime")

@@ -17,7 +17,7 @@ from uuid import uuid4
 
 from temporalio.testing import WorkflowEnvironment
 
-from activities.lifecycle import CalendarOverrides, LifecycleActivities
+from activities.cnlic.lifecycle import CalendarOverrides, LifecycleActivities
 from domain import yamlfmt
 from domain.cnlic import labels
 from domain.calendar import SHANGHAI, add_years, parse_date
@@ -32,7 +32,7 @@ from service.lifecycle import LifecycleService, actor_from
 from service.temporal import CONVERTER, binary, ensure_search_attributes, make_worker, quiet_runtime
 from store import lifecycle as repo
 from store.db import make_engine, migrate
-from workflows.contracts import NAMESPACE
+from workflows.cnlic.contracts import NAMESPACE
 
 STEP_HOUR = 10  # actions happen in office hours; clocks fire at 00:00
 

@@ -18,17 +18,17 @@ from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, Telemetr
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.lifecycle import LifecycleActivities
-from workflows.contracts import TASK_QUEUE
-from workflows.designation import SEARCH_ATTRIBUTES, DesignationWorkflow
-from workflows.program import ProgramWorkflow
-from workflows.recognition import RecognitionWorkflow
+from activities.cnlic.lifecycle import LifecycleActivities
+from workflows.cnlic.contracts import TASK_QUEUE
+from workflows.cnlic.designation import SEARCH_ATTRIBUTES, DesignationWorkflow
+from workflows.cnlic.program import ProgramWorkflow
+from workflows.cnlic.recognition import RecognitionWorkflow
 
 CONVERTER = pydantic_data_converter
 WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow]
 # modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md)
 PASSTHROUGH = ("domain", "transitions", "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "activities",
-               "store", "workflows.contracts", "yaml", "holidays", "chinese_calendar")
+               "store", "workflows.cnlic.contracts", "yaml", "holidays", "chinese_calendar")
 
 _INDEXED = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,

@@ -14,7 +14,7 @@ from domain.calendar import add_months
 from service.housekeeping import deadline_digest
 from store import lifecycle as repo
 from tests.support import site_report, site_visit
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 pytestmark = pytest.mark.api
 

@@ -15,8 +15,8 @@ from domain.attachments import check_file
 from domain.cnlic.model import Actor
 from store.blobs import DirectoryBlobStore
 from tests.workflows.helpers import register
-from workflows.contracts import AttachInput, designation_workflow_id
-from workflows.designation import DesignationWorkflow
+from workflows.cnlic.contracts import AttachInput, designation_workflow_id
+from workflows.cnlic.designation import DesignationWorkflow
 
 pytestmark = pytest.mark.workflow
 AUDITOR = "审计员甲"

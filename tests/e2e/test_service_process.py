@@ -19,7 +19,7 @@ from store import lifecycle as repo
 from store.db import make_engine, migrate
 from tests.e2e.conftest import ServiceProcess
 from tests.support import ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, cluster, site_report, site_visit
-from workflows.contracts import ActionInput, designation_workflow_id
+from workflows.cnlic.contracts import ActionInput, designation_workflow_id
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from tests.annexes import annex3, annex4
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, annual_report, application, \
     site_report, site_visit
 from tests.workflows.helpers import Y, approve, d, events, ok, refused, register
-from workflows.designation import DesignationWorkflow
+from workflows.cnlic.designation import DesignationWorkflow
 
 pytestmark = pytest.mark.workflow
 

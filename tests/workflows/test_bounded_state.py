@@ -14,7 +14,7 @@ from service.simulate import Rejection
 from service.temporal import CONVERTER
 from tests.support import APPLICANT, ASSOCIATION, SECRETARIAT, application
 from tests.workflows.helpers import approve, d, meeting, ok, register, to_formal_review, who
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 pytestmark = pytest.mark.workflow
 

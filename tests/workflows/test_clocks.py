@@ -57,7 +57,7 @@ async def test_formal_review_deadline_skips_national_day_and_counts_the_makeup_w
 
 
 async def test_a_scenario_calendar_overrides_single_days(sim):
-    from activities.lifecycle import CalendarOverrides
+    from activities.cnlic.lifecycle import CalendarOverrides
 
     sim.activities.overrides = CalendarOverrides({d(3, 16): "特别休息日"}, [])
     await register(sim, stage="applied", on=d(3, 1))

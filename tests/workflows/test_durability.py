@@ -9,7 +9,7 @@ from temporalio.api.enums.v1 import EventType
 from service.simulate import Simulation
 from tests.support import APPLICANT, annual_report
 from tests.workflows.helpers import Y, approve, d, designate, events, meeting, ok, to_meeting
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 pytestmark = pytest.mark.workflow
 

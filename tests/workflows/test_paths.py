@@ -20,7 +20,7 @@ from tests.workflows.helpers import (
     to_meeting,
     who,
 )
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 FURNITURE_ASSOCIATION = {"role": "association", "name": "中国家具协会"}  # the directory's body for 家具
 

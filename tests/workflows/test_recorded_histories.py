@@ -13,10 +13,10 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from service.temporal import CONVERTER, WORKFLOWS, sandbox_runner
-from workflows.contracts import ClusterView, DesignationInput
-from workflows.designation import DesignationWorkflow
-from workflows.program import ProgramWorkflow
-from workflows.recognition import RecognitionWorkflow
+from workflows.cnlic.contracts import ClusterView, DesignationInput
+from workflows.cnlic.designation import DesignationWorkflow
+from workflows.cnlic.program import ProgramWorkflow
+from workflows.cnlic.recognition import RecognitionWorkflow
 
 pytestmark = pytest.mark.workflow
 HISTORIES = sorted((Path(__file__).resolve().parents[1] / "histories").rglob("*.json"))

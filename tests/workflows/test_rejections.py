@@ -20,7 +20,7 @@ from tests.support import (
     site_visit,
 )
 from tests.workflows.helpers import d, designate, ok, refused, register, to_meeting
-from workflows.contracts import designation_workflow_id
+from workflows.cnlic.contracts import designation_workflow_id
 
 pytestmark = pytest.mark.workflow
 

@@ -13,8 +13,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.lifecycle import LifecycleActivities
-    from workflows.contracts import RecognitionInput, RecognitionLists, RecognitionSignal, designation_workflow_id
+    from activities.cnlic.lifecycle import LifecycleActivities
+    from workflows.cnlic.contracts import RecognitionInput, RecognitionLists, RecognitionSignal, designation_workflow_id
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))

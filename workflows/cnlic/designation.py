@@ -18,14 +18,14 @@ from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributePa
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.lifecycle import LifecycleActivities
+    from activities.cnlic.lifecycle import LifecycleActivities
     from domain.attachments import check_attach, check_meta
     from domain.calendar import SHANGHAI
     from domain.errors import DomainError
     from domain.journal import head_of
     from domain.cnlic.lifecycle import Lifecycle, Outcome, new_state
     from domain.cnlic.model import Actor, Role
-    from workflows.contracts import (
+    from workflows.cnlic.contracts import (
         ActionInput,
         ActionResult,
         AttachInput,

@@ -17,14 +17,14 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.lifecycle import LifecycleActivities
+    from activities.cnlic.lifecycle import LifecycleActivities
     from domain.calendar import SHANGHAI
     from domain.cnlic.machine import MEETING_TRIGGERS
     from domain.cnlic.model import Role
     from domain.errors import DomainError
     from domain.cnlic.lifecycle_conferral import check_joint_document
     from domain.cnlic.policy import get_policy
-    from workflows.contracts import (
+    from workflows.cnlic.contracts import (
         HoldMeetingInput,
         JointDocument,
         JointDocumentInput,
@@ -40,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
         designation_workflow_id,
         recognition_workflow_id,
     )
-    from workflows.recognition import RecognitionWorkflow
+    from workflows.cnlic.recognition import RecognitionWorkflow
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))

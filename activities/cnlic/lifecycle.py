@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from domain.cnlic.policy import get_policy
 from store import lifecycle as repo
 from store.calendars import service_calendar
-from workflows.contracts import (
+from workflows.cnlic.contracts import (
     PROGRAM,
     TASK_QUEUE,
     PlanDeadlinesInput,
