@@ -26,7 +26,7 @@ from service.lifecycle import LifecycleService
 from service.runtime import (EmbeddedServer, RuntimeProblem, Settings, connect, forget_endpoints, prepare_namespace,
                              record_endpoints)
 from service.temporal import make_worker
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.db import database_url, make_engine, migrate
 
 log = logging.getLogger("designation.worker")

@@ -12,7 +12,7 @@ from pathlib import Path
 from audit.history import run_chain
 from domain.calendar import SHANGHAI, add_years
 from service.simulate import Simulation, load_scenario, shift_scenario
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 
 
 def runnable(path: Path):

@@ -16,7 +16,7 @@ from audit.history import RecordedEvent, recorded_events, recorded_head, run_cha
 from audit.verify import VerifyReport, verify_rows
 from domain.journal import canonical
 from service.temporal import CONVERTER, WORKFLOWS, sandbox_runner
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from workflows.cnlic.contracts import designation_workflow_id
 
 

@@ -14,7 +14,7 @@ from audit.replay import ReplayReport, replay_cluster
 from audit.verify import VerifyReport, check_attachments, verify_rows
 from domain.errors import DomainError
 from store import audit as audit_log
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from workflows.cnlic.contracts import designation_workflow_id
 
 

@@ -51,7 +51,7 @@ from service.thresholds import load_seed as load_seed_thresholds  # noqa: E402
 from service.lifecycle import LifecycleService  # noqa: E402
 from service.temporal import CONVERTER  # noqa: E402
 from service.users import UserService  # noqa: E402
-from store import lifecycle as repo  # noqa: E402
+from store.cnlic import lifecycle as repo  # noqa: E402
 from store.db import make_engine, migrate, session  # noqa: E402
 from store.models import JournalRow  # noqa: E402
 from workflows.cnlic.contracts import NAMESPACE, designation_workflow_id  # noqa: E402

@@ -70,7 +70,7 @@ def set_body(name: str = typer.Argument(..., help="单位全称"),
              note: str = typer.Option(None, "--note", help="备注"),
              token: str = TOKEN) -> None:
     """修改名录中的意见单位（综合业务部）：类别、行业或省份、启用与否、备注。"""
-    from store import bodies as repo
+    from store.cnlic import bodies as repo
 
     user = _secretariat(token)
     service = _service()

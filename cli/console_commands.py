@@ -193,7 +193,7 @@ def cluster_list(
     from domain.cnlic import labels
     from domain.errors import DomainError
     from domain.cnlic.model import Stage, TitleStatus
-    from store.readmodel import ClusterFilter
+    from store.cnlic.readmodel import ClusterFilter
 
     if stage is not None and stage not in {s.value for s in Stage}:
         raise DomainError("invalid_data", f"阶段“{stage}”无效，可选：{', '.join(s.value for s in Stage)}")

@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.model import PROCEDURE_STAGES, Stage
 from service import annex5
-from store import lifecycle as journal_store
+from store.cnlic import lifecycle as journal_store
 
 api_router = APIRouter(prefix="/api", tags=["console"])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])

@@ -20,7 +20,7 @@ from domain.cnlic import labels
 from service.console import ConsoleService, OverdueItem, RadarEntry
 from service.users import UserService
 from store.models import Cluster
-from store.readmodel import ClusterFilter
+from store.cnlic.readmodel import ClusterFilter
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 CLUSTER_ACTIONS = tuple(a for a in ACTIONS if a != "hold_meeting")

@@ -27,7 +27,7 @@ from service.bodies import APPLICATION_ACTIONS, BodiesService
 from service.console import MAX_WITHIN, ConsoleService
 from service.throttle import LoginThrottled
 from service.users import UserService, csrf_token
-from store.readmodel import ClusterFilter, Page
+from store.cnlic.readmodel import ClusterFilter, Page
 
 COOKIE = "designation_session"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

@@ -25,7 +25,7 @@ from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.thresholds import TIER_LABELS, ThresholdsInvalid
 from service import thresholds as svc
-from store import lifecycle as lifecycle_repo
+from store.cnlic import lifecycle as lifecycle_repo
 
 api_router = APIRouter(prefix="/api", tags=["console"])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])

@@ -15,7 +15,7 @@ from domain.cnlic.bodies import ASSOCIATION, KINDS, PROVINCIAL, BodyEntry, check
 from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.model import Role
-from store import bodies as repo
+from store.cnlic import bodies as repo
 
 NAME = LIMITS.name_chars
 # the actions whose data names the bodies of an application (§三(一), §四(三), §四(五))

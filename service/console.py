@@ -34,7 +34,7 @@ from audit.service import AuditService
 from audit.verify import VerifyReport
 from service import actions
 from service.lifecycle import LifecycleService
-from store import readmodel
+from store.cnlic import readmodel
 from store.calendars import service_calendar
 from store.models import Cluster, PanelMemberRow, RecognitionRow, ScoreSheetRow
 from workflows.cnlic.contracts import ActionResult, ClusterView, MeetingResult, WaitingCluster, designation_workflow_id

@@ -29,7 +29,7 @@ from domain.cnlic import documents as content
 from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.cnlic.policy import get_policy
-from store import readmodel
+from store.cnlic import readmodel
 from store.models import Cluster, JournalRow, MeetingDecisionRow, MeetingRow, RecognitionRow
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -23,7 +23,7 @@ from domain.cnlic.model import Stage
 from service import todo
 from service.console import ConsoleService
 from service.users import to_user
-from store import readmodel
+from store.cnlic import readmodel
 from store import users as user_repo
 from store.models import Cluster
 from workflows.cnlic.contracts import ClusterView, designation_workflow_id

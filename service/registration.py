@@ -41,7 +41,7 @@ from service.starts import (
     parse_as,
     parse_start,
 )
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.db import session
 from store.models import JournalRow
 from workflows.cnlic.contracts import designation_workflow_id

@@ -30,7 +30,7 @@ from domain.cnlic.rules import compose_title
 from domain.cnlic.model import Actor, Stage
 from service.lifecycle import LifecycleService, actor_from
 from service.temporal import CONVERTER, binary, ensure_search_attributes, make_worker, quiet_runtime
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.db import make_engine, migrate
 from workflows.cnlic.contracts import NAMESPACE
 

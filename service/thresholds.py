@@ -34,7 +34,7 @@ from domain.cnlic.thresholds import (
     missing_error,
     threshold_indicators,
 )
-from store import thresholds as repo
+from store.cnlic import thresholds as repo
 from store.models import ThresholdVersionRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -384,7 +384,7 @@ def load_seed(engine: Engine, path: str | None = None, policy: Policy | None = N
 
 def recorded_score(engine: Engine, cluster_key: str) -> dict[str, Any] | None:
     """The cluster's latest recorded score sheet (the journal's site report event), if any."""
-    from store import lifecycle as journal_repo
+    from store.cnlic import lifecycle as journal_repo
 
     for row in reversed(journal_repo.journal(engine, cluster_key)):
         data = row.data or {}

@@ -24,7 +24,7 @@ from domain.errors import DomainError
 from domain.cnlic.model import Role, Stage
 from domain.cnlic.policy import get_policy
 from domain.cnlic.todo import ANSWERS, StageFacts, overdue_revocation_on, stages_with_work, todo_actions
-from store import todo as store
+from store.cnlic import todo as store
 
 if TYPE_CHECKING:
     from service.console import ConsoleService

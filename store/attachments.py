@@ -1,5 +1,5 @@
 """The attachments' rows (issue 10 item 4): derived from ``attachment`` journal events in the
-record activity's transaction (``store.lifecycle._derive``), read by the console, the CLI
+record activity's transaction (``store.cnlic.lifecycle._derive``), read by the console, the CLI
 and the audit. The bytes are in the blob store (``store.blobs``)."""
 
 from __future__ import annotations

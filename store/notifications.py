@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from domain.cnlic.access import User, scope_of
 from store.db import session
 from store.models import Cluster, EmailDeliveryRow, NotificationReadRow, OutboxRow, UserRow
-from store.readmodel import scope_clause
+from store.cnlic.readmodel import scope_clause
 
 MAX_LIST = 200
 

@@ -17,7 +17,7 @@ from domain.calendar import WorkCalendar
 from domain.cnlic.deadlines import DeadlineRequest, plan_deadline
 from domain.errors import DomainError
 from domain.cnlic.policy import get_policy
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.calendars import service_calendar
 from workflows.cnlic.contracts import (
     PROGRAM,

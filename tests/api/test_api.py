@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from domain.calendar import add_months
 from service.housekeeping import deadline_digest
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from tests.support import site_report, site_visit
 from workflows.cnlic.contracts import designation_workflow_id
 

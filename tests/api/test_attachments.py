@@ -13,7 +13,7 @@ from pathlib import Path
 
 from audit.verify import verify_rows
 from domain.limits import LIMITS
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.blobs import DirectoryBlobStore, blob_store
 
 PDF = b"%PDF-1.7\n" + "县级以上政府批准的发展规划".encode() + os.urandom(64) + b"\n%%EOF\n"

@@ -111,8 +111,8 @@ async def test_reconciliation_leaves_a_cluster_mid_update_alone_and_repairs_real
     import threading
 
     from service.housekeeping import reconcile_cluster
-    from store import lifecycle as repo
-    from store import readmodel
+    from store.cnlic import lifecycle as repo
+    from store.cnlic import readmodel
     from tests.support import SECRETARIAT
     from domain.cnlic.model import Actor
 

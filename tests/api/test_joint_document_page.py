@@ -66,7 +66,7 @@ async def test_the_demo_has_an_approval_waiting_for_its_joint_document_on_the_ra
 
     async with Simulation() as sim:  # the demo's keys are fixed: a store of its own
         await load_demo(sim.service)
-        await sim._until(lambda: (row := __import__("store.lifecycle", fromlist=["x"]).cluster(sim.engine, "demo-dehua"))
+        await sim._until(lambda: (row := __import__("store.cnlic.lifecycle", fromlist=["x"]).cluster(sim.engine, "demo-dehua"))
                          is not None and row.stage == "approved", "demo approval not recorded")
         users = UserService(sim.engine)
         app = create_app(ConsoleService(sim.service, sim.engine), users)

@@ -18,9 +18,9 @@ from aiosmtpd.controller import Controller
 from console.pages import COOKIE
 from service.notify import SmtpSettings, deliver_email
 from service.users import csrf_token
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store import notifications as deliveries
-from store import readmodel
+from store.cnlic import readmodel
 from store.db import session
 from store.models import OutboxRow
 

@@ -15,7 +15,7 @@ from domain.cnlic.model import Actor
 from service.lifecycle import LifecycleService
 from service.runtime import EmbeddedServer, Settings
 from service.temporal import CONVERTER
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.db import make_engine, migrate
 from tests.e2e.conftest import ServiceProcess
 from tests.support import ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, cluster, site_report, site_visit

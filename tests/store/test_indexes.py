@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 
 from domain.cnlic.lifecycle import profile_from_dict
 from domain.cnlic.model import Actor, Event
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.db import MIGRATIONS, make_engine
 from tests.support import cluster
 

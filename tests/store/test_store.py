@@ -13,7 +13,7 @@ from sqlmodel import SQLModel, select
 from domain.calendar import YearSchedule
 from domain.cnlic.lifecycle import profile_from_dict
 from domain.cnlic.model import Actor, Event
-from store import lifecycle as repo
+from store.cnlic import lifecycle as repo
 from store.calendars import save_schedule, service_calendar, stored_schedules
 from store.db import migrate, session
 from store.models import AnnualReportRow, OutboxRow, PanelMemberRow, ScoreSheetRow

@@ -125,7 +125,7 @@ async def test_reevaluation_application_is_due_three_months_before_expiry_with_r
 async def test_the_outbox_holds_a_notice_for_each_reminder_and_escalation(sim):
     await designate(sim, meeting_on=d(6, 20))
     await sim.advance_to(d(5, 2, years=1))
-    from store import lifecycle as repo
+    from store.cnlic import lifecycle as repo
 
     notices = [(n.kind, n.recipient) for n in repo.outbox(sim.engine) if n.cluster_key == "ceramics"]
     assert notices.count(("reminder", "applicant")) == 2 and ("overdue", "applicant") in notices

@@ -175,7 +175,7 @@ async def test_a_title_more_than_two_years_past_expiry_is_revoked_at_the_annual_
     await sim.advance_to(d(1, 20, years=7))
     view = await sim.service.view("ceramics")
     assert (view.stage, view.title_status) == ("revoked", "revoked")
-    from store import lifecycle as repo
+    from store.cnlic import lifecycle as repo
 
     lists = {r.year: r for r in repo.recognitions(sim.engine)}
     assert "ceramics" in lists[expired_on.year + 1].overdue
