@@ -22,7 +22,7 @@ import sys
 
 from activities.cnlic.lifecycle import LifecycleActivities
 from domain.cnlic.model import Role
-from service.lifecycle import LifecycleService
+from service.cnlic.lifecycle import LifecycleService
 from service.runtime import (EmbeddedServer, RuntimeProblem, Settings, connect, forget_endpoints, prepare_namespace,
                              record_endpoints)
 from service.temporal import make_worker
@@ -60,7 +60,7 @@ async def serve(demo: bool, ready_file: str | None = None, console: bool = False
             await service.ensure_program()
             loaded = []
             if demo and repo.is_empty(engine):
-                from service.demo import load_demo
+                from service.cnlic.demo import load_demo
 
                 loaded = await load_demo(service)
             running = None
@@ -105,13 +105,13 @@ def _check_blob_store(engine) -> None:
 async def _start_console(service: LifecycleService, engine, settings: Settings, console_settings, demo: bool):
     """The console in this process: the same service layer, the demo logins when asked."""
     from console.server import start_console
-    from service.console import ConsoleService
+    from service.cnlic.console import ConsoleService
     from service.users import UserService
 
     users = UserService(engine)
     logins = []
     if demo:
-        from service.demo_users import DEMO_USERS, ensure_demo_users
+        from service.cnlic.demo_users import DEMO_USERS, ensure_demo_users
 
         ensure_demo_users(users)
         known = {u.username for u, _ in users.list()}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from audit.history import run_chain
 from domain.calendar import SHANGHAI, add_years
-from service.simulate import Simulation, load_scenario, shift_scenario
+from service.cnlic.simulate import Simulation, load_scenario, shift_scenario
 from store.cnlic import lifecycle as repo
 
 

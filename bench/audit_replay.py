@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from audit.replay import replay_cluster  # noqa: E402
-from service.simulate import Simulation  # noqa: E402
+from service.cnlic.simulate import Simulation  # noqa: E402
 from tests.support import APPLICANT  # noqa: E402
 from tests.workflows.helpers import d, designate, meeting, ok, to_meeting  # noqa: E402
 

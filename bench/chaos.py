@@ -46,9 +46,9 @@ from audit.history import recorded_head, run_chain  # noqa: E402
 from audit.verify import verify_rows  # noqa: E402
 from bench.chaos_processes import HOST, ChaosProblem, PrivatePostgres, Service, free_port, temporal_pids  # noqa: E402
 from domain.cnlic.model import Actor  # noqa: E402
-from service.demo import PANEL, REPORT  # noqa: E402
-from service.thresholds import load_seed as load_seed_thresholds  # noqa: E402
-from service.lifecycle import LifecycleService  # noqa: E402
+from service.cnlic.demo import PANEL, REPORT  # noqa: E402
+from service.cnlic.thresholds import load_seed as load_seed_thresholds  # noqa: E402
+from service.cnlic.lifecycle import LifecycleService  # noqa: E402
 from service.temporal import CONVERTER  # noqa: E402
 from service.users import UserService  # noqa: E402
 from store.cnlic import lifecycle as repo  # noqa: E402
@@ -61,7 +61,7 @@ USERS = {  # role -> (username, signing name, industries)
     "secretariat": ("chaos-secretariat", "综合业务部", ()),
     "association": ("chaos-association", ASSOCIATION, ("陶瓷",)),
     "leader": ("chaos-leader", "张会长", ()),
-    "expert": ("chaos-expert", "李专家", ()),  # the lead of service.demo's PANEL
+    "expert": ("chaos-expert", "李专家", ()),  # the lead of service.cnlic.demo's PANEL
 }
 
 

@@ -26,14 +26,14 @@ from sqlalchemy import insert, select  # noqa: E402
 from bench.list_clusters import INDUSTRIES, populate  # noqa: E402
 from domain.cnlic.access import User  # noqa: E402
 from domain.calendar import WorkCalendar  # noqa: E402
-from service import todo  # noqa: E402
+from service.cnlic import todo  # noqa: E402
 from store.calendars import service_calendar  # noqa: E402
 from store.db import make_engine, migrate, session  # noqa: E402
 from store.models import Cluster, JournalRow, PanelMemberRow  # noqa: E402
 
 
 class BenchConsole:
-    """What ``service.todo`` asks of the console: the store, the calendar, today, and the
+    """What ``service.cnlic.todo`` asks of the console: the store, the calendar, today, and the
     workflow (counted: the bench expects no call)."""
 
     def __init__(self, engine) -> None:

@@ -26,7 +26,7 @@ ACTION = typer.Option(None, "--action", help="随哪项申请：file_application
 def template(cluster: str = typer.Argument(..., help="集群编号"), action: str = ACTION,
              out: Path = typer.Option(..., "--out", help="保存到的 .xlsx 文件"), token: str = TOKEN) -> None:
     """下载该集群的附件三模板（表二的年度按程序和今天计算）。"""
-    from service.annex3 import template_for
+    from service.cnlic.annex3 import template_for
 
     async def go():
         async with _service(token) as (console, user):
@@ -42,7 +42,7 @@ def read(cluster: str = typer.Argument(..., help="集群编号"), file: Path = t
          action: str = ACTION, as_json: bool = typer.Option(False, "--json", help="输出 JSON（默认 YAML）"),
          token: str = TOKEN) -> None:
     """读取填好的附件三工作簿，输出申请数据中的 annex3（可写入 designation act 的 --data 文件）。"""
-    from service.annex3 import parse_for
+    from service.cnlic.annex3 import parse_for
 
     try:
         content = file.read_bytes()

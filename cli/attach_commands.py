@@ -26,7 +26,7 @@ def attach(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """为集群上传一个附件（按 SHA-256 存储，日志记录其哈希）；被规则拒绝时打印规则代码和说明，退出码 2。"""
-    from service.attachments import AttachmentService
+    from service.cnlic.attachments import AttachmentService
 
     try:
         check_size(file.stat().st_size)

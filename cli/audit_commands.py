@@ -155,7 +155,7 @@ def recompute(
 ) -> None:
     """让每个进行中的共建按当前日历重新计算未到期的时限，并记录每一处调整。"""
     from domain.cnlic.model import Actor
-    from service.lifecycle import LifecycleService
+    from service.cnlic.lifecycle import LifecycleService
 
     async def go():
         client, engine = await _connect()

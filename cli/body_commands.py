@@ -16,7 +16,7 @@ app.add_typer(bodies_app, name="bodies")
 
 
 def _service():
-    from service.bodies import BodiesService
+    from service.cnlic.bodies import BodiesService
 
     return BodiesService(_users().engine)
 
@@ -35,7 +35,7 @@ def list_bodies(industry: str = typer.Option(None, "--industry", help="只列出
                 province: str = typer.Option(None, "--province", help="集群所在省份"),
                 as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """名录中的单位；给出 --industry/--province 时只列该集群的申请可选的单位。"""
-    from service.bodies import body_out
+    from service.cnlic.bodies import body_out
 
     service = _service()
     entries = service.choices(industry or "", province or "") if industry or province else service.list()
@@ -87,7 +87,7 @@ def set_body(name: str = typer.Argument(..., help="单位全称"),
 @bodies_app.command("export")
 def export(out: Path = typer.Option(..., "--out", "-o", help="写出的 XLSX 文件")) -> None:
     """名录写成 XLSX（即导入模板：改好后用 designation bodies import 上传）。"""
-    from service.bodies import template_xlsx
+    from service.cnlic.bodies import template_xlsx
 
     out.write_bytes(template_xlsx(_service().list()))
     typer.echo(f"已写出 {out}")
@@ -97,7 +97,7 @@ def export(out: Path = typer.Option(..., "--out", "-o", help="写出的 XLSX 文
 def import_file(file: Path = typer.Argument(..., help="名录 XLSX"), token: str = TOKEN,
                 as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """上传名录 XLSX（综合业务部）：按单位名称添加或修改，逐行报告；有拒绝的行时退出码 2。"""
-    from service.bodies import import_xlsx
+    from service.cnlic.bodies import import_xlsx
 
     user = _secretariat(token)
     report = import_xlsx(_service(), user, read_input(file))

@@ -32,7 +32,7 @@ def cluster_add(
 ) -> None:
     """登记一个集群：纳入培育、登记申请或导入已授名称号；被规则拒绝时打印规则代码和说明，退出码 2。"""
     from domain.cnlic.model import Stage
-    from service.registration import RegistrationService
+    from service.cnlic.registration import RegistrationService
 
     payload = _read_data(data)
 
@@ -54,7 +54,7 @@ def cluster_add(
 @cluster_app.command("template")
 def cluster_template(out: Path = typer.Option(Path("cluster-import-template.xlsx"), "--out", help="写到这个文件")) -> None:
     """写出批量导入已授名称号的 XLSX 模板（中文列名，含“填写说明”工作表）。"""
-    from service.registration import template_xlsx
+    from service.cnlic.registration import template_xlsx
 
     out.write_bytes(template_xlsx())
     typer.echo(str(out))
@@ -68,7 +68,7 @@ def cluster_import(
 ) -> None:
     """批量导入已授名称号：逐行校验，合格的登记，逐行报告（已登记 / 拒绝及规则 / 未改动）；有被拒绝的行时退出码 1。"""
     from domain.limits import LIMITS
-    from service.registration import OUTCOME_LABELS, RegistrationService
+    from service.cnlic.registration import OUTCOME_LABELS, RegistrationService
 
     try:
         with file.open("rb") as f:

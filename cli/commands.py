@@ -19,7 +19,7 @@ def simulate(
     check: bool = typer.Option(False, "--check", help="对照场景中的 expect，不符时退出码 1"),
 ) -> None:
     """在时间跳跃服务器上用真实工作流推演一个场景，打印时间线。"""
-    from service.simulate import ScenarioError, check_expectations, render_json, render_table, simulate_file
+    from service.cnlic.simulate import ScenarioError, check_expectations, render_json, render_table, simulate_file
 
     try:
         loaded, items = asyncio.run(simulate_file(scenario, shift_years))

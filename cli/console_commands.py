@@ -54,8 +54,8 @@ def _users():
 @contextlib.asynccontextmanager
 async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
     """The console service over the running Temporal and the store, and the token's user."""
-    from service.console import ConsoleService
-    from service.lifecycle import LifecycleService
+    from service.cnlic.console import ConsoleService
+    from service.cnlic.lifecycle import LifecycleService
     from service.runtime import START_HINT, RuntimeProblem, Settings, connect
 
     if not token:
@@ -84,7 +84,7 @@ def _read_data(path: str) -> Any:
         return {}
     if not isinstance(data, dict):
         raise CliError(f"{where}: 操作数据应为对象（{{…}}）")
-    from service.simulate import _plain
+    from service.cnlic.simulate import _plain
 
     return _plain(data)
 
@@ -98,7 +98,7 @@ def _action_data(action: str, path: str) -> Any:
         raise CliError(f"{path}: 只有报送年度报表（附件五）可用 XLSX 文件，其他操作请用 YAML 或 JSON")
     from pathlib import Path
 
-    from service.annex5 import read_workbook
+    from service.cnlic.annex5 import read_workbook
 
     try:
         content = Path(path).read_bytes()
@@ -275,7 +275,7 @@ def act(
     """以令牌所属用户的身份办理一项操作；被规则拒绝时打印规则代码和说明，退出码 2。"""
     from domain.cnlic import labels
 
-    from service.actions import checked
+    from service.cnlic.actions import checked
 
     # the action's schema (the API's request body) before connecting: one Chinese line naming the field, exit 2
     payload = checked(action, _action_data(action, data) if data else {})
@@ -326,7 +326,7 @@ def meeting_document(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """记录一次会长办公会批准事项的联合发文（§三(四)）：发往该次会议批准的每个集群，称号有效期自发文日期起算。"""
-    from service.actions import checked
+    from service.cnlic.actions import checked
 
     data = {"number": number, "issued_on": issued_on, "meeting_id": meeting}
     if body:

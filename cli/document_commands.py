@@ -24,7 +24,7 @@ OUT = typer.Option(None, "--out", "-o", help="输出文件或目录（默认：�
 
 
 def _service(token: str | None):
-    from service.documents import DocumentService
+    from service.cnlic.documents import DocumentService
 
     if not token:
         raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
@@ -36,7 +36,7 @@ def _service(token: str | None):
 
 
 def _write(build: Callable[[], Document], fmt: str, out: Path | None) -> None:
-    from service.documents import FORMATS, pdf_converter, render
+    from service.cnlic.documents import FORMATS, pdf_converter, render
 
     if fmt not in FORMATS:
         raise CliError(f"格式“{fmt}”无效，应为 docx 或 pdf")
@@ -58,7 +58,7 @@ def _write(build: Callable[[], Document], fmt: str, out: Path | None) -> None:
 @documents_app.command("list")
 def list_documents(token: str = TOKEN, as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """可生成的公布文件：已公布的认定年度、会长办公会及其批准数；本机能否生成 PDF。"""
-    from service.documents import pdf_converter
+    from service.cnlic.documents import pdf_converter
 
     docs, _ = _service(token)
     years, meetings, pdf = docs.years(), docs.meetings(), pdf_converter() is not None

@@ -131,7 +131,7 @@ def score(
     data = yamlfmt.load_json(read_input(sheet), str(sheet))
     policy = get_policy()
     if industry and isinstance(data, dict):  # issue 11: met computed from values against the table in force
-        from service.thresholds import resolve
+        from service.cnlic.thresholds import resolve
         from store.db import database_url, make_engine, migrate
 
         engine = make_engine(database_url())

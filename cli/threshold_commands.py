@@ -34,7 +34,7 @@ def _tier(tier: str) -> str:
 def list_tables(on: str = typer.Option(None, "--on", help="按此日（YYYY-MM-DD）判断生效版本，默认今天"),
                 as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """各行业、各等级的达标值表与生效版本。"""
-    from service.thresholds import table_list
+    from service.cnlic.thresholds import table_list
 
     day = date.fromisoformat(on) if on else date.today()
     tables = table_list(_users().engine, day)
@@ -56,7 +56,7 @@ def show(industry: str = typer.Argument(..., help="行业"), tier: str = TIER,
          on: str = typer.Option(None, "--on", help="取在此日生效的版本（YYYY-MM-DD）"),
          as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """一个版本的各项达标值。"""
-    from service.thresholds import show as do_show
+    from service.cnlic.thresholds import show as do_show
 
     table = do_show(_users().engine, industry, _tier(tier), version, date.fromisoformat(on) if on else None)
     if as_json:
@@ -74,7 +74,7 @@ def template(industry: str = typer.Argument(..., help="行业"), tier: str = TIE
              out: Path = typer.Option(..., "--out", "-o", help="写出的 XLSX 文件"),
              blank: bool = typer.Option(False, "--blank", help="不预填最新版本")) -> None:
     """下载达标值表 XLSX 模板（默认预填最新版本）。"""
-    from service.thresholds import show as do_show, table_template
+    from service.cnlic.thresholds import show as do_show, table_template
 
     tier = _tier(tier)
     current = None
@@ -91,7 +91,7 @@ def template(industry: str = typer.Argument(..., help="行业"), tier: str = TIE
 def import_table(file: Path = typer.Argument(..., help="填好的达标值表 XLSX"), token: str = TOKEN,
                  as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """上传达标值表，建立新版本；内容未变时不建立新版本；错误逐行列出（退出码 2）。"""
-    from service.thresholds import errors_by_row, import_table_xlsx
+    from service.cnlic.thresholds import errors_by_row, import_table_xlsx
 
     if not token:
         raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")

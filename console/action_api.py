@@ -1,5 +1,5 @@
 """One API route per staff action (issue 10 item 1): ``POST /api/clusters/{key}/actions/<action>``
-with the action's own schema (``service.actions``) as its request body, so OpenAPI documents
+with the action's own schema (``service.cnlic.actions``) as its request body, so OpenAPI documents
 every action's data with Chinese titles. Each route calls the same ``ConsoleService.act``;
 the URLs are the ones clients already use (``console.api``'s generic route stays for any
 other action name, out of the schema).
@@ -21,7 +21,7 @@ from console import api
 from console.schema_route import refusing_route
 from domain.cnlic.labels import action_label
 from domain.cnlic.model import Stage
-from service.actions import ACTION_SCHEMAS, ActionData, JointDocumentData, MeetingData, parse_action, plain
+from service.cnlic.actions import ACTION_SCHEMAS, ActionData, JointDocumentData, MeetingData, parse_action, plain
 
 CLUSTER_ACTIONS = tuple(a for a in ACTION_SCHEMAS if a != "hold_meeting")
 

@@ -1,4 +1,4 @@
-"""The action forms on a cluster page, generated from each action's schema (``service.actions``,
+"""The action forms on a cluster page, generated from each action's schema (``service.cnlic.actions``,
 issue 10 item 3): a select for every choice, a date picker with bounds, numbers with their
 units and bounds, one line per item for lists of names, a table for a nested part (the 附件一
 score sheet, the 附件五 indicators) and a table of repeated rows for a list of records (the
@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from service.actions import ACTION_SCHEMAS, CHOICES, EARLIEST, LATEST, POLICY
+from service.cnlic.actions import ACTION_SCHEMAS, CHOICES, EARLIEST, LATEST, POLICY
 
 CHOICES_OF_ELEMENTS = tuple(POLICY.naming_elements)
 PANEL_ROWS = 7  # blank rows offered for a panel (the rules ask for at least 5 members)

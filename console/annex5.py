@@ -1,7 +1,7 @@
 """附件五 年度报表 in the console (issue 11): the workbook in the annex's layout to download
 (prefilled) and to upload (parsed into the same schema, then submitted as the action), for
 the API and the cluster page; the reports filed and missing since conferral with each
-report's 20 rows and 同比 (``_annex5.html``). Thin: parse, call ``service.annex5``, shape.
+report's 20 rows and 同比 (``_annex5.html``). Thin: parse, call ``service.cnlic.annex5``, shape.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.model import PROCEDURE_STAGES, Stage
-from service import annex5
+from service.cnlic import annex5
 from store.cnlic import lifecycle as journal_store
 
 api_router = APIRouter(prefix="/api", tags=["console"])
@@ -103,7 +103,7 @@ async def annex5_upload(request: Request, key: api.KeyPath, user: api.UserDep,
     dry_run=true 时只返回解析结果，否则作为“报送年度报表”办理。"""
     content = await request.body()
     if dry_run:
-        from service.actions import parse_action, plain
+        from service.cnlic.actions import parse_action, plain
 
         await request.app.state.console.live_facts(user, key)
         return plain(parse_action(ACTION, annex5.read_workbook(content)))

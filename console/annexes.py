@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 from console import api, pages
 from console.errors import status_for
 from domain.errors import DomainError
-from service.annex3 import PROCEDURE_OF, XLSX, Annex3In, as_form_values, parse_for, template_for
+from service.cnlic.annex3 import PROCEDURE_OF, XLSX, Annex3In, as_form_values, parse_for, template_for
 
 api_router = APIRouter(prefix="/api", tags=["console"])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])
@@ -172,7 +172,7 @@ async def filing_form(console: Any, view: Any, action: str, items: list[Any], sh
 
     from console.action_forms import Group
     from domain.cnlic import annex3 as A
-    from service.annex3 import columns, prefill_from_record
+    from service.cnlic.annex3 import columns, prefill_from_record
     from workflows.cnlic.designation import DesignationWorkflow
 
     facts = await console.lifecycle._query(view.key, DesignationWorkflow.annex_facts, "annex_facts")

@@ -17,7 +17,7 @@ from domain.cnlic.access import User, scope_of
 from domain.cnlic.machine import ACTIONS
 from domain.cnlic.model import Event, Procedure, Stage, TitleStatus
 from domain.cnlic import labels
-from service.console import ConsoleService, OverdueItem, RadarEntry
+from service.cnlic.console import ConsoleService, OverdueItem, RadarEntry
 from service.users import UserService
 from store.models import Cluster
 from store.cnlic.readmodel import ClusterFilter

@@ -27,8 +27,8 @@ from console import annexes
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError
-from service.console import ConsoleService
-from service.lifecycle import temporal_error
+from service.cnlic.console import ConsoleService
+from service.cnlic.lifecycle import temporal_error
 from service.users import UserService
 
 log = logging.getLogger("designation.console")

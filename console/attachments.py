@@ -1,7 +1,7 @@
 """Attachments in the console (issue 10 item 4): ``POST /api/clusters/{key}/attachments``
 (multipart: ``file``, ``purpose``, optional ``note``), the list and the download under the
 same path, and the cluster page's upload form (``_attachments.html``, included by
-``cluster.html``) with its download links. Thin: parse, call ``service.attachments``, shape.
+``cluster.html``) with its download links. Thin: parse, call ``service.cnlic.attachments``, shape.
 
 The bodies of the upload paths may reach ``LIMITS.attachment_bytes`` plus the form's other
 fields (``console.guard``); everything else stays at 256 KB.
@@ -25,7 +25,7 @@ from domain.cnlic.access import User
 from domain.attachments import PURPOSES, check_size, purposes_for, purpose_label
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from service.attachments import AttachmentService, Uploaded, facts_of
+from service.cnlic.attachments import AttachmentService, Uploaded, facts_of
 from store import attachments as store_rows
 from store.models import AttachmentRow
 

@@ -1,6 +1,6 @@
 """The directory of opinion-giving bodies in the console (RULES.md "Bodies"): ``/api/bodies`` for
 the API (everyone reads, the secretariat keeps it) and the 意见单位名录 page with a form per body.
-Thin: parse, call ``service.bodies``, render. The schema (``service.bodies.BodyData``) is the
+Thin: parse, call ``service.cnlic.bodies``, render. The schema (``service.cnlic.bodies.BodyData``) is the
 API's request body and the page's fields alike."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from domain.limits import LIMITS
 from domain.cnlic.model import Role
 from pydantic import BaseModel, Field
 
-from service.bodies import XLSX, BodiesService, BodyData, BodyOut, body_out, import_xlsx, template_xlsx
+from service.cnlic.bodies import XLSX, BodiesService, BodyData, BodyOut, body_out, import_xlsx, template_xlsx
 
 api_router = APIRouter(prefix="/api", tags=["console"])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])

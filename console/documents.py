@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 from console import api, pages
 from domain.cnlic.access import User
 from domain.cnlic.documents import Document
-from service import documents as service
-from service.documents import DocumentService
+from service.cnlic import documents as service
+from service.cnlic.documents import DocumentService
 
 api_router = APIRouter(prefix="/api", tags=["console"])
 router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo)])

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from domain.cnlic.model import Procedure, Stage, TitleStatus
 from domain.cnlic.policy import get_policy
-from service.console import RecognitionList
+from service.cnlic.console import RecognitionList
 from store.models import Cluster, ScoreSheetRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

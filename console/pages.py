@@ -22,9 +22,9 @@ from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.cnlic.machine import ACTIONS
 from domain.cnlic.model import Procedure, Role, Stage, TitleStatus
-from service import todo as todo_service
-from service.bodies import APPLICATION_ACTIONS, BodiesService
-from service.console import MAX_WITHIN, ConsoleService
+from service.cnlic import todo as todo_service
+from service.cnlic.bodies import APPLICATION_ACTIONS, BodiesService
+from service.cnlic.console import MAX_WITHIN, ConsoleService
 from service.throttle import LoginThrottled
 from service.users import UserService, csrf_token
 from store.cnlic.readmodel import ClusterFilter, Page

@@ -1,6 +1,6 @@
 """Register and onboard clusters in the console (issue 10 item 2): ``POST /api/clusters`` and
 the bulk import API, and the 登记集群 page with its form, template download and upload. Thin:
-parse, call ``service.registration``, render. The request schemas (``service.starts``) are
+parse, call ``service.cnlic.registration``, render. The request schemas (``service.cnlic.starts``) are
 the API's request bodies in OpenAPI and the page's form fields alike.
 
 Who may: the secretariat registers every kind; an association may take a cluster of its
@@ -23,9 +23,9 @@ from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.model import Role
 from domain.cnlic.starts import START_LABELS
-from service.bodies import BodiesService
-from service.registration import OUTCOME_LABELS, XLSX, ImportReport, RegistrationService, template_xlsx
-from service.starts import START_SCHEMAS, StartRequest, choices_of, flat_fields, header, is_list, nest, parse_start
+from service.cnlic.bodies import BodiesService
+from service.cnlic.registration import OUTCOME_LABELS, XLSX, ImportReport, RegistrationService, template_xlsx
+from service.cnlic.starts import START_SCHEMAS, StartRequest, choices_of, flat_fields, header, is_list, nest, parse_start
 
 REGISTRARS = (Role.SECRETARIAT.value, Role.ASSOCIATION.value)  # who sees the page (domain.cnlic.starts decides the rest)
 

@@ -20,8 +20,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.calendar import SHANGHAI
-from service.console import ConsoleService
-from service.housekeeping import deadline_digest, reconcile
+from service.cnlic.console import ConsoleService
+from service.cnlic.housekeeping import deadline_digest, reconcile
 from service.notify import SmtpProblem, SmtpSettings, deliver_email
 
 log = logging.getLogger("designation.housekeeping")
@@ -82,7 +82,7 @@ def start_housekeeping(console: ConsoleService) -> AsyncIOScheduler:
     scheduler.add_job(reconciliation, IntervalTrigger(seconds=every, timezone=SHANGHAI), id="reconcile",
                       coalesce=True, max_instances=1, next_run_time=soon + timedelta(seconds=2))
     async def blobs() -> None:
-        from service.attachments import sweep
+        from service.cnlic.attachments import sweep
         from store.blobs import blob_store
 
         try:

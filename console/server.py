@@ -19,7 +19,7 @@ import uvicorn
 
 from console.app import create_app
 from console.scheduler import ScheduleProblem, start_housekeeping
-from service.console import ConsoleService
+from service.cnlic.console import ConsoleService
 from service.runtime import RuntimeProblem
 from service.users import UserService
 

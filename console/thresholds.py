@@ -3,7 +3,7 @@
 the template) and the pages (``/thresholds``: the tables by industry and tier, a version's
 rows, upload), plus the 附件一 score sheet as XLSX for a cluster's site report (download the
 template with the table in force, upload it to get the sheet's data). Thin: parse, call
-``service.thresholds``, shape. Who may file is the domain's rule.
+``service.cnlic.thresholds``, shape. Who may file is the domain's rule.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.thresholds import TIER_LABELS, ThresholdsInvalid
-from service import thresholds as svc
+from service.cnlic import thresholds as svc
 from store.cnlic import lifecycle as lifecycle_repo
 
 api_router = APIRouter(prefix="/api", tags=["console"])
@@ -116,7 +116,7 @@ def _parse_table(path: str, body: Any) -> Any:
     """A refused body in Chinese, naming the field by its title (``console.schema_route``)."""
     from pydantic import ValidationError
 
-    from service.actions import refusal
+    from service.cnlic.actions import refusal
 
     try:
         return ThresholdTableIn.model_validate(body)

@@ -1,6 +1,6 @@
 """我的待办 / 我的已办 in the console (issue 10 item 5): the page ``/todo`` (each user's first
 page after login), ``/done``, and the API ``GET /api/me/todo`` and ``GET /api/me/done``. Thin:
-one ``service.todo`` call each."""
+one ``service.cnlic.todo`` call each."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from console import filters, pages
 from console.api import ConsoleDep, UserDep, responses
 from domain.cnlic import labels
-from service import todo as service
+from service.cnlic import todo as service
 
 # ---------------------------------------------------------------- API
 

@@ -3,7 +3,7 @@ SQLite store in a temporary directory; a fresh server, store and task queue per 
 
 import pytest_asyncio
 
-from service.simulate import Simulation
+from service.cnlic.simulate import Simulation
 
 
 @pytest_asyncio.fixture

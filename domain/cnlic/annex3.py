@@ -15,7 +15,7 @@ for a title recorded without tables (onboarded, or filed before the tables), the
 the conferral. When that year is itself one of the last three, the columns are the last three.
 
 Pure: the caller passes today. The row lists are the single source for the typed schema
-(``service.annex3``), the XLSX layout and the checks here. The lifecycle keeps only the few
+(``service.cnlic.annex3``), the XLSX layout and the checks here. The lifecycle keeps only the few
 figures later decisions compare (``key_figures``); the tables go to the journal.
 """
 

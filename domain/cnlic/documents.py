@@ -4,7 +4,7 @@ revocation announcement (§四(四)), and the expert panel's site-visit report (
 
 Pure: the service reads the records and hands in plain facts; this module lays them out as
 headings, paragraphs and tables in the rules' own wording. Rendering (DOCX, PDF) is
-``service.documents``'s business.
+``service.cnlic.documents``'s business.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ program 1): who may start which kind, and the plain-data check of an onboarded t
 evaluation (附件四 二: a re-evaluation compares each indicator with the previous evaluation,
 so an onboarded title brings the figures it will be compared with).
 
-Pure: the typed request schemas live in ``service.starts``; this module keeps the rules.
+Pure: the typed request schemas live in ``service.cnlic.starts``; this module keeps the rules.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import pytest_asyncio
 from console.app import create_app
 from domain.cnlic.access import User
 from domain.cnlic.model import Actor
-from service.console import ConsoleService
-from service.simulate import Simulation
+from service.cnlic.console import ConsoleService
+from service.cnlic.simulate import Simulation
 from service.users import UserService
 from tests.support import SECRETARIAT, application, cluster
 

@@ -139,7 +139,7 @@ def test_a_posted_row_number_cannot_make_the_form_grow_without_bound():
     assert len(table.rows) == 51
 
 
-@pytest.mark.parametrize("action", [a for a in __import__("service.actions", fromlist=["x"]).ACTION_SCHEMAS
+@pytest.mark.parametrize("action", [a for a in __import__("service.cnlic.actions", fromlist=["x"]).ACTION_SCHEMAS
                                     if a != "hold_meeting"])
 def test_every_actions_form_renders_without_json_and_an_empty_submission_is_empty_data(action):
     from datetime import date

@@ -11,7 +11,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from domain.cnlic.model import Actor
-from service.annex3 import TABLE1_SHEET, TABLE2_SHEET, XLSX
+from service.cnlic.annex3 import TABLE1_SHEET, TABLE2_SHEET, XLSX
 from tests.annexes import annex3
 from tests.support import SECRETARIAT, cluster
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from service.annex5 import MAIN_SHEET, read_workbook, workbook
+from service.cnlic.annex5 import MAIN_SHEET, read_workbook, workbook
 from tests.support import annual_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.calendar import add_months
-from service.housekeeping import deadline_digest
+from service.cnlic.housekeeping import deadline_digest
 from store.cnlic import lifecycle as repo
 from tests.support import site_report, site_visit
 from workflows.cnlic.contracts import designation_workflow_id

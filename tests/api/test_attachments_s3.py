@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from service.attachments import sweep
+from service.cnlic.attachments import sweep
 from tests.api.test_attachments import PDF, applicant_of, upload
 from tests.store.test_blobs import bucket, s3_endpoint  # noqa: F401 (fixtures)
 

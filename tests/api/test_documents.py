@@ -15,9 +15,9 @@ import pytest_asyncio
 
 from console.app import create_app
 from domain.cnlic.model import Actor
-from service.console import ConsoleService
-from service.documents import DOCX
-from service.simulate import Simulation
+from service.cnlic.console import ConsoleService
+from service.cnlic.documents import DOCX
+from service.cnlic.simulate import Simulation
 from service.users import UserService
 from tests.support import SECRETARIAT, application, cluster, site_report, site_visit
 

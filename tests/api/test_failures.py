@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import delete
 
-from service.console import ConsoleService
+from service.cnlic.console import ConsoleService
 from store.db import session
 from store.models import PanelMemberRow
 from tests.api.test_api import opinion_done, state_of
@@ -110,7 +110,7 @@ async def test_reconciliation_leaves_a_cluster_mid_update_alone_and_repairs_real
     import asyncio
     import threading
 
-    from service.housekeeping import reconcile_cluster
+    from service.cnlic.housekeeping import reconcile_cluster
     from store.cnlic import lifecycle as repo
     from store.cnlic import readmodel
     from tests.support import SECRETARIAT

@@ -59,9 +59,9 @@ async def test_the_demo_has_an_approval_waiting_for_its_joint_document_on_the_ra
     import httpx
 
     from console.app import create_app
-    from service.console import ConsoleService
-    from service.demo import load_demo
-    from service.simulate import Simulation
+    from service.cnlic.console import ConsoleService
+    from service.cnlic.demo import load_demo
+    from service.cnlic.simulate import Simulation
     from service.users import UserService
 
     async with Simulation() as sim:  # the demo's keys are fixed: a store of its own

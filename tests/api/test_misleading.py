@@ -14,9 +14,9 @@ import pytest
 from console.app import create_app
 from domain.calendar import add_months, add_years
 from domain.cnlic.policy import DEFAULT_POLICY_VERSION, get_policy
-from service.console import ConsoleService
-from service.demo import load_demo
-from service.simulate import Simulation
+from service.cnlic.console import ConsoleService
+from service.cnlic.demo import load_demo
+from service.cnlic.simulate import Simulation
 from service.users import UserService
 from tests.api.test_pages import log_in
 from tests.support import site_visit

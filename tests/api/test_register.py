@@ -17,14 +17,14 @@ import pytest_asyncio
 from openpyxl import Workbook, load_workbook
 
 from console.app import create_app
-from service.console import ConsoleService
-from service.simulate import Simulation
+from service.cnlic.console import ConsoleService
+from service.cnlic.simulate import Simulation
 from service.users import UserService
 from tests.api.conftest import ROLES, ConsoleEnv
 
 from domain.calendar import add_months
-from service.registration import DATA_SHEET, XLSX, columns
-from service.starts import header
+from service.cnlic.registration import DATA_SHEET, XLSX, columns
+from service.cnlic.starts import header
 from service.users import csrf_token
 from tests.api.test_pages import log_in
 

@@ -11,8 +11,8 @@ import pytest
 from bench.chaos_processes import PrivatePostgres
 from console.app import create_app
 from domain.cnlic.model import Actor
-from service.console import ConsoleService
-from service.simulate import Simulation
+from service.cnlic.console import ConsoleService
+from service.cnlic.simulate import Simulation
 from service.users import UserService
 from tests.support import ASSOCIATION, SECRETARIAT, application, cluster
 

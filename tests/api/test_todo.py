@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from service.housekeeping import deadline_digest
+from service.cnlic.housekeeping import deadline_digest
 from store.cnlic import lifecycle as repo
 from tests.api.test_pages import log_in
 from tests.support import panel, site_visit

@@ -12,7 +12,7 @@ import pytest
 from temporalio.client import Client, WorkflowUpdateStage
 
 from domain.cnlic.model import Actor
-from service.lifecycle import LifecycleService
+from service.cnlic.lifecycle import LifecycleService
 from service.runtime import EmbeddedServer, Settings
 from service.temporal import CONVERTER
 from store.cnlic import lifecycle as repo

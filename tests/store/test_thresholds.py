@@ -7,7 +7,7 @@ import pytest
 
 from domain.cnlic.access import User
 from domain.errors import DomainError
-from service import thresholds as svc
+from service.cnlic import thresholds as svc
 from store.cnlic import thresholds as repo
 
 KEYS = ["output_value", "sales_revenue", "main_revenue", "profit_tax", "exports", "firms", "above_scale_firms",

@@ -85,7 +85,7 @@ def test_temporals_unprocessed_update_is_a_retryable_unavailability_not_a_rule()
     from temporalio.exceptions import ApplicationError
 
     from console.errors import status_for
-    from service.lifecycle import _unprocessed, domain_error_from
+    from service.cnlic.lifecycle import _unprocessed, domain_error_from
 
     e = RuntimeError("update failed")
     e.__cause__ = ApplicationError("Workflow Update is rejected because it wasn't processed by worker",

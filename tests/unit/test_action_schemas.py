@@ -1,4 +1,4 @@
-"""Each staff action's schema (service.actions) takes the data the domain takes — the valid
+"""Each staff action's schema (service.cnlic.actions) takes the data the domain takes — the valid
 data of every action in tests/support.py, the demo set and the example scenarios — and refuses
 bad shapes in one Chinese line naming the field, with the rule's code where a rule owns it."""
 
@@ -12,8 +12,8 @@ import pytest
 from domain import yamlfmt
 from domain.errors import DomainError
 from domain.cnlic.machine import ACTIONS
-from service import demo
-from service.actions import ACTION_SCHEMAS, checked, parse_action
+from service.cnlic import demo
+from service.cnlic.actions import ACTION_SCHEMAS, checked, parse_action
 from tests import support as s
 from tests.annexes import annex3
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from domain.cnlic.annex3 import check_annex3
 from domain.errors import DomainError
-from service.annex3 import TABLE2_SHEET, Annex3In, parse_xlsx, template_xlsx
+from service.cnlic.annex3 import TABLE2_SHEET, Annex3In, parse_xlsx, template_xlsx
 from tests.annexes import annex3
 
 YEARS = (2024, 2025, 2026)

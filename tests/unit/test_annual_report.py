@@ -193,7 +193,7 @@ def test_the_cli_reads_an_annex_five_workbook_as_the_data_file_and_names_a_bad_c
     from openpyxl import load_workbook
 
     from cli.main import run
-    from service.annex5 import MAIN_SHEET, workbook
+    from service.cnlic.annex5 import MAIN_SHEET, workbook
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
     monkeypatch.setenv("TEMPORAL_ADDRESS", "127.0.0.1:1")  # nothing listens: the file is refused first
@@ -215,7 +215,7 @@ def test_a_workbook_round_trips_and_a_figure_outside_the_schemas_limits_is_named
 
     from openpyxl import load_workbook
 
-    from service.annex5 import FIRMS_SHEET, MAIN_SHEET, read_workbook, workbook
+    from service.cnlic.annex5 import FIRMS_SHEET, MAIN_SHEET, read_workbook, workbook
 
     data = annual_report(2027, leading_firms=2, market_share_basis="industry", profit=-12.5)
     assert read_workbook(workbook(2027, None, {"revenue": 900.0}, data)) == data

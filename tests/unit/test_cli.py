@@ -140,7 +140,7 @@ def as_secretariat(sim, monkeypatch):
 
     from cli import cluster_commands
     from domain.cnlic.access import User
-    from service.console import ConsoleService
+    from service.cnlic.console import ConsoleService
 
     @contextlib.asynccontextmanager
     async def service(token):

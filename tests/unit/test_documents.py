@@ -14,7 +14,7 @@ import pytest
 
 from domain.cnlic import documents as content
 from domain.errors import DomainError
-from service.documents import DOCX, PDF, Rendered, pdf_converter, render
+from service.cnlic.documents import DOCX, PDF, Rendered, pdf_converter, render
 
 PANEL = content.panel_from_event([
     {"name": "李专家", "senior": True, "field": "technology", "lead": True},

@@ -20,7 +20,7 @@ def isolated_store(tmp_path, monkeypatch):
 def as_secretariat(sim, monkeypatch):
     from cli import console_commands
     from domain.cnlic.access import User
-    from service.console import ConsoleService
+    from service.cnlic.console import ConsoleService
 
     @contextlib.asynccontextmanager
     async def service(token):

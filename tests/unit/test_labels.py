@@ -8,7 +8,7 @@ from pathlib import Path
 
 from domain.cnlic import labels
 from domain.cnlic.machine import TRIGGERS
-from service.simulate import describe, render_table
+from service.cnlic.simulate import describe, render_table
 
 
 def test_every_trigger_and_event_kind_has_a_chinese_label():

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from domain.calendar import SHANGHAI
 from domain.cnlic.model import Actor
-from service.simulate import Rejection, Simulation
+from service.cnlic.simulate import Rejection, Simulation
 from tests.support import (
     APPLICANT,
     ASSOCIATION,

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from domain.cnlic.annex3 import EVALUATION_YEAR
-from service.annex3 import prefill_from_record
+from service.cnlic.annex3 import prefill_from_record
 from tests.annexes import annex3, annex4
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, annual_report, application, \
     site_report, site_visit

@@ -6,7 +6,7 @@ import pytest
 
 from domain.cnlic.access import User
 from domain.errors import DomainError
-from service.bodies import BodiesService
+from service.cnlic.bodies import BodiesService
 from tests.support import APPLICANT, application
 from tests.workflows.helpers import d, ok, refused, register
 

@@ -10,7 +10,7 @@ import pytest
 
 from audit.history import CONTINUED, STARTED, run_chain
 from domain.limits import LIMITS
-from service.simulate import Rejection
+from service.cnlic.simulate import Rejection
 from service.temporal import CONVERTER
 from tests.support import APPLICANT, ASSOCIATION, SECRETARIAT, application
 from tests.workflows.helpers import approve, d, meeting, ok, register, to_formal_review, who

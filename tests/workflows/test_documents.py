@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from domain.cnlic.access import User
-from service.documents import DocumentService, render
+from service.cnlic.documents import DocumentService, render
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, site_report, site_visit
 from tests.workflows.helpers import ok, register, who
 

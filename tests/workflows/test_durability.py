@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from service.simulate import Simulation
+from service.cnlic.simulate import Simulation
 from tests.support import APPLICANT, annual_report
 from tests.workflows.helpers import Y, approve, d, designate, events, meeting, ok, to_meeting
 from workflows.cnlic.contracts import designation_workflow_id

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from domain.calendar import SHANGHAI, add_years
-from service.simulate import Simulation, check_expectations, load_scenario, render_json, shift_scenario
+from service.cnlic.simulate import Simulation, check_expectations, load_scenario, render_json, shift_scenario
 
 pytestmark = pytest.mark.workflow
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +102,7 @@ def test_the_cli_simulates_a_scenario_and_refuses_a_step_in_the_past(tmp_path):
      " by: {role: applicant, name: x}}\n", "未知的操作"),
 ])
 def test_malformed_scenarios_get_one_line_saying_what_is_wrong(tmp_path, content, fragment):
-    from service.simulate import ScenarioError
+    from service.cnlic.simulate import ScenarioError
 
     f = tmp_path / "bad.yaml"
     f.write_text(content)

@@ -9,7 +9,7 @@ import pytest
 from audit.replay import replay_cluster
 from domain.calendar import add_months
 from domain.cnlic.model import Actor
-from service.registration import RegistrationService
+from service.cnlic.registration import RegistrationService
 from tests.support import SECRETARIAT, cluster
 
 pytestmark = pytest.mark.workflow

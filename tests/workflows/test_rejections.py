@@ -5,7 +5,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from domain.cnlic.model import Actor
-from service.simulate import Rejection
+from service.cnlic.simulate import Rejection
 from tests.support import (
     APPLICANT,
     ASSOCIATION,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.cnlic.access import User
-from service import thresholds as tsvc
+from service.cnlic import thresholds as tsvc
 from tests.support import CERAMICS, LEAD_EXPERT, SECRETARIAT, site_report, site_visit
 from tests.workflows.helpers import d, ok, refused, register
 

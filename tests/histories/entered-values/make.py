@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 from audit.history import run_chain  # noqa: E402
-from service.simulate import Simulation  # noqa: E402
+from service.cnlic.simulate import Simulation  # noqa: E402
 from tests.support import LEAD_EXPERT, SECRETARIAT, site_report, site_visit  # noqa: E402
 from tests.workflows.helpers import d, ok, register  # noqa: E402
 from tests.workflows.test_thresholds import entered, file  # noqa: E402

@@ -1,7 +1,7 @@
 """Register and onboard clusters (issue 10 item 2): one request at a time (console form,
 ``POST /api/clusters``, ``designation cluster add``) or many from an XLSX file (bulk
 onboarding of titles that exist on paper). Who may start what is ``domain.cnlic.starts``; the
-checks of the data are the typed schemas of ``service.starts`` and then the domain's own
+checks of the data are the typed schemas of ``service.cnlic.starts`` and then the domain's own
 (``LifecycleService.register`` does a dry run of ``Lifecycle.start`` before it claims the key).
 
 A repeated request is idempotent by its data: a key that exists with the same registration
@@ -30,8 +30,8 @@ from domain.cnlic.policy import get_policy
 from domain.cnlic.rules import check_unique_lifecycle
 from domain.cnlic.starts import check_may_start
 from domain.cnlic.model import Region
-from service.lifecycle import LifecycleService
-from service.starts import (
+from service.cnlic.lifecycle import LifecycleService
+from service.cnlic.starts import (
     OnboardingStart,
     choices_of,
     flat_fields,

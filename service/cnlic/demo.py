@@ -9,8 +9,8 @@ from typing import Any
 
 from domain.calendar import add_months
 from domain.cnlic.model import Actor
-from service.lifecycle import LifecycleService
-from service.thresholds import load_seed as load_seed_thresholds
+from service.cnlic.lifecycle import LifecycleService
+from service.cnlic.thresholds import load_seed as load_seed_thresholds
 
 SECRETARIAT = Actor("secretariat", "综合业务部（演示）")
 APPLICANT = Actor("applicant", "演示县人民政府")

@@ -2,7 +2,7 @@
 never a business deadline — those are Temporal timers in the workflows.
 
 - ``deadline_digest``: once a day, one message per user into the notification outbox listing
-  the user's to-do items (``service.todo``, the same as 我的待办) and the deadlines in the
+  the user's to-do items (``service.cnlic.todo``, the same as 我的待办) and the deadlines in the
   user's scope that are overdue or fall due soon.
 - ``reconcile``: compares the read model with the workflows (Temporal visibility, then the
   workflow's own view for every suspect) and overwrites drifted rows, logging each repair.
@@ -20,8 +20,8 @@ from temporalio.service import RPCError
 from domain.calendar import SHANGHAI
 from domain.cnlic import labels
 from domain.cnlic.model import Stage
-from service import todo
-from service.console import ConsoleService
+from service.cnlic import todo
+from service.cnlic.console import ConsoleService
 from service.users import to_user
 from store.cnlic import readmodel
 from store import users as user_repo

@@ -3,7 +3,7 @@ header block, the 20 rows with 本年 / 上年 / 同比 columns as the annex pri
 hold "国家级：… 省级：…" in one cell, the 或 row is ticked in its name cell), the notes, and the
 附表 of 龙头企业 (8 rows × 序号 + 12 columns). The download is prefilled with what the service
 knows (the cluster's name and region, the last report's header, last year's figures); an
-upload is read back into ``service.actions.AnnualReportData`` with every problem named by its
+upload is read back into ``service.cnlic.actions.AnnualReportData`` with every problem named by its
 sheet and cell. A filled workbook round-trips exactly.
 
 Also the reports a cluster has filed, from the journal (texts and all), and the record of
@@ -383,8 +383,8 @@ def _check_bounds(data: dict[str, Any], where: Mapping[tuple[Any, ...], str], er
     by the cell it came from."""
     from pydantic import ValidationError
 
-    from service.actions import AnnualReportData
-    from service.starts import _MESSAGES
+    from service.cnlic.actions import AnnualReportData
+    from service.cnlic.starts import _MESSAGES
 
     try:
         AnnualReportData.model_validate(data)

@@ -32,8 +32,8 @@ from domain.cnlic.todo import overdue_revocation_on
 from audit.replay import ReplayReport
 from audit.service import AuditService
 from audit.verify import VerifyReport
-from service import actions
-from service.lifecycle import LifecycleService
+from service.cnlic import actions
+from service.cnlic.lifecycle import LifecycleService
 from store.cnlic import readmodel
 from store.calendars import service_calendar
 from store.models import Cluster, PanelMemberRow, RecognitionRow, ScoreSheetRow

@@ -27,7 +27,7 @@ from domain.cnlic.todo import ANSWERS, StageFacts, overdue_revocation_on, stages
 from store.cnlic import todo as store
 
 if TYPE_CHECKING:
-    from service.console import ConsoleService
+    from service.cnlic.console import ConsoleService
 
 MAX_ITEMS = 1000  # a page of the to-do list at most; the count covers them all
 _OWED: "OrderedDict[tuple[str, int], tuple[str, ...]]" = OrderedDict()  # (key, last_seq) -> bodies owed

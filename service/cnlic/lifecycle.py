@@ -23,7 +23,7 @@ from domain.cnlic.machine import ACTIONS
 from domain.cnlic.model import Actor, Event
 from domain.cnlic.policy import DEFAULT_POLICY_VERSION, get_policy
 from domain.cnlic.rules import check_unique_lifecycle
-from service.bodies import APPLICATION_ACTIONS, resolve_application
+from service.cnlic.bodies import APPLICATION_ACTIONS, resolve_application
 from store.cnlic import lifecycle as repo
 from store.db import session
 from store.models import Cluster
@@ -231,7 +231,7 @@ class LifecycleService:
         computes "met" from it and records its version. A sheet of typed-in counts (the format
         before issue 11) goes on unchanged. A table the caller put in the sheet is never trusted."""
         from domain.cnlic.thresholds import missing_error  # noqa: PLC0415
-        from service.thresholds import in_force_by_tier  # noqa: PLC0415 (the lifecycle service loads without it)
+        from service.cnlic.thresholds import in_force_by_tier  # noqa: PLC0415 (the lifecycle service loads without it)
         from store.cnlic.thresholds import last_visit_on  # noqa: PLC0415
 
         sheet = data.get("score_sheet")

@@ -24,14 +24,14 @@ from domain.cnlic.policy import get_policy
 from domain.cnlic.rules import ANNUAL_INDICATORS, INDICATOR_LABELS
 from domain.cnlic.annual_report import (CHOICE_KEY, FIRM_COLUMNS, GREEN_SINCE, HEADER_FIELDS, LEADING_FIRMS_MAX,
                                   MARKET_SHARE_BASIS)
-from service.annex3 import Annex3In
-from service.starts import _MESSAGES
+from service.cnlic.annex3 import Annex3In
+from service.cnlic.starts import _MESSAGES
 
 POLICY = get_policy()
 NAME = LIMITS.name_chars
 TEXT = LIMITS.text_chars
 ITEMS = LIMITS.list_items
-FIGURE_MAX = 1e12  # as service.starts: no cluster's figure comes near it; a fuzzer's 10**400 stops here
+FIGURE_MAX = 1e12  # as service.cnlic.starts: no cluster's figure comes near it; a fuzzer's 10**400 stops here
 EARLIEST = date(1990, 1, 1)  # before any co-built title
 LATEST = date(2099, 12, 31)  # a date typed as 2999 is a typo, not a plan
 
@@ -302,7 +302,7 @@ class SupplementData(ActionData):
 
 # ---------------------------------------------------------------- §四(一) annual report (附件五)
 # one schema for the whole annex (issue 11): the header, the 20 rows (with the 或 choice), the
-# 龙头企业 table; the console form, the API, the CLI file and the XLSX (service.annex5) all read it
+# 龙头企业 table; the console form, the API, the CLI file and the XLSX (service.cnlic.annex5) all read it
 
 
 def _annual_field(spec: Any) -> tuple[Any, Any]:

@@ -18,7 +18,7 @@ class DemoUser(User):
         return f"{self.username}-demo"
 
 
-# the names match the actors of service.demo, so the demo's history reads as theirs
+# the names match the actors of service.cnlic.demo, so the demo's history reads as theirs
 DEMO_USERS = (
     DemoUser("secretariat", "secretariat", "综合业务部（演示）"),
     DemoUser("leader", "leader", "演示会领导"),

@@ -374,7 +374,7 @@ def load_seed(engine: Engine, path: str | None = None, policy: Policy | None = N
 
     from domain import yamlfmt
 
-    file = Path(path) if path else Path(__file__).resolve().parent.parent / SEED_FILE
+    file = Path(path) if path else Path(__file__).resolve().parents[2] / SEED_FILE
     data = yamlfmt.load(file.read_text(encoding="utf-8"), str(file))
     on = data["effective_from"]
     return [file_table(engine, SEED_FILER, t["industry"], t["tier"], t.get("effective_from", on),

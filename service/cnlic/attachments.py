@@ -26,8 +26,8 @@ from temporalio.service import RPCError
 from domain.cnlic.access import User
 from domain.attachments import AttachFacts, AttachmentMeta, check_attach, check_count, check_file, check_sha256, purposes_for
 from domain.errors import DomainError
-from service.console import ConsoleService
-from service.lifecycle import domain_error_from, timeout_error
+from service.cnlic.console import ConsoleService
+from service.cnlic.lifecycle import domain_error_from, timeout_error
 from store import attachments as rows
 from store.blobs import BlobStore, blob_store, sweep_orphans
 from store.models import AttachmentRow

@@ -28,7 +28,7 @@ from domain.cnlic.machine import ACTIONS
 from domain.cnlic.policy import get_policy
 from domain.cnlic.rules import compose_title
 from domain.cnlic.model import Actor, Stage
-from service.lifecycle import LifecycleService, actor_from
+from service.cnlic.lifecycle import LifecycleService, actor_from
 from service.temporal import CONVERTER, binary, ensure_search_attributes, make_worker, quiet_runtime
 from store.cnlic import lifecycle as repo
 from store.db import make_engine, migrate
