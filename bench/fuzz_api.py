@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-# the bulk-onboarding upload (console.register) takes an XLSX file as its body: fuzz it with bytes
+# the bulk-onboarding upload (console.cnlic.register) takes an XLSX file as its body: fuzz it with bytes
 schemathesis.serializer.alias("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               "application/octet-stream")
 

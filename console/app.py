@@ -15,15 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
-from console import api, filters, pages, todo
-from console import action_api, register
+from console.cnlic import api, filters, pages, todo
+from console.cnlic import action_api, register
 from console import notifications
-from console import attachments
-from console import thresholds
-from console import documents
-from console import bodies as bodies_pages
-from console import annex5
-from console import annexes
+from console.cnlic import attachments
+from console.cnlic import thresholds
+from console.cnlic import documents
+from console.cnlic import bodies as bodies_pages
+from console.cnlic import annex5
+from console.cnlic import annexes
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
 from domain.errors import DomainError

@@ -40,9 +40,9 @@ def strict_json(raw: bytes, limits: Limits = LIMITS) -> Any:
         raise BodyRejected(422, "invalid_json", e.message) from None
 
 
-# bulk-onboarding uploads (console.register): an XLSX file, bounded by its own limit
+# bulk-onboarding uploads (console.cnlic.register): an XLSX file, bounded by its own limit
 UPLOAD_PATHS = frozenset({"/api/cluster-imports", "/register/import"})
-# attachments (console.attachments): one file of up to LIMITS.attachment_bytes, on the API and the page
+# attachments (console.cnlic.attachments): one file of up to LIMITS.attachment_bytes, on the API and the page
 ATTACHMENT_PATH = re.compile(r"^/(api/)?clusters/[A-Za-z0-9_-]{1,100}/attachments$")
 
 

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from console import pages
-from console.api import UserDep, responses
+from console.cnlic import pages
+from console.cnlic.api import UserDep, responses
 from domain.cnlic.access import User
 from domain.notify import kind_label
 from service.notify import Notifications

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from console.action_api import CLUSTER_ACTIONS, schema_names
+from console.cnlic.action_api import CLUSTER_ACTIONS, schema_names
 from tests.support import site_visit
 
 pytestmark = pytest.mark.api

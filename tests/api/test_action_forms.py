@@ -87,7 +87,7 @@ async def test_a_title_change_form_starts_from_this_clusters_own_title():
     from datetime import date
     from types import SimpleNamespace
 
-    from console.action_forms import data_from_form, prefill
+    from console.cnlic.action_forms import data_from_form, prefill
 
     profile = SimpleNamespace(product="竹制品", tier="base", title_word="基地", elements=("绿色",),
                               region=SimpleNamespace(name="安吉"))
@@ -98,7 +98,7 @@ async def test_a_title_change_form_starts_from_this_clusters_own_title():
 
 
 def test_the_annual_report_is_the_tables_figures_and_a_blank_row_is_left_out():
-    from console.action_forms import data_from_form
+    from console.cnlic.action_forms import data_from_form
 
     data = data_from_form("submit_annual_report", {
         "f_year": "2026", "f_header.location": "广东省佛山市", "f_indicators.revenue": "1000",
@@ -114,7 +114,7 @@ def test_the_annual_report_is_the_tables_figures_and_a_blank_row_is_left_out():
 def test_the_annual_report_form_renders_every_row_of_annex_five_its_header_and_eight_firms():
     from datetime import date
 
-    from console.action_forms import Group, inputs, items_of
+    from console.cnlic.action_forms import Group, inputs, items_of
     from domain.cnlic.annual_report import ANNUAL_INDICATORS, FIRM_COLUMNS, HEADER_FIELDS
 
     items = items_of("submit_annual_report", date(2027, 1, 1))
@@ -132,7 +132,7 @@ def test_the_annual_report_form_renders_every_row_of_annex_five_its_header_and_e
 def test_a_posted_row_number_cannot_make_the_form_grow_without_bound():
     from datetime import date
 
-    from console.action_forms import Group, items_of
+    from console.cnlic.action_forms import Group, items_of
 
     items = items_of("approve_site_visit", date(2027, 1, 1), {"f_panel.999999999.name": "x"})
     table = next(i for i in items if isinstance(i, Group))
@@ -144,8 +144,8 @@ def test_a_posted_row_number_cannot_make_the_form_grow_without_bound():
 def test_every_actions_form_renders_without_json_and_an_empty_submission_is_empty_data(action):
     from datetime import date
 
-    from console.action_forms import data_from_form, inputs, items_of
-    from console.pages import TEMPLATES
+    from console.cnlic.action_forms import data_from_form, inputs, items_of
+    from console.cnlic.pages import TEMPLATES
 
     items = items_of(action, date(2027, 1, 1))
     html = TEMPLATES.env.get_template("_action_form.html").render(items=items, values={})
@@ -159,7 +159,7 @@ def test_a_supplement_form_starts_from_the_items_asked_of_this_cluster():
     from datetime import date
     from types import SimpleNamespace
 
-    from console.action_forms import data_from_form, prefill
+    from console.cnlic.action_forms import data_from_form, prefill
 
     values = prefill("submit_supplement", SimpleNamespace(supplement_items=["发展规划", "基本情况表"]), None, None,
                      date(2027, 1, 1))
@@ -171,7 +171,7 @@ def test_an_optional_part_of_a_form_does_not_make_the_browser_require_its_fields
     from submitting a report without them (the browser test found this)."""
     from datetime import date
 
-    from console.action_forms import Group, data_from_form, items_of
+    from console.cnlic.action_forms import Group, data_from_form, items_of
 
     items = items_of("record_site_report", date(2027, 1, 1))
     basics = next(i for i in items if isinstance(i, Group) and i.name == "f_basics")

@@ -145,7 +145,7 @@ async def test_the_evidence_pack_carries_the_file_and_an_altered_blob_is_named_b
 
 
 async def test_the_cluster_page_uploads_from_its_form_lists_the_file_and_refuses_inline(env):
-    from console.pages import COOKIE
+    from console.cnlic.pages import COOKIE
     from service.users import csrf_token
 
     key = await env.register("att")

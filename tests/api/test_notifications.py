@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from aiosmtpd.controller import Controller
 
-from console.pages import COOKIE
+from console.cnlic.pages import COOKIE
 from service.notify import SmtpSettings, deliver_email
 from service.users import csrf_token
 from store.cnlic import lifecycle as repo

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from console.app import create_app
-from console.pages import COOKIE
+from console.cnlic.pages import COOKIE
 from service.throttle import LoginThrottle
 from service.users import csrf_token
 from tests.support import application

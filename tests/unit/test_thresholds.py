@@ -76,7 +76,7 @@ def test_an_association_files_tables_only_for_its_own_industries():
 
 
 def test_the_site_report_form_has_the_annex_one_values_table_and_posts_them_as_values():
-    from console.action_forms import data_from_form, items_of
+    from console.cnlic.action_forms import data_from_form, items_of
 
     table = next(i for i in items_of("record_site_report", date(2027, 1, 1)) if i.name == "f_score_sheet.values")
     labels = [label for label, _ in table.rows]

@@ -1,7 +1,7 @@
 """One API route per staff action (issue 10 item 1): ``POST /api/clusters/{key}/actions/<action>``
 with the action's own schema (``service.cnlic.actions``) as its request body, so OpenAPI documents
 every action's data with Chinese titles. Each route calls the same ``ConsoleService.act``;
-the URLs are the ones clients already use (``console.api``'s generic route stays for any
+the URLs are the ones clients already use (``console.cnlic.api``'s generic route stays for any
 other action name, out of the schema).
 
 A body the schema refuses is answered like every other refusal: ``{code, message}`` in
@@ -17,7 +17,7 @@ from typing import Annotated, Any, Callable
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
-from console import api
+from console.cnlic import api
 from console.schema_route import refusing_route
 from domain.cnlic.labels import action_label
 from domain.cnlic.model import Stage

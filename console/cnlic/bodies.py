@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from console import api, pages
+from console.cnlic import api, pages
 from console.errors import status_for
 from domain.cnlic.bodies import KINDS
 from domain.errors import DomainError

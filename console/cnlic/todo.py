@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from console import filters, pages
-from console.api import ConsoleDep, UserDep, responses
+from console.cnlic import filters, pages
+from console.cnlic.api import ConsoleDep, UserDep, responses
 from domain.cnlic import labels
 from service.cnlic import todo as service
 

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from console import api, pages
+from console.cnlic import api, pages
 from console.errors import status_for
 from domain.cnlic.access import User
 from domain.attachments import PURPOSES, check_size, purposes_for, purpose_label

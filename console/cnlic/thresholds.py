@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from console import api, pages
+from console.cnlic import api, pages
 from console.errors import status_for
 from console.schema_route import refusing_route
 from domain.cnlic.access import User

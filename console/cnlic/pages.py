@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from console import action_forms, downloads, filters, render
+from console.cnlic import action_forms, downloads, filters, render
 from domain.cnlic import labels
-from console.api import KEY_PATTERN
+from console.cnlic.api import KEY_PATTERN
 from console.errors import status_for
 from domain.cnlic.access import User
 from domain.errors import DomainError
@@ -30,7 +30,7 @@ from service.users import UserService, csrf_token
 from store.cnlic.readmodel import ClusterFilter, Page
 
 COOKIE = "designation_session"
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 TIERS = {"capital": "都", "base": "基地", "town": "乡镇"}
 
 
@@ -240,10 +240,10 @@ async def _cluster_page(request: Request, user: User, key: str, status_code: int
             action_forms.prefill(action, detail.view, user, _owed_year(detail), today)
         items = action_forms.items_of(action, today, shown)
         if action == "record_site_report":  # 附件四: the approved panel's choices, the record's figures
-            from console.annexes import site_report_form
+            from console.cnlic.annexes import site_report_form
             items, shown = await site_report_form(console, detail.view, items, shown, failed_action != action)
         elif action in ("file_application", "file_reevaluation", "file_rectification_review", "file_title_change"):
-            from console.annexes import filing_form  # 附件三: 表二's years, a re-evaluation's record prefilled
+            from console.cnlic.annexes import filing_form  # 附件三: 表二's years, a re-evaluation's record prefilled
             items, shown = await filing_form(console, detail.view, action, items, shown, failed_action != action)
         if action in APPLICATION_ACTIONS:  # RULES.md "Bodies": the directory's bodies for this cluster
             p = detail.view.profile
@@ -279,7 +279,7 @@ async def act(request: Request, key: str, action: str) -> Response:
         if action not in action_forms.ACTION_SCHEMAS or action == "hold_meeting":
             raise DomainError("action_unknown", f"未知的操作“{action}”")
         data = action_forms.data_from_form(action, values)
-        from console.annexes import with_uploaded_annex3  # 附件三 as its workbook, beside the form
+        from console.cnlic.annexes import with_uploaded_annex3  # 附件三 as its workbook, beside the form
         data = await with_uploaded_annex3(request, user, key, action, data)
         await _console(request).act(user, key, action, data)
     except DomainError as e:

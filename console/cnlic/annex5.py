@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from console import api, pages
+from console.cnlic import api, pages
 from console.errors import status_for
 from domain.cnlic.access import User
 from domain.errors import DomainError

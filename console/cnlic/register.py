@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from console import api, pages
+from console.cnlic import api, pages
 from console.errors import status_for
 from console.schema_route import refusing_route
 from domain.errors import DomainError

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from console import api, pages
+from console.cnlic import api, pages
 from console.errors import status_for
 from domain.errors import DomainError
 from service.cnlic.annex3 import PROCEDURE_OF, XLSX, Annex3In, as_form_values, parse_for, template_for
@@ -120,7 +120,7 @@ async def site_report_form(console: Any, view: Any, items: list[Any], shown: dic
     the annual reports filed and missing since the title shown beside the indicators."""
     from dataclasses import replace
 
-    from console.action_forms import Group, with_panel_choices
+    from console.cnlic.action_forms import Group, with_panel_choices
     from domain.cnlic import annex3 as A
     from domain.cnlic.annual_report import annual_report_record
     from workflows.cnlic.designation import DesignationWorkflow
@@ -170,7 +170,7 @@ async def filing_form(console: Any, view: Any, action: str, items: list[Any], sh
     cluster's last evaluation."""
     from dataclasses import replace
 
-    from console.action_forms import Group
+    from console.cnlic.action_forms import Group
     from domain.cnlic import annex3 as A
     from service.cnlic.annex3 import columns, prefill_from_record
     from workflows.cnlic.designation import DesignationWorkflow

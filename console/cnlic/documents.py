@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from console import api, pages
+from console.cnlic import api, pages
 from domain.cnlic.access import User
 from domain.cnlic.documents import Document
 from service.cnlic import documents as service

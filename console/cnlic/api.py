@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from console import downloads
+from console.cnlic import downloads
 from domain.cnlic.access import User, scope_of
 from domain.cnlic.machine import ACTIONS
 from domain.cnlic.model import Event, Procedure, Stage, TitleStatus
@@ -407,7 +407,7 @@ async def show_cluster(key: KeyPath, user: UserDep, console: ConsoleDep) -> Clus
     )
 
 
-# every action has its own documented route (console.action_api, matched first); this one
+# every action has its own documented route (console.cnlic.action_api, matched first); this one
 # answers any other action name, out of the schema
 @router.post("/clusters/{key}/actions/{action}", response_model=ActionResultOut, include_in_schema=False,
              responses=responses(400, 401, 403, 404, 409, 422, 503))
