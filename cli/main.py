@@ -171,12 +171,12 @@ def diagram() -> None:
 
 def _register_extensions() -> None:
     """Commands that need the service layer register themselves here."""
-    from cli import audit_commands, cluster_commands, commands, console_commands  # noqa: F401
-    from cli import attach_commands  # noqa: F401  (issue 10 item 4)
-    from cli import document_commands  # noqa: F401  (issue 11 item 5)
-    from cli import threshold_commands  # noqa: F401  (issue 11: 达标值 tables)
-    from cli import body_commands  # noqa: F401  (issue 11: 意见单位名录)
-    from cli import annex_commands  # noqa: F401  (issue 11: 附件三 workbook)
+    from cli.cnlic import audit_commands, cluster_commands, commands, console_commands  # noqa: F401
+    from cli.cnlic import attach_commands  # noqa: F401  (issue 10 item 4)
+    from cli.cnlic import document_commands  # noqa: F401  (issue 11 item 5)
+    from cli.cnlic import threshold_commands  # noqa: F401  (issue 11: 达标值 tables)
+    from cli.cnlic import body_commands  # noqa: F401  (issue 11: 意见单位名录)
+    from cli.cnlic import annex_commands  # noqa: F401  (issue 11: 附件三 workbook)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -138,7 +138,7 @@ def as_secretariat(sim, monkeypatch):
     """The cluster commands over the test's time-skipping service, as the secretariat."""
     import contextlib
 
-    from cli import cluster_commands
+    from cli.cnlic import cluster_commands
     from domain.cnlic.access import User
     from service.cnlic.console import ConsoleService
 

@@ -18,7 +18,7 @@ def isolated_store(tmp_path, monkeypatch):
 
 @pytest.fixture
 def as_secretariat(sim, monkeypatch):
-    from cli import console_commands
+    from cli.cnlic import console_commands
     from domain.cnlic.access import User
     from service.cnlic.console import ConsoleService
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from cli.console_commands import TOKEN, _service
+from cli.cnlic.console_commands import TOKEN, _service
 from cli.main import CliError, app
 
 annex3_app = typer.Typer(help="附件三 基本情况表（表一、表二、表四）：XLSX 模板与读取。", no_args_is_help=True)

@@ -11,7 +11,7 @@ from typing import Callable
 
 import typer
 
-from cli.console_commands import TOKEN, _echo_json, _table, _users
+from cli.cnlic.console_commands import TOKEN, _echo_json, _table, _users
 from cli.main import CliError, app
 from domain.cnlic.documents import Document
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.console_commands import TOKEN, _echo_json, _table, _users
+from cli.cnlic.console_commands import TOKEN, _echo_json, _table, _users
 from cli.main import CliError, app, read_input
 
 bodies_app = typer.Typer(help="意见单位名录：全国性行业协（学）会、中心与省级地方轻工行业组织（由综合业务部维护）",

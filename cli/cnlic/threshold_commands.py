@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from cli.console_commands import TOKEN, _echo_json, _users
+from cli.cnlic.console_commands import TOKEN, _echo_json, _users
 from cli.main import CliError, app, read_input
 from domain.errors import DomainError
 from domain.cnlic.thresholds import TIER_LABELS, ThresholdsInvalid

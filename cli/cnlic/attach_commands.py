@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from cli.console_commands import TOKEN, _echo_json, _service
+from cli.cnlic.console_commands import TOKEN, _echo_json, _service
 from cli.main import CliError, app
 from domain.attachments import PURPOSES, check_file, check_size, purpose_label
 from domain.limits import LIMITS

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from cli.console_commands import TOKEN, _echo_json, _read_data, _service, _table, cluster_app
+from cli.cnlic.console_commands import TOKEN, _echo_json, _read_data, _service, _table, cluster_app
 from cli.main import CliError
 
 EXAMPLE = """kind: onboarding            # cultivation | application | onboarding
