@@ -32,7 +32,8 @@ from domain.cnlic.lifecycle import profile_from_dict  # noqa: E402
 from domain.cnlic.model import Actor, Event  # noqa: E402
 from store.db import MIGRATIONS, make_engine, session  # noqa: E402
 from store.cnlic.lifecycle import record_events  # noqa: E402
-from store.models import Cluster, DeadlineRow, JournalRow  # noqa: E402
+from store.models import JournalRow  # noqa: E402
+from store.cnlic.models import Cluster, DeadlineRow
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ROWS_PER_LIFECYCLE = 40

@@ -23,7 +23,7 @@ from sqlalchemy import insert  # noqa: E402
 from domain.cnlic.access import Scope  # noqa: E402
 from domain.cnlic.model import Stage  # noqa: E402
 from store.db import make_engine, migrate, session  # noqa: E402
-from store.models import Cluster, DeadlineRow  # noqa: E402
+from store.cnlic.models import Cluster, DeadlineRow  # noqa: E402
 from store.cnlic.readmodel import ClusterFilter, list_clusters, radar, stage_counts  # noqa: E402
 
 INDUSTRIES = ["陶瓷", "家具", "皮革", "造纸", "竹制品", "五金", "服装", "食品", "塑料", "钟表"]

@@ -29,7 +29,8 @@ from domain.calendar import WorkCalendar  # noqa: E402
 from service.cnlic import todo  # noqa: E402
 from store.calendars import service_calendar  # noqa: E402
 from store.db import make_engine, migrate, session  # noqa: E402
-from store.models import Cluster, JournalRow, PanelMemberRow  # noqa: E402
+from store.models import JournalRow  # noqa: E402
+from store.cnlic.models import Cluster, PanelMemberRow
 
 
 class BenchConsole:

@@ -19,7 +19,8 @@ from sqlmodel import col, select
 
 from domain.cnlic.access import User, scope_of
 from store.db import session
-from store.models import Cluster, EmailDeliveryRow, NotificationReadRow, OutboxRow, UserRow
+from store.models import EmailDeliveryRow, NotificationReadRow, OutboxRow, UserRow
+from store.cnlic.models import Cluster
 from store.cnlic.readmodel import scope_clause
 
 MAX_LIST = 200

@@ -19,7 +19,7 @@ from domain.cnlic.model import Event, Procedure, Stage, TitleStatus
 from domain.cnlic import labels
 from service.cnlic.console import ConsoleService, OverdueItem, RadarEntry
 from service.users import UserService
-from store.models import Cluster
+from store.cnlic.models import Cluster
 from store.cnlic.readmodel import ClusterFilter
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from domain.cnlic.model import Procedure, Stage, TitleStatus
 from domain.cnlic.policy import get_policy
 from service.cnlic.console import RecognitionList
-from store.models import Cluster, ScoreSheetRow
+from store.cnlic.models import Cluster, ScoreSheetRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"

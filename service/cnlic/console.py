@@ -36,7 +36,7 @@ from service.cnlic import actions
 from service.cnlic.lifecycle import LifecycleService
 from store.cnlic import readmodel
 from store.calendars import service_calendar
-from store.models import Cluster, PanelMemberRow, RecognitionRow, ScoreSheetRow
+from store.cnlic.models import Cluster, PanelMemberRow, RecognitionRow, ScoreSheetRow
 from workflows.cnlic.contracts import ActionResult, ClusterView, MeetingResult, WaitingCluster, designation_workflow_id
 
 ACTION_TIMEOUT = 60.0  # seconds an Update may take before the user is told the outcome is unknown

@@ -30,7 +30,8 @@ from domain.cnlic.access import User
 from domain.errors import DomainError
 from domain.cnlic.policy import get_policy
 from store.cnlic import readmodel
-from store.models import Cluster, JournalRow, MeetingDecisionRow, MeetingRow, RecognitionRow
+from store.models import JournalRow
+from store.cnlic.models import Cluster, MeetingDecisionRow, MeetingRow, RecognitionRow
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"

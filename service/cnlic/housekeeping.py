@@ -25,7 +25,7 @@ from service.cnlic.console import ConsoleService
 from service.users import to_user
 from store.cnlic import readmodel
 from store import users as user_repo
-from store.models import Cluster
+from store.cnlic.models import Cluster
 from workflows.cnlic.contracts import ClusterView, designation_workflow_id
 from workflows.cnlic.designation import (
     CLUSTER_KEY,

@@ -26,7 +26,7 @@ from domain.cnlic.rules import check_unique_lifecycle
 from service.cnlic.bodies import APPLICATION_ACTIONS, resolve_application
 from store.cnlic import lifecycle as repo
 from store.db import session
-from store.models import Cluster
+from store.cnlic.models import Cluster
 from workflows.cnlic.contracts import (
     PROGRAM,
     TASK_QUEUE,

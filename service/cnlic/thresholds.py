@@ -35,7 +35,7 @@ from domain.cnlic.thresholds import (
     threshold_indicators,
 )
 from store.cnlic import thresholds as repo
-from store.models import ThresholdVersionRow
+from store.cnlic.models import ThresholdVersionRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_SHEET = "达标值表"

@@ -13,7 +13,7 @@ from sqlmodel import select
 from domain.cnlic.bodies import BodyEntry
 from domain.errors import DomainError
 from store.db import session
-from store.models import BodyRow
+from store.cnlic.models import BodyRow
 
 
 def _entry(row: BodyRow) -> BodyEntry:

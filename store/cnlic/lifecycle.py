@@ -20,14 +20,13 @@ from domain.cnlic import labels
 from domain.journal import GENESIS, event_hash
 from domain.cnlic.model import ClusterProfile, Event, Region
 from store.db import session
-from store.models import (
+from store.models import JournalRow, OutboxRow
+from store.cnlic.models import (
     AnnualReportRow,
     Cluster,
     DeadlineRow,
-    JournalRow,
     MeetingDecisionRow,
     MeetingRow,
-    OutboxRow,
     PanelMemberRow,
     RecognitionRow,
     ScoreSheetRow,

@@ -19,15 +19,8 @@ from sqlmodel import col, delete, select
 
 from domain.cnlic.access import ClusterFacts, Scope
 from store.db import session
-from store.models import (
-    Cluster,
-    DeadlineRow,
-    JournalRow,
-    OutboxRow,
-    PanelMemberRow,
-    RecognitionRow,
-    ScoreSheetRow,
-)
+from store.models import JournalRow, OutboxRow
+from store.cnlic.models import Cluster, DeadlineRow, PanelMemberRow, RecognitionRow, ScoreSheetRow
 
 MAX_PAGE = 200
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from domain.cnlic.thresholds import ThresholdRow, ThresholdTable
 from store.db import session
-from store.models import PanelMemberRow, ThresholdVersionRow
+from store.cnlic.models import PanelMemberRow, ThresholdVersionRow
 
 
 def content_sha256(effective_from: date, rows: tuple[ThresholdRow, ...]) -> str:

@@ -15,7 +15,8 @@ from sqlmodel import col, select
 from domain.cnlic.access import Scope
 from domain.cnlic.todo import ApplicationTrail
 from store.db import session
-from store.models import Cluster, DeadlineRow, JournalRow, PanelMemberRow
+from store.models import JournalRow
+from store.cnlic.models import Cluster, DeadlineRow, PanelMemberRow
 from store.cnlic.readmodel import _current_panels, scope_clause
 
 TRAIL_STAGES = ("applied", "formal_review")  # where opinions owed or a pending supplement decide

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import store.cnlic.models  # noqa: F401  (program 1's tables, on the same metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -11,7 +11,7 @@ from sqlmodel import delete
 
 from service.cnlic.console import ConsoleService
 from store.db import session
-from store.models import PanelMemberRow
+from store.cnlic.models import PanelMemberRow
 from tests.api.test_api import opinion_done, state_of
 from tests.support import site_report, site_visit
 

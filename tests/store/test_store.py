@@ -16,7 +16,8 @@ from domain.cnlic.model import Actor, Event
 from store.cnlic import lifecycle as repo
 from store.calendars import save_schedule, service_calendar, stored_schedules
 from store.db import migrate, session
-from store.models import AnnualReportRow, OutboxRow, PanelMemberRow, ScoreSheetRow
+from store.models import OutboxRow
+from store.cnlic.models import AnnualReportRow, PanelMemberRow, ScoreSheetRow
 from tests.support import cluster
 
 PROFILE = profile_from_dict(cluster())

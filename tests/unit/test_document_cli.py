@@ -15,7 +15,7 @@ from sqlmodel import Session
 from cli.main import run
 from service.users import UserService
 from store.db import make_engine, migrate
-from store.models import Cluster, RecognitionRow
+from store.cnlic.models import Cluster, RecognitionRow
 
 
 @pytest.fixture

@@ -97,7 +97,7 @@ async def test_annual_report_reminders_thirty_and_seven_days_before_30_april_and
         d(3, 31, years=1), d(4, 23, years=1)]
     assert [r.on for r in events(sim, "ceramics", "overdue", what="annual_report")] == [d(5, 1, years=1)]
     await ok(sim, "ceramics", "submit_annual_report", annual_report(Y), APPLICANT, d(5, 3, years=1))
-    from store.models import AnnualReportRow
+    from store.cnlic.models import AnnualReportRow
     from store.db import session
     from sqlmodel import select
 

@@ -55,7 +55,7 @@ async def test_site_report_through_the_service_carries_the_threshold_version_in_
     from sqlmodel import select
 
     from store.db import session
-    from store.models import ScoreSheetRow
+    from store.cnlic.models import ScoreSheetRow
     with session(sim.engine) as s:
         (row,) = s.exec(select(ScoreSheetRow).where(ScoreSheetRow.cluster_key == "ceramics")).all()
     assert row.thresholds == score["thresholds"]  # the score sheet's row names the version too
