@@ -281,20 +281,25 @@ class LifecycleService:
         if not isinstance(decisions, Mapping):
             raise DomainError("invalid_data", "decisions 应为 {集群编号: approve | refuse | defer}")
         check_data({"decisions": dict(decisions), "notes": notes}, LIMITS_FOR_MEETING, what="会议数据")
+        return await self._program_update(
+            ProgramWorkflow.hold_meeting,
+            HoldMeetingInput(actor=actor, decisions={str(k): str(v) for k, v in decisions.items()},
+                             held_on=held_on, notes=notes),
+            DomainError("meeting_nothing_waiting", "目前没有待会长办公会审核的集群"))
+
+    async def _program_update(self, update: Any, inp: Any, not_found: DomainError) -> MeetingResult:
+        """An Update of the program workflow (the meeting, its joint document), its failures
+        as the service's refusals; ``not_found`` when the program has not started yet."""
         handle = self.client.get_workflow_handle(self.program_id)
         try:
-            return await handle.execute_update(
-                ProgramWorkflow.hold_meeting,
-                HoldMeetingInput(actor=actor, decisions={str(k): str(v) for k, v in decisions.items()},
-                                 held_on=held_on, notes=notes),
-            )
+            return await handle.execute_update(update, inp)
         except WorkflowUpdateFailedError as e:
             raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError:
             raise timeout_error() from None
         except RPCError as e:
             if e.status == RPCStatusCode.NOT_FOUND:
-                raise DomainError("meeting_nothing_waiting", "目前没有待会长办公会审核的集群") from None
+                raise not_found from None
             raise temporal_error(e) from None
 
     async def record_joint_document(self, data: Mapping[str, Any], actor: Actor) -> MeetingResult:
@@ -316,17 +321,8 @@ class LifecycleService:
         inp = JointDocumentInput(actor=actor, meeting_id=meeting_id, number=str(data.get("number") or ""),
                                  issued_on=parse_date(data.get("issued_on"), "发文日期"),
                                  bodies=[str(b) for b in bodies], notes=str(data.get("notes") or ""))
-        handle = self.client.get_workflow_handle(self.program_id)
-        try:
-            return await handle.execute_update(ProgramWorkflow.record_joint_document, inp)
-        except WorkflowUpdateFailedError as e:
-            raise domain_error_from(e) or DomainError("action_failed", str(e)) from None
-        except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise timeout_error() from None
-        except RPCError as e:
-            if e.status == RPCStatusCode.NOT_FOUND:
-                raise DomainError("meeting_unknown", "尚无会长办公会记录") from None
-            raise temporal_error(e) from None
+        return await self._program_update(ProgramWorkflow.record_joint_document, inp,
+                                          DomainError("meeting_unknown", "尚无会长办公会记录"))
 
     async def recent_meetings(self) -> list[MeetingResult]:
         try:
