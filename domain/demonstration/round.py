@@ -1,0 +1,497 @@
+"""One selection round of RULES.md program 2 (seeds/000 三、评选程序 and 四、表彰) as pure code:
+opened → recommendation (行业推荐) → first review (初审) → committee vote (审核委员会审核) →
+public notice (公示) → approval (批准) → commendation (表彰).
+
+Each step is a method that checks the actor's role, the stage and the data, raises a
+``DomainError`` (stable code, Chinese message naming the clause) or changes the state and
+appends one ``RoundEvent``. No clock is read: every method takes ``today``. The steps are one
+declarative table (``STEPS``) in the manner of ``domain.cnlic.machine``; ``may`` asks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Iterable, Mapping, Sequence
+
+from domain.calendar import add_calendar_days
+from domain.cnlic.model import Actor, Role  # the platform's roles (README "To split")
+from domain.demonstration.eligibility import (
+    Attestation,
+    Eligibility,
+    JournalFact,
+    TitleFact,
+    cap_of,
+    evaluate,
+)
+from domain.demonstration.forms import PublicityPack, RecommendationForm
+from domain.demonstration.policy import DemonstrationPolicy
+from domain.errors import DomainError
+from domain.limits import LIMITS, check_name
+
+
+class Stage(StrEnum):
+    RECOMMENDATION = "recommendation"
+    FIRST_REVIEW = "first_review"
+    COMMITTEE_VOTE = "committee_vote"
+    PUBLIC_NOTICE = "public_notice"
+    APPROVED = "approved"
+    COMMENDED = "commended"
+
+    @property
+    def label(self) -> str:
+        return {
+            "recommendation": "行业推荐",
+            "first_review": "初审",
+            "committee_vote": "审核委员会审核",
+            "public_notice": "网上公示",
+            "approved": "已批准待表彰",
+            "commended": "已表彰",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str
+    clause: str
+    sources: tuple[Stage, ...]
+    roles: tuple[Role, ...]
+
+
+# the one table of what may happen when, and who does it
+STEPS: dict[str, Step] = {s.action: s for s in (
+    Step("set_quotas", "调整行业推荐名额", "一、评选范围；三、(二) 协调名额",
+         (Stage.RECOMMENDATION, Stage.FIRST_REVIEW), (Role.SECRETARIAT,)),
+    Step("recommend", "行业推荐", "三、(一)", (Stage.RECOMMENDATION,), (Role.ASSOCIATION,)),
+    Step("close_recommendation", "结束推荐、开始初审", "三、(一)", (Stage.RECOMMENDATION,), (Role.SECRETARIAT,)),
+    Step("review", "初审", "三、(二)", (Stage.FIRST_REVIEW,), (Role.SECRETARIAT,)),
+    Step("complete_first_review", "形成初审建议名单", "三、(二)", (Stage.FIRST_REVIEW,), (Role.SECRETARIAT,)),
+    Step("record_vote", "记录审核委员会投票", "三、(三)", (Stage.COMMITTEE_VOTE,), (Role.SECRETARIAT,)),
+    Step("publish_notice", "网上公示", "三、(三)", (Stage.COMMITTEE_VOTE,), (Role.SECRETARIAT,)),
+    Step("record_objection", "记录公示异议", "四、经过社会监督", (Stage.PUBLIC_NOTICE,), (Role.SECRETARIAT,)),
+    Step("resolve_objection", "处理公示异议", "四、经过社会监督", (Stage.PUBLIC_NOTICE,), (Role.SECRETARIAT,)),
+    Step("approve", "审核批准", "四、表彰", (Stage.PUBLIC_NOTICE,), (Role.LEADER,)),
+    Step("commend", "大会表彰", "四、表彰", (Stage.APPROVED,), (Role.SECRETARIAT,)),
+)}
+
+
+@dataclass(frozen=True)
+class RoundEvent:
+    """One entry of the round's journal (same fields as program 1's, so ``domain.journal``
+    chains it)."""
+
+    seq: int
+    on: date
+    kind: str
+    data: dict[str, Any]
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class VoteCount:
+    yes: int
+    no: int
+    abstain: int
+    passed: bool
+
+
+@dataclass
+class Candidate:
+    cluster_key: str
+    industry: str
+    association: str
+    recommended_on: date
+    form: RecommendationForm
+    eligibility: Eligibility
+    publicity: PublicityPack | None = None
+    reviewed: bool | None = None  # None: first review not decided yet
+    review_reason: str = ""
+    vote: VoteCount | None = None
+    removed_by: str = ""  # the upheld objection's id
+
+    @property
+    def platform(self) -> bool:
+        return self.form.on_platform
+
+
+@dataclass
+class Objection:
+    id: str
+    cluster_key: str
+    received_on: date
+    source: str
+    text: str
+    upheld: bool | None = None
+    reason: str = ""
+    resolved_on: date | None = None
+
+
+@dataclass
+class Round:
+    """A selection round's state. ``open_round`` makes one; the methods walk it."""
+
+    key: str
+    policy: DemonstrationPolicy
+    opened_on: date
+    conference_on: date
+    recommendation_deadline: date
+    valid_titles: int
+    cap: int
+    cobuilt: dict[str, str]  # cluster key → industry, the titles valid on the opening date
+    quotas: dict[str, int] = field(default_factory=dict)  # association → quota
+    stage: Stage = Stage.RECOMMENDATION
+    candidates: dict[str, Candidate] = field(default_factory=dict)
+    members_present: tuple[str, ...] = ()
+    voted_on: date | None = None
+    notice_published_on: date | None = None
+    notice_ends_on: date | None = None
+    objections: list[Objection] = field(default_factory=list)
+    approved: tuple[str, ...] = ()
+    approved_on: date | None = None
+    commendation: dict[str, Any] | None = None
+    seq: int = 0
+    events: list[RoundEvent] = field(default_factory=list)
+
+    # ------------------------------------------------------------ the table
+
+    def may(self, action: str, role: str) -> bool:
+        step = STEPS.get(action)
+        return step is not None and self.stage in step.sources and role in step.roles
+
+    def allowed(self, role: str) -> list[str]:
+        return [a for a in STEPS if self.may(a, role)]
+
+    def _step(self, action: str, actor: Actor) -> Step:
+        step = STEPS[action]
+        if actor.role not in step.roles:
+            names = "、".join(Role(r).label for r in step.roles)
+            raise DomainError("role_not_allowed", f"“{step.label}”（评选办法 {step.clause}）只能由{names}办理，"
+                                                  f"{actor.describe()}无此权限")
+        if self.stage not in step.sources:
+            raise DomainError("step_not_allowed", f"评选当前为“{self.stage.label}”阶段，不能{step.label}（评选办法 {step.clause}）")
+        return step
+
+    def _event(self, today: date, kind: str, data: dict[str, Any], actor: Actor) -> RoundEvent:
+        self.seq += 1
+        ev = RoundEvent(self.seq, today, kind, data, actor)
+        self.events.append(ev)
+        return ev
+
+    def _candidate(self, cluster_key: str) -> Candidate:
+        c = self.candidates.get(cluster_key)
+        if c is None:
+            raise DomainError("candidate_unknown", f"{cluster_key} 不是本轮评选的候选集群")
+        return c
+
+    # ------------------------------------------------------------ quotas (一、评选范围)
+
+    def set_quotas(self, quotas: Mapping[str, int], actor: Actor, today: date) -> None:
+        self._step("set_quotas", actor)
+        checked = check_quotas(quotas, self.cap)
+        for association, quota in checked.items():
+            passed = len(self._passed_of(association))
+            if passed > quota:
+                raise DomainError("quota_below_passed", f"{association} 初审已通过 {passed} 个，名额不能少于此数")
+        self.quotas = checked
+        self._event(today, "quotas", {"quotas": dict(self.quotas), "cap": self.cap}, actor)
+
+    def _passed_of(self, association: str) -> list[Candidate]:
+        return [c for c in self.candidates.values() if c.association == association and c.reviewed]
+
+    # ------------------------------------------------------------ 三、(一) recommendation
+
+    def eligibility_for(self, cluster_key: str, form: RecommendationForm, events: Sequence[JournalFact]) -> Eligibility:
+        """The candidate's conditions from program 1's journal as of the opening date, with
+        what the 推荐表 attests (results, platform, the rank exception)."""
+        attest = [Attestation("national_rank", form.rank_exception, form.applicant)] if form.rank_exception else []
+        return evaluate(cluster_key, events, self.opened_on, self.policy, attestations=attest,
+                        platform=form.on_platform, results_text=form.results)
+
+    def recommend(self, cluster_key: str, form: RecommendationForm, eligibility: Eligibility, actor: Actor,
+                  industries: Iterable[str], today: date, publicity: PublicityPack | None = None) -> Candidate:
+        """An association recommends a co-built cluster of one of its industries (``industries``
+        is the association's scope, from the platform's users)."""
+        self._step("recommend", actor)
+        if today > self.recommendation_deadline:
+            raise DomainError("recommendation_closed",
+                              f"推荐截止日期 {self.recommendation_deadline} 已过（评选办法 三、(一)）")
+        industry = self.cobuilt.get(cluster_key)
+        if industry is None:
+            raise DomainError("candidate_not_cobuilt",
+                              f"{cluster_key} 在开始评选之日（{self.opened_on}）没有有效的共建称号，不在评选范围（评选办法 一）")
+        if industry not in set(industries):
+            raise DomainError("industry_not_in_scope",
+                              f"{cluster_key} 属于“{industry}”行业，{actor.name} 只能推荐本行业的集群（评选办法 三、(一)）")
+        if cluster_key in self.candidates:
+            raise DomainError("candidate_duplicate", f"{cluster_key} 已由 {self.candidates[cluster_key].association} 推荐")
+        if eligibility.cluster_key != cluster_key or eligibility.on != self.opened_on:
+            raise DomainError("eligibility_mismatch", f"资格核查应为 {cluster_key} 于 {self.opened_on} 的结果")
+        if len(self.candidates) >= LIMITS.meeting_decisions:
+            raise DomainError("too_many_items", f"一轮评选的候选集群不超过 {LIMITS.meeting_decisions} 个")
+        c = Candidate(cluster_key, industry, actor.name, today, form, eligibility, publicity)
+        self.candidates[cluster_key] = c
+        self._event(today, "recommended", {"cluster_key": cluster_key, "industry": industry,
+                                           "association": actor.name, "eligible": eligibility.eligible,
+                                           "eligibility": eligibility.as_dict()}, actor)
+        return c
+
+    def close_recommendation(self, actor: Actor, today: date) -> None:
+        self._step("close_recommendation", actor)
+        if today <= self.recommendation_deadline:
+            raise DomainError("recommendation_still_open",
+                              f"推荐截止日期为 {self.recommendation_deadline}，截止后才能开始初审（评选办法 三、(一)）")
+        if not self.candidates:
+            raise DomainError("no_candidates", "没有收到任何推荐，不能开始初审")
+        self._move(Stage.FIRST_REVIEW, today, actor)
+
+    def _move(self, to: Stage, today: date, actor: Actor) -> None:
+        before, self.stage = self.stage, to
+        self._event(today, "stage", {"from": before.value, "to": to.value}, actor)
+
+    # ------------------------------------------------------------ 三、(二) first review
+
+    def review(self, cluster_key: str, passed: bool, reason: str, actor: Actor, today: date) -> None:
+        self._step("review", actor)
+        c = self._candidate(cluster_key)
+        reason = reason.strip()
+        if passed:
+            refusal = c.eligibility.refusal()
+            if refusal is not None:
+                raise refusal
+            quota = self.quotas.get(c.association)
+            already = [x for x in self._passed_of(c.association) if x.cluster_key != cluster_key]
+            if quota is not None and len(already) >= quota:
+                raise DomainError("quota_exceeded", f"{c.association} 的名额为 {quota} 个，初审已通过 {len(already)} 个"
+                                                    "（评选办法 三、(二) 协调名额）")
+        elif not reason:
+            raise DomainError("reason_missing", f"初审不通过 {cluster_key} 须写明理由（评选办法 三、(二)）")
+        check_text(reason, "初审意见")
+        c.reviewed, c.review_reason = passed, reason
+        self._event(today, "reviewed", {"cluster_key": cluster_key, "passed": passed, "reason": reason}, actor)
+
+    def first_review_list(self) -> list[str]:
+        return [k for k, c in self.candidates.items() if c.reviewed]
+
+    def complete_first_review(self, actor: Actor, today: date) -> None:
+        self._step("complete_first_review", actor)
+        pending = [k for k, c in self.candidates.items() if c.reviewed is None]
+        if pending:
+            raise DomainError("review_incomplete", f"尚未初审：{'、'.join(pending)}（评选办法 三、(二)）")
+        if not self.first_review_list():
+            raise DomainError("no_candidates", "初审没有通过的候选集群，不能提交审核委员会")
+        self._event(today, "first_review_list", {"clusters": self.first_review_list()}, actor)
+        self._move(Stage.COMMITTEE_VOTE, today, actor)
+
+    # ------------------------------------------------------------ 三、(三) the committee's vote
+
+    def record_vote(self, members_present: Sequence[str], counts: Mapping[str, Mapping[str, int]], actor: Actor,
+                    today: date) -> list[tuple[str, VoteCount]]:
+        """Members present and each candidate's yes/no/abstain; passes iff 3 × yes ≥ 2 × present."""
+        self._step("record_vote", actor)
+        if self.voted_on is not None:
+            raise DomainError("vote_recorded", f"审核委员会投票已于 {self.voted_on} 记录")
+        members = tuple(check_name(str(m).strip(), "到会委员") for m in members_present)
+        if not members or any(not m for m in members) or len(set(members)) != len(members):
+            raise DomainError("members_invalid", "请列出到会委员，每人一次（评选办法 三、(三) 到会人员）")
+        present = len(members)
+        listed = self.first_review_list()
+        missing = [k for k in listed if k not in counts]
+        extra = [k for k in counts if k not in listed]
+        if missing or extra:
+            raise DomainError("vote_incomplete", "投票应覆盖初审建议名单上的每个集群，且只含这些集群："
+                                                 f"缺 {'、'.join(missing) or '无'}；多 {'、'.join(extra) or '无'}")
+        results: dict[str, VoteCount] = {}
+        for key in listed:
+            raw = counts[key]
+            yes, no, abstain = (_count(raw.get(k, 0), f"{key} 的{label}") for k, label in
+                                (("yes", "赞成票"), ("no", "反对票"), ("abstain", "弃权票")))
+            if yes + no + abstain > present:
+                raise DomainError("vote_count_invalid", f"{key} 赞成 {yes}、反对 {no}、弃权 {abstain}，"
+                                                        f"合计超过到会委员 {present} 人")
+            results[key] = VoteCount(yes, no, abstain, self.policy.vote_passes(yes, present))
+        for key, v in results.items():
+            self.candidates[key].vote = v
+        self.members_present, self.voted_on = members, today
+        self._event(today, "vote", {"members_present": list(members), "present": present,
+                                    "needed": self.policy.votes_needed(present),
+                                    "results": {k: vars(v) for k, v in results.items()}}, actor)
+        return self.vote_results()
+
+    def vote_results(self) -> list[tuple[str, VoteCount]]:
+        """The result list with counts: passed first, more yes first; equal yes, the platform
+        flag first (二、5 同等条件下优先); then the cluster key, so the order is stable."""
+        voted = [c for c in self.candidates.values() if c.vote is not None]
+        voted.sort(key=lambda c: (not c.vote.passed, -c.vote.yes, not c.platform, c.cluster_key))
+        return [(c.cluster_key, c.vote) for c in voted]
+
+    def proposed(self) -> list[str]:
+        """The 建议名单: voted through and not removed by an upheld objection, in result order."""
+        return [k for k, v in self.vote_results() if v.passed and not self.candidates[k].removed_by]
+
+    # ------------------------------------------------------------ public notice and objections
+
+    def publish_notice(self, published_on: date, actor: Actor, today: date) -> date:
+        self._step("publish_notice", actor)
+        if self.voted_on is None:
+            raise DomainError("vote_missing", "审核委员会投票结果尚未记录，不能公示（评选办法 三、(三)）")
+        if not self.proposed():
+            raise DomainError("no_candidates", "没有投票通过的集群，无需公示")
+        if published_on < self.voted_on or published_on > today:
+            raise DomainError("notice_date_invalid", f"公示日期 {published_on} 应在投票日 {self.voted_on} 与今天 {today} 之间")
+        self.notice_published_on = published_on
+        self.notice_ends_on = notice_end(published_on, self.policy)
+        self._event(today, "notice", {"published_on": published_on.isoformat(), "ends_on": self.notice_ends_on.isoformat(),
+                                      "days": self.policy.notice_days, "clusters": self.proposed()}, actor)
+        self._move(Stage.PUBLIC_NOTICE, today, actor)
+        return self.notice_ends_on
+
+    def record_objection(self, cluster_key: str, received_on: date, source: str, text: str, actor: Actor,
+                         today: date) -> Objection:
+        self._step("record_objection", actor)
+        if cluster_key not in self.proposed():
+            raise DomainError("objection_not_on_notice", f"{cluster_key} 不在公示名单上")
+        assert self.notice_published_on is not None and self.notice_ends_on is not None
+        if not self.notice_published_on <= received_on <= min(self.notice_ends_on, today):
+            raise DomainError("objection_outside_notice",
+                              f"异议收到日期 {received_on} 不在公示期 {self.notice_published_on} 至 {self.notice_ends_on} 内"
+                              "（且不晚于今天）")
+        source, text = source.strip(), text.strip()
+        if not text:
+            raise DomainError("objection_text_missing", "请写明异议内容")
+        check_name(source, "异议来源")
+        check_text(text, "异议内容")
+        if len(self.objections) >= LIMITS.meeting_decisions:
+            raise DomainError("too_many_items", f"一轮评选记录的异议不超过 {LIMITS.meeting_decisions} 条")
+        obj = Objection(f"objection-{len(self.objections) + 1}", cluster_key, received_on, source, text)
+        self.objections.append(obj)
+        self._event(today, "objection", {"id": obj.id, "cluster_key": cluster_key, "received_on": received_on.isoformat(),
+                                         "source": source, "text": text}, actor)
+        return obj
+
+    def resolve_objection(self, objection_id: str, upheld: bool, reason: str, actor: Actor, today: date) -> None:
+        """Upheld: the candidate leaves the list. Dismissed: the list stands. Either needs a reason."""
+        self._step("resolve_objection", actor)
+        obj = next((o for o in self.objections if o.id == objection_id), None)
+        if obj is None:
+            raise DomainError("objection_unknown", f"没有异议“{objection_id}”")
+        if obj.upheld is not None:
+            raise DomainError("objection_resolved", f"异议 {objection_id} 已于 {obj.resolved_on} 处理")
+        reason = reason.strip()
+        if not reason:
+            raise DomainError("reason_missing", "处理异议须写明理由（成立或不成立）")
+        check_text(reason, "异议处理理由")
+        obj.upheld, obj.reason, obj.resolved_on = upheld, reason, today
+        if upheld:
+            self.candidates[obj.cluster_key].removed_by = obj.id
+        self._event(today, "objection_resolved", {"id": obj.id, "cluster_key": obj.cluster_key, "upheld": upheld,
+                                                  "reason": reason}, actor)
+
+    def unresolved_objections(self) -> list[Objection]:
+        return [o for o in self.objections if o.upheld is None]
+
+    # ------------------------------------------------------------ 四、approval and commendation
+
+    def approve(self, clusters: Sequence[str] | None, actor: Actor, today: date) -> tuple[str, ...]:
+        """CNLIC approves the list that went through public scrutiny (经过社会监督): after the
+        notice period, with every objection resolved, within the cap. ``clusters`` defaults to
+        the whole proposed list; a shorter choice keeps the result order."""
+        self._step("approve", actor)
+        assert self.notice_ends_on is not None
+        if today <= self.notice_ends_on:
+            raise DomainError("notice_running", f"公示期至 {self.notice_ends_on} 结束，公示期满后才能批准（评选办法 四）")
+        open_ = self.unresolved_objections()
+        if open_:
+            raise DomainError("objection_unresolved", f"异议尚未处理：{'、'.join(o.id for o in open_)}，"
+                                                      "每条异议须认定成立或不成立并写明理由后才能批准（评选办法 四）")
+        proposed = self.proposed()
+        chosen = list(proposed) if clusters is None else list(dict.fromkeys(clusters))
+        outside = [k for k in chosen if k not in proposed]
+        if outside:
+            raise DomainError("approve_not_proposed", f"{'、'.join(outside)} 不在经公示的建议名单上")
+        if len(chosen) > self.cap:
+            raise DomainError("selection_over_cap",
+                              f"批准 {len(chosen)} 个，超过上限 {self.cap} 个（开始评选之日有效共建称号 {self.valid_titles} 个的 "
+                              f"{self.policy.cap_percent}%，向下取整；评选办法 一）")
+        if not chosen:
+            raise DomainError("no_candidates", "批准名单为空")
+        self.approved = tuple(k for k in proposed if k in chosen)
+        self.approved_on = today
+        self._event(today, "approved", {"clusters": list(self.approved), "cap": self.cap}, actor)
+        self._move(Stage.APPROVED, today, actor)
+        return self.approved
+
+    def commend(self, held_on: date, document_number: str, actor: Actor, today: date) -> None:
+        """表彰 at the conference: the plaque and the document; the honour goes on each approved
+        cluster's program-1 record (the service writes it there)."""
+        self._step("commend", actor)
+        assert self.approved_on is not None
+        number = document_number.strip()
+        if not number:
+            raise DomainError("document_number_missing", "请填写表彰文件的文号（评选办法 四）")
+        check_name(number, "表彰文件文号")
+        if not self.approved_on <= held_on <= today:
+            raise DomainError("commendation_date_invalid", f"表彰日期 {held_on} 应在批准日 {self.approved_on} 与今天 {today} 之间")
+        self.commendation = {"held_on": held_on.isoformat(), "document_number": number, "clusters": list(self.approved)}
+        self._event(today, "commended", dict(self.commendation), actor)
+        self._move(Stage.COMMENDED, today, actor)
+
+
+# ------------------------------------------------------------------ opening a round
+
+
+def open_round(key: str, policy: DemonstrationPolicy, *, titles: Iterable[TitleFact], conference_on: date,
+               recommendation_deadline: date, quotas: Mapping[str, int], actor: Actor, today: date) -> Round:
+    """The secretariat opens a round today: the cap is counted from program 1's titles valid on
+    the opening date and recorded with the round."""
+    if actor.role != Role.SECRETARIAT:
+        raise DomainError("role_not_allowed", f"评选由{Role.SECRETARIAT.label}组织开始，{actor.describe()}无此权限")
+    check_name(key, "评选编号")
+    if not key or not key.replace("-", "").replace("_", "").isalnum() or not key.isascii():
+        raise DomainError("invalid_data", f"评选编号“{key}”只能包含字母、数字、- 和 _")
+    if recommendation_deadline < today:
+        raise DomainError("deadline_invalid", f"推荐截止日期 {recommendation_deadline} 早于今天 {today}")
+    if conference_on <= recommendation_deadline:
+        raise DomainError("deadline_invalid", f"大会日期 {conference_on} 应晚于推荐截止日期 {recommendation_deadline}")
+    titles = list(titles)
+    valid, cap = cap_of(titles, today, policy)
+    cobuilt = {t.cluster_key: t.industry for t in titles if t.valid_on(today, policy)}
+    r = Round(key, policy, today, conference_on, recommendation_deadline, valid, cap, cobuilt,
+              quotas=check_quotas(quotas, cap))
+    r._event(today, "opened", {"policy_version": policy.version, "conference_on": conference_on.isoformat(),
+                               "recommendation_deadline": recommendation_deadline.isoformat(),
+                               "valid_titles": valid, "cap": cap, "quotas": dict(r.quotas)}, actor)
+    return r
+
+
+def check_quotas(quotas: Mapping[str, int], cap: int) -> dict[str, int]:
+    """Per-association quotas: whole numbers ≥ 0 whose sum is within the cap (一、评选范围)."""
+    if not isinstance(quotas, Mapping):
+        raise DomainError("invalid_data", "名额应为“行业协会: 名额”的对象")
+    if len(quotas) > LIMITS.mapping_keys:
+        raise DomainError("too_many_items", f"名额最多列 {LIMITS.mapping_keys} 个行业协会")
+    out = {check_name(str(k).strip(), "行业协会"): _count(v, f"{k} 的名额") for k, v in quotas.items()}
+    total = sum(out.values())
+    if total > cap:
+        raise DomainError("quota_over_cap", f"各行业名额合计 {total} 个，超过评选上限 {cap} 个"
+                                            "（不超过有效共建集群总数的20%；评选办法 一）", total=total, cap=cap)
+    return out
+
+
+def notice_end(published_on: date, policy: DemonstrationPolicy) -> date:
+    """The last day of the notice: N calendar days counted from the day after publication
+    (RULES.md "Counting": within N days of D ends at the end of D+N)."""
+    return add_calendar_days(published_on, policy.notice_days)
+
+
+def check_text(text: str, what: str) -> str:
+    if len(text) > LIMITS.text_chars:
+        raise DomainError("text_too_long", f"{what}长 {len(text)} 字，超过上限 {LIMITS.text_chars} 字")
+    return text
+
+
+def _count(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise DomainError("invalid_data", f"{what}应为不小于 0 的整数")
+    return value
