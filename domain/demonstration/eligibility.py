@@ -377,15 +377,18 @@ def _annual_reports(rows: Sequence[JournalFact], on: date) -> Condition:
     filed: dict[int, tuple[JournalFact, bool]] = {}
     for e in rows:
         key = str(e.data.get("key") or "")
-        if e.kind in ("deadline", "deadline_moved") and e.data.get("what") == "annual_report" and ":" in key:
-            year = int(key.split(":", 1)[1])
+        suffix = key.split(":", 1)[1] if ":" in key else ""
+        if not suffix.isdigit():
+            suffix = ""
+        if e.kind in ("deadline", "deadline_moved") and e.data.get("what") == "annual_report" and suffix:
+            year = int(suffix)
             when = e.data.get("due") if e.kind == "deadline" else e.data.get("new_due")
             if when:
                 due[year] = (parse_date(when), e)
-        elif e.kind == "deadline_cleared" and e.data.get("what") == "annual_report" and ":" in key:
+        elif e.kind == "deadline_cleared" and e.data.get("what") == "annual_report" and suffix:
             reason = str(e.data.get("reason") or "")
             if reason.startswith("report filed"):
-                filed[int(key.split(":", 1)[1])] = (e, "late" in reason)
+                filed[int(suffix)] = (e, "late" in reason)
         elif e.action == "submit_annual_report":
             year = (e.data.get("report") or {}).get("year")
             if isinstance(year, int) and year not in filed:
