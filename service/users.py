@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
-from domain.cnlic.access import User, check_new_user
+from domain.roles import User, check_new_user
 from domain.notify import check_email
 from domain.errors import DomainError
 from service.throttle import LoginThrottle
@@ -35,7 +35,8 @@ def sha256(secret: str) -> str:
 
 def to_user(row: UserRow) -> User:
     return User(username=row.username, role=row.role, name=row.name, industries=tuple(row.industries or ()),
-                provinces=tuple(row.provinces or ()), clusters=tuple(row.clusters or ()))
+                provinces=tuple(row.provinces or ()), clusters=tuple(row.clusters or ()),
+                cities=tuple(row.cities or ()))
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ class UserService:
         self.throttle = throttle or LoginThrottle()
 
     def add(self, username: str, role: str, name: str, password: str, *, industries: Iterable[str] = (),
-            provinces: Iterable[str] = (), clusters: Iterable[str] = (), email: str | None = None) -> User:
-        new = check_new_user(username, role, name, industries, provinces, clusters)
+            provinces: Iterable[str] = (), clusters: Iterable[str] = (), email: str | None = None,
+            cities: Iterable[str] = ()) -> User:
+        new = check_new_user(username, role, name, industries, provinces, clusters, cities)
         address = check_email(email)  # optional: notifications by email (issue 10 §7)
         if len(password or "") < MIN_PASSWORD:
             raise DomainError("password_too_short", f"密码至少 {MIN_PASSWORD} 个字符")

@@ -112,6 +112,7 @@ class UserRow(SQLModel, table=True):
     industries: list[str] = _json()
     provinces: list[str] = _json()
     clusters: list[str] = _json()
+    cities: list[str] | None = _json(nullable=True)  # programs 3 and 4 (migration 0010)
     active: bool = True
     created_at: datetime = _ts()
     email: str | None = Field(default=None, max_length=254)  # notifications by email (migration 0006)

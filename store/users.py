@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select
 
-from domain.cnlic.access import User
+from domain.roles import User
 from domain.errors import DomainError
 from store.db import session
 from store.models import ApiTokenRow, SessionRow, UserRow
@@ -28,6 +28,7 @@ def _aware(moment: datetime) -> datetime:
 def add_user(engine: Engine, new: User, password_hash: str, email: str | None = None) -> UserRow:
     row = UserRow(username=new.username, role=new.role, name=new.name, password_hash=password_hash,
                   industries=list(new.industries), provinces=list(new.provinces), clusters=list(new.clusters),
+                  cities=list(new.cities),
                   active=True, created_at=_now(), email=email)
     try:
         with session(engine) as s:

@@ -113,11 +113,14 @@ def _action_data(action: str, path: str) -> Any:
 @user_app.command("add")
 def user_add(
     username: str = typer.Argument(..., help="登录用户名"),
-    role: str = typer.Option(..., "--role", help="secretariat | leader | association | provincial | expert | applicant | auditor"),
+    role: str = typer.Option(..., "--role", help="secretariat | leader | association | provincial | expert | applicant | auditor"
+                             " | zone_office | local_government | prefecture_bureau | province_department"
+                             " | implementing_body | miit_reviewer"),
     name: str = typer.Option(..., "--name", help="署名：单位或本人名称，操作以此记录（专家须与专家组名单一致）"),
     industry: list[str] = typer.Option([], "--industry", help="行业协会的行业（可重复）"),
     province: list[str] = typer.Option([], "--province", help="省级组织的省份（可重复）"),
-    cluster: list[str] = typer.Option([], "--cluster", help="申请地政府的集群编号（可重复）"),
+    cluster: list[str] = typer.Option([], "--cluster", help="申请地政府的集群编号；示范区办公室、试点实施主体的编号（可重复）"),
+    city: list[str] = typer.Option([], "--city", help="地级市经贸部门、市县人民政府所辖的市县（可重复）"),
     password: str = typer.Option(None, "--password", help="密码（不给则提示输入或从标准输入读取）"),
     email: str = typer.Option(None, "--email", help="邮箱：设置了 SMTP_HOST 时，提醒、督办和日报也发到这里"),
 ) -> None:
@@ -128,7 +131,7 @@ def user_add(
         else:
             password = sys.stdin.readline().rstrip("\n")
     user = _users().add(username, role, name, password, industries=industry, provinces=province, clusters=cluster,
-                        email=email)
+                        email=email, cities=city)
     typer.echo(f"已添加用户 {user.username}：{user.role_label}·{user.name}")
 
 
@@ -141,12 +144,14 @@ def user_list(as_json: bool = typer.Option(False, "--json", help="输出 JSON"))
     if as_json:
         for u, tokens in entries:
             _echo_json({"username": u.username, "role": u.role, "name": u.name, "industries": list(u.industries),
-                        "provinces": list(u.provinces), "clusters": list(u.clusters), "tokens": tokens})
+                        "provinces": list(u.provinces), "clusters": list(u.clusters), "cities": list(u.cities),
+                        "tokens": tokens})
         return
     rows: list[list[Any]] = [["用户名", "角色", "署名", "范围", "令牌"]]
     for u, tokens in entries:
         s = scope_of(u)
-        scope = "全部" if s.everything else "、".join([*s.industries, *s.provinces, *s.clusters]) or (
+        scope = "全部" if s.everything else "、".join([*s.industries, *s.provinces, *s.clusters]) or "、".join(
+            [*u.provinces, *u.cities, *u.clusters]) or (
             f"所在专家组（{s.panel_member}）" if s.panel_member else "无")
         rows.append([u.username, u.role_label, u.name, scope, tokens])
     typer.echo(_table(rows) if entries else "还没有用户：designation user add USERNAME --role … --name …")

@@ -17,44 +17,11 @@ from typing import Iterable, Mapping
 
 from domain.errors import DomainError
 from domain.cnlic.machine import ACTION_LABELS, ACTIONS, action_roles
-from domain.cnlic.model import Actor, Role
+from domain.cnlic.model import Role
+# the console user and its checks are the platform's (domain.roles); re-exported here
+from domain.roles import USER_ROLES, User, check_new_user  # noqa: F401
 
-# the roles a console user can hold (the system clock is nobody's login)
-USER_ROLES: tuple[Role, ...] = (
-    Role.SECRETARIAT,
-    Role.LEADER,
-    Role.ASSOCIATION,
-    Role.PROVINCIAL,
-    Role.EXPERT,
-    Role.APPLICANT,
-    Role.AUDITOR,
-)
 SEES_EVERYTHING = (Role.SECRETARIAT, Role.LEADER, Role.AUDITOR)
-
-
-@dataclass(frozen=True)
-class User:
-    """A console user as the rules see it: a role, the name that signs their actions, and
-    what their scope is made of (only the part that fits the role is used)."""
-
-    username: str
-    role: str
-    name: str
-    industries: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()
-    clusters: tuple[str, ...] = ()
-
-    @property
-    def actor(self) -> Actor:
-        """The actor recorded in the Update's input, hence in the history and the journal."""
-        return Actor(self.role, self.name)
-
-    @property
-    def role_label(self) -> str:
-        try:
-            return Role(self.role).label
-        except ValueError:
-            return self.role
 
 
 @dataclass(frozen=True)
@@ -166,33 +133,3 @@ def actions_for(user: User, facts: ClusterFacts, allowed: Mapping[str, Iterable[
             continue
         out.append(action)
     return out
-
-
-# ---------------------------------------------------------------- managing users
-
-
-def check_new_user(username: str, role: str, name: str, industries: Iterable[str] = (),
-                   provinces: Iterable[str] = (), clusters: Iterable[str] = ()) -> User:
-    """A user the rules can work with: a known role, a signing name, and the scope that
-    role needs (an association without industries would see nothing)."""
-    username = (username or "").strip()
-    if not username or len(username) > 64 or not username.isascii() or not all(
-            c.isalnum() or c in "-_." for c in username):
-        raise DomainError("invalid_username", f"用户名“{username}”无效：1–64 个字母、数字、-、_ 或 .")
-    roles = [r.value for r in USER_ROLES]
-    if role not in roles:
-        raise DomainError("invalid_role", f"角色“{role}”无效，应为：{', '.join(roles)}")
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise DomainError("invalid_name", "须写明署名（name）：单位或本人名称，1–200 字；操作以此署名记录")
-    industries = tuple(dict.fromkeys(i.strip() for i in industries if i and i.strip()))
-    provinces = tuple(dict.fromkeys(p.strip() for p in provinces if p and p.strip()))
-    clusters = tuple(dict.fromkeys(c.strip() for c in clusters if c and c.strip()))
-    needs = {
-        Role.ASSOCIATION: (industries, "行业协会须至少指定一个行业（--industry）"),
-        Role.PROVINCIAL: (provinces, "省级轻工行业组织须至少指定一个省份（--province）"),
-        Role.APPLICANT: (clusters, "申请地政府须至少关联一个集群编号（--cluster）"),
-    }
-    if role in needs and not needs[role][0]:
-        raise DomainError("scope_missing", needs[role][1])
-    return User(username, role, name, industries, provinces, clusters)

@@ -8,6 +8,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+# the platform's roles and actors live in the kernel; re-exported for program 1's modules
+from domain.roles import SYSTEM_ACTOR, Actor, Role  # noqa: F401
+
 
 class Stage(StrEnum):
     CULTIVATION = "cultivation"
@@ -100,30 +103,6 @@ class TitleStatus(StrEnum):
 HELD_TITLES = (TitleStatus.VALID, TitleStatus.EXTENDED, TitleStatus.RECTIFYING)
 
 
-class Role(StrEnum):
-    APPLICANT = "applicant"
-    ASSOCIATION = "association"
-    PROVINCIAL = "provincial"
-    SECRETARIAT = "secretariat"
-    LEADER = "leader"
-    EXPERT = "expert"
-    AUDITOR = "auditor"
-    SYSTEM = "system"
-
-    @property
-    def label(self) -> str:
-        return {
-            "applicant": "申请地政府",
-            "association": "行业协（学）会、中心",
-            "provincial": "省级轻工行业组织",
-            "secretariat": "综合业务部（秘书处）",
-            "leader": "会领导",
-            "expert": "考评专家",
-            "auditor": "审计",
-            "system": "系统",
-        }[self.value]
-
-
 class DeadlineKind(StrEnum):
     CULTIVATION = "cultivation"
     SITE_VISIT = "site_visit"
@@ -148,19 +127,6 @@ class DeadlineKind(StrEnum):
         }[self.value]
 
 
-@dataclass(frozen=True)
-class Actor:
-    role: str
-    name: str
-
-    def describe(self) -> str:
-        try:
-            return f"{Role(self.role).label}·{self.name}"
-        except ValueError:
-            return f"{self.role}·{self.name}"
-
-
-SYSTEM_ACTOR = Actor(Role.SYSTEM.value, "自动时钟")
 
 
 @dataclass(frozen=True)
