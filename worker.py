@@ -63,6 +63,12 @@ async def serve(demo: bool, ready_file: str | None = None, console: bool = False
                 from service.cnlic.demo import load_demo
 
                 loaded = await load_demo(service)
+            if demo:
+                from service.programs import programs
+
+                for program in programs():  # each loads its own demo set into its empty tables
+                    if program.demo is not None:
+                        loaded += await program.demo(client, engine, settings.task_queue)
             running = None
             logins: list = []
             if console_settings is not None:
@@ -111,11 +117,11 @@ async def _start_console(service: LifecycleService, engine, settings: Settings, 
     users = UserService(engine)
     logins = []
     if demo:
-        from service.cnlic.demo_users import DEMO_USERS, ensure_demo_users
+        from service.cnlic.demo_users import all_demo_users, ensure_demo_users
 
         ensure_demo_users(users)
         known = {u.username for u, _ in users.list()}
-        logins = [u for u in DEMO_USERS if u.username in known]
+        logins = [u for u in all_demo_users() if u.username in known]
     console = ConsoleService(service, engine, temporal_ui=settings.ui_url)
     return await start_console(console, users, console_settings), logins
 

@@ -4,6 +4,7 @@ itself asked to record (the inputs of its ``record`` activity), read from histor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
@@ -58,39 +59,74 @@ class RecordedEvent:
     event: Event
 
 
-def _record_inputs(history: WorkflowHistory) -> list[tuple[int, RecordInput]]:
+@dataclass(frozen=True)
+class HistorySpec:
+    """How to read one program's histories: the activity that journals events, its input type
+    (``events`` and ``head``) and the workflow's start input type (``state`` after a
+    continue-as-new). Program 1's is the default; programs 2–4 give theirs in
+    ``service.programs.AuditHooks``."""
+
+    record_activity: str = "record"
+    record_input: type = RecordInput
+    start_input: type | None = DesignationInput
+
+
+PROGRAM1 = HistorySpec()
+
+
+def spec_for(journal_key: str) -> HistorySpec:
+    from service.programs import program_of_key
+
+    hooks = program_of_key(journal_key)
+    if hooks is None or hooks.audit is None:
+        return PROGRAM1
+    return HistorySpec(hooks.audit.record_activity, hooks.audit.record_input, hooks.audit.start_input)
+
+
+def workflow_id_for(journal_key: str) -> str:
+    """The workflow whose histories hold this journal's events."""
+    from service.programs import program_of_key
+    from workflows.cnlic.contracts import designation_workflow_id
+
+    hooks = program_of_key(journal_key)
+    if hooks is None or hooks.audit is None:
+        return designation_workflow_id(journal_key)
+    return hooks.audit.workflow_id(journal_key)
+
+
+def _record_inputs(history: WorkflowHistory, spec: HistorySpec = PROGRAM1) -> list[tuple[int, Any]]:
     out = []
     for ev in history.events:
         if ev.event_type != SCHEDULED:
             continue
         attrs = ev.activity_task_scheduled_event_attributes
-        if attrs.activity_type.name != "record":
+        if attrs.activity_type.name != spec.record_activity:
             continue
-        (inp,) = CONVERTER.payload_converter.from_payloads(attrs.input.payloads, [RecordInput])
+        (inp,) = CONVERTER.payload_converter.from_payloads(attrs.input.payloads, [spec.record_input])
         out.append((ev.event_id, inp))
     return out
 
 
-def recorded_events(chain: list[WorkflowHistory]) -> list[RecordedEvent]:
+def recorded_events(chain: list[WorkflowHistory], spec: HistorySpec = PROGRAM1) -> list[RecordedEvent]:
     found: dict[int, RecordedEvent] = {}
     for history in chain:
-        for event_id, inp in _record_inputs(history):
+        for event_id, inp in _record_inputs(history, spec):
             for e in inp.events:
                 found.setdefault(e.seq, RecordedEvent(history.run_id, event_id, e))
     return [found[s] for s in sorted(found)]
 
 
-def recorded_head(chain: list[WorkflowHistory]) -> tuple[int, str]:
+def recorded_head(chain: list[WorkflowHistory], spec: HistorySpec = PROGRAM1) -> tuple[int, str]:
     """The journal head the workflow last recorded: (sequence, hash)."""
     for history in reversed(chain):
-        inputs = _record_inputs(history)
+        inputs = _record_inputs(history, spec)
         if inputs:
             inp = inputs[-1][1]
             return inp.events[-1].seq, inp.head
         started = history.events[0] if history.events else None
-        if started is not None and started.event_type == STARTED:
+        if started is not None and started.event_type == STARTED and spec.start_input is not None:
             payloads = started.workflow_execution_started_event_attributes.input.payloads
-            (start,) = CONVERTER.payload_converter.from_payloads(payloads, [DesignationInput])
-            if start.state is not None and start.state.journal_head_seq:
+            (start,) = CONVERTER.payload_converter.from_payloads(payloads, [spec.start_input])
+            if getattr(start, "state", None) is not None and getattr(start.state, "journal_head_seq", 0):
                 return start.state.journal_head_seq, start.state.journal_head
     return 0, GENESIS

@@ -12,12 +12,11 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 
-from audit.history import RecordedEvent, recorded_events, recorded_head, run_chain
+from audit.history import RecordedEvent, recorded_events, recorded_head, run_chain, spec_for, workflow_id_for
 from audit.verify import VerifyReport, verify_rows
 from domain.journal import canonical
 from service.temporal import CONVERTER, WORKFLOWS, sandbox_runner
 from store.cnlic import lifecycle as repo
-from workflows.cnlic.contracts import designation_workflow_id
 
 
 @dataclass
@@ -116,10 +115,11 @@ def compare(cluster_key: str, derived: list[RecordedEvent], rows: list[Any]) -> 
 
 async def replay_cluster(client: Client, engine: Engine, cluster_key: str) -> ReplayReport:
     started = time.perf_counter()
-    workflow_id = designation_workflow_id(cluster_key)
+    workflow_id = workflow_id_for(cluster_key)
+    spec = spec_for(cluster_key)
     chain = await run_chain(client, workflow_id)
     runs = await replay_histories(chain)
-    derived = recorded_events(chain)
+    derived = recorded_events(chain, spec)
     rows = repo.journal(engine, cluster_key)
     report = ReplayReport(
         cluster_key=cluster_key,
@@ -128,7 +128,7 @@ async def replay_cluster(client: Client, engine: Engine, cluster_key: str) -> Re
         timeline=[derived_item(r) for r in derived],
         journal_rows=len(rows),
         differences=compare(cluster_key, derived, rows),
-        verification=verify_rows(cluster_key, rows, recorded_head(chain)),
+        verification=verify_rows(cluster_key, rows, recorded_head(chain, spec)),
     )
     report.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     return report

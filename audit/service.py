@@ -9,13 +9,19 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from audit.export import attachment_files, build_pack
-from audit.history import recorded_head, run_chain
+from audit.history import recorded_head, run_chain, spec_for, workflow_id_for
 from audit.replay import ReplayReport, replay_cluster
 from audit.verify import VerifyReport, check_attachments, verify_rows
 from domain.errors import DomainError
 from store import audit as audit_log
 from store.cnlic import lifecycle as repo
-from workflows.cnlic.contracts import designation_workflow_id
+
+
+def program_journal_keys(engine: Engine) -> list[str]:
+    """The journals of programs 2–4 present in this build (``<program>.<entity>`` keys)."""
+    from service.programs import programs
+
+    return [k for p in programs() for k in repo.journal_keys(engine, prefix=p.key + ".")]
 
 
 @dataclass
@@ -32,6 +38,13 @@ class AuditService:
         return self.blobs
 
     def _require_cluster(self, key: str) -> None:
+        """A program-1 cluster, or a journal of programs 2–4 (``<program>.<entity>``)."""
+        from service.programs import program_of_key
+
+        if program_of_key(key) is not None:
+            if not repo.journal_keys(self.engine, prefix=key.split(".", 1)[0] + ".", exact=key):
+                raise DomainError("cluster_unknown", f"没有编号为 {key} 的日志")
+            return
         if repo.cluster(self.engine, key) is None:
             raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
 
@@ -44,14 +57,14 @@ class AuditService:
         return report
 
     async def verify(self, key: str | None, actor: str) -> list[VerifyReport]:
-        keys = [key] if key else [c.key for c in repo.clusters(self.engine)]
+        keys = [key] if key else [c.key for c in repo.clusters(self.engine)] + program_journal_keys(self.engine)
         if key:
             self._require_cluster(key)
         reports = []
         for k in keys:
             head = None
             if self.client is not None:
-                head = recorded_head(await run_chain(self.client, designation_workflow_id(k)))
+                head = recorded_head(await run_chain(self.client, workflow_id_for(k)), spec_for(k))
             rows = repo.journal(self.engine, k)
             reports.append(check_attachments(verify_rows(k, rows, head), rows, self._blobs()))
         bad = [r for r in reports if not r.ok]
@@ -62,7 +75,7 @@ class AuditService:
     async def export(self, key: str, actor: str) -> tuple[ReplayReport, bytes]:
         self._require_cluster(key)
         client = self._client()
-        chain = await run_chain(client, designation_workflow_id(key))
+        chain = await run_chain(client, workflow_id_for(key))
         report = await replay_cluster(client, self.engine, key)
         journal = repo.journal(self.engine, key)
         self._check_attachments(report, journal)

@@ -177,6 +177,16 @@ def _register_extensions() -> None:
     from cli.cnlic import threshold_commands  # noqa: F401  (issue 11: 达标值 tables)
     from cli.cnlic import body_commands  # noqa: F401  (issue 11: 意见单位名录)
     from cli.cnlic import annex_commands  # noqa: F401  (issue 11: 附件三 workbook)
+    import importlib
+
+    # programs 2–4: ``cli/<program>/__init__.py`` defines ``register(app)`` (README "Layout")
+    for program in ("demonstration", "guangdong", "brand"):
+        module = f"cli.{program}"
+        try:
+            importlib.import_module(module).register(app)
+        except ModuleNotFoundError as e:
+            if not (e.name and module.startswith(e.name)):
+                raise
 
 
 def main(argv: list[str] | None = None) -> None:

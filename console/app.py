@@ -64,6 +64,11 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
     app.include_router(pages.router)
     app.include_router(todo.api)
     app.include_router(todo.router)
+    from service.programs import programs
+
+    for program in programs():  # programs 2–4: their own routes beside program 1's
+        if program.mount is not None:
+            program.mount(app)
     filters.install(app)  # a bad query value is one Chinese line on the API as on the pages
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

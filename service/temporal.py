@@ -23,12 +23,14 @@ from workflows.cnlic.contracts import TASK_QUEUE
 from workflows.cnlic.designation import SEARCH_ATTRIBUTES, DesignationWorkflow
 from workflows.cnlic.program import ProgramWorkflow
 from workflows.cnlic.recognition import RecognitionWorkflow
+from service import programs
 
 CONVERTER = pydantic_data_converter
-WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow]
+# program 1's workflows, then those of programs 2–4 present in this build (service.programs)
+WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow, *programs.workflows()]
 # modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md)
 PASSTHROUGH = ("domain", "transitions", "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "activities",
-               "store", "workflows.cnlic.contracts", "yaml", "holidays", "chinese_calendar")
+               "store", "workflows.cnlic.contracts", "yaml", "holidays", "chinese_calendar", *programs.passthrough())
 
 _INDEXED = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -72,11 +74,13 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
 
 
 def make_worker(client: Client, activities: LifecycleActivities, task_queue: str = TASK_QUEUE, **kwargs) -> Worker:
+    """One worker for every program on one task queue: program 1's activities as handed in,
+    programs 2–4's built by their hooks over the same store and client."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=activities.all(),
+        activities=[*activities.all(), *programs.activities(activities.engine, activities.client, task_queue)],
         activity_executor=ThreadPoolExecutor(max_workers=8),
         workflow_runner=sandbox_runner(),
         sticky_queue_schedule_to_start_timeout=kwargs.pop("sticky_queue_schedule_to_start_timeout", timedelta(seconds=1)),

@@ -19,6 +19,8 @@ from domain.cnlic import labels
 from console.cnlic.api import KEY_PATTERN
 from console.errors import status_for
 from domain.cnlic.access import User
+from domain.roles import works_in
+from service import programs
 from domain.errors import DomainError
 from domain.cnlic.machine import ACTIONS
 from domain.cnlic.model import Procedure, Role, Stage, TitleStatus
@@ -55,6 +57,8 @@ TEMPLATES.env.globals.update(
     start_label=labels.start_label,
     STAGES=list(Stage),
     TITLE_STATUSES=list(TitleStatus),
+    works_in=works_in,
+    program_nav=programs.nav_for,  # the links of programs 2–4 this role works in
 )
 
 
@@ -64,10 +68,14 @@ class LoginRequired(Exception):
 
 
 async def nav_todo(request: Request) -> None:
-    """The to-do count on the navigation bar, for a signed-in user (issue 10 item 5)."""
+    """The to-do count on the navigation bar, for a signed-in user (issue 10 item 5): program
+    1's actions and the items of programs 2–4 (service.programs)."""
     user = _users(request).by_session(request.cookies.get(COOKIE))
     if user is not None:
-        request.state.todo_count = await todo_service.count(_console(request), user)
+        count = await todo_service.count(_console(request), user) if works_in(user.role, "cnlic") else 0
+        others = await programs.todo_for(request.app.state, user, await _console(request).today())
+        request.state.program_todo = others
+        request.state.todo_count = count + len(others)
 
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(nav_todo)])

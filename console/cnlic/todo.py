@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 from console.cnlic import filters, pages
 from console.cnlic.api import ConsoleDep, UserDep, responses
 from domain.cnlic import labels
+from domain.roles import works_in
+from service import programs
 from service.cnlic import todo as service
 
 # ---------------------------------------------------------------- API
@@ -36,11 +38,32 @@ class TodoItemOut(BaseModel):
     provisional: bool = Field(description="所用年份的节假日安排尚未正式公布，日期暂定")
 
 
+class ProgramTodoOut(BaseModel):
+    program: str = Field(description="项目代码：demonstration 创新升级示范评选 / guangdong 广东示范区 / brand 区域品牌试点")
+    program_label: str = Field(description="项目")
+    key: str = Field(description="评选轮次、示范区或试点的编号")
+    name: str = Field(description="名称")
+    action: str = Field(description="操作代码")
+    label: str = Field(description="待办")
+    url: str = Field(description="办理页面")
+    due: date | None = Field(description="截止日期；无时限时为空")
+    overdue: bool = Field(description="已逾期")
+    note: str = Field(description="说明")
+
+
 class TodoOut(BaseModel):
     today: date = Field(description="今天（北京时间）")
     total: int = Field(description="待办总数")
     overdue: int = Field(description="其中已逾期的")
     items: list[TodoItemOut] = Field(description="待办事项：有时限的按截止日期先后，无时限的在后")
+    programs: list[ProgramTodoOut] = Field(default_factory=list,
+                                           description="其他项目（创新升级示范评选、广东示范区、区域品牌试点）的待办")
+
+
+def program_todo_out(entries: list[programs.TodoEntry]) -> list[ProgramTodoOut]:
+    return [ProgramTodoOut(program=e.program, program_label=programs.PROGRAM_LABELS.get(e.program, e.program), key=e.key,
+                           name=e.name, action=e.action, label=e.label, url=e.url, due=e.due, overdue=e.overdue,
+                           note=e.note) for e in entries]
 
 
 class DoneItemOut(BaseModel):
@@ -75,13 +98,17 @@ api = APIRouter(prefix="/api", tags=["console"])
 
 @api.get("/me/todo", response_model=TodoOut, responses=responses(401, 422))
 async def my_todo(
+    request: Request,
     user: UserDep,
     console: ConsoleDep,
     limit: Annotated[int, Query(ge=1, le=service.MAX_ITEMS, description="至多返回的条数")] = 200,
     offset: Annotated[int, Query(ge=0, le=1000000, description="跳过的条数")] = 0,
 ) -> TodoOut:
-    """我的待办：本用户此刻可办理的全部操作（范围内各集群），附所对应的时限、截止日期和剩余工作日，最早到期的在前。审计账号没有待办。"""
-    return todo_out(await service.todo(console, user, limit, offset))
+    """我的待办：本用户此刻可办理的全部操作（范围内各集群），附所对应的时限、截止日期和剩余工作日，最早到期的在前；
+    其他项目的待办在 programs 中。审计账号没有待办。"""
+    out = todo_out(await service.todo(console, user, limit, offset))
+    out.programs = program_todo_out(await programs.todo_for(request.app.state, user, out.today))
+    return out
 
 
 @api.get("/me/done", response_model=DoneOut, responses=responses(401, 422))
@@ -106,7 +133,11 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(pages.nav_todo
 async def todo_page(request: Request) -> HTMLResponse:
     user = pages.page_user(request)
     listing = await service.todo(pages._console(request), user, limit=service.MAX_ITEMS)
-    return pages.page(request, "todo.html", user, todo=listing)
+    others = getattr(request.state, "program_todo", None)
+    if others is None:
+        others = await programs.todo_for(request.app.state, user, listing.today)
+    return pages.page(request, "todo.html", user, todo=listing, program_todo=others, cnlic=works_in(user.role, "cnlic"),
+                      program_labels=programs.PROGRAM_LABELS)
 
 
 @router.get("/done", response_class=HTMLResponse)

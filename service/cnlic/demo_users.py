@@ -30,11 +30,24 @@ DEMO_USERS = (
 )
 
 
+def all_demo_users() -> list[DemoUser]:
+    """Program 1's demo logins, then those of programs 2–4 (service.programs)."""
+    from service import programs
+
+    return [*DEMO_USERS, *programs.demo_users()]
+
+
 def ensure_demo_users(users: UserService) -> list[DemoUser]:
-    """Create the demo users in a store that has no users yet; returns those created."""
-    if users.count():
-        return []
-    for u in DEMO_USERS:
+    """Create the demo users that are missing (a store made before a program arrived gets its
+    logins too, never a second copy of one); returns those created."""
+    known = {u.username for u, _ in users.list()}
+    if known and not {u.username for u in DEMO_USERS} & known:
+        return []  # a real deployment that happens to run with --demo: leave its users alone
+    created = []
+    for u in all_demo_users():
+        if u.username in known:
+            continue
         users.add(u.username, u.role, u.name, u.password, industries=u.industries, provinces=u.provinces,
-                  clusters=u.clusters)
-    return list(DEMO_USERS)
+                  clusters=u.clusters, cities=u.cities)
+        created.append(u)
+    return created

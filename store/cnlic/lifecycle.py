@@ -329,6 +329,18 @@ def recognitions(engine: Engine) -> list[RecognitionRow]:
 # ---------------------------------------------------------------- reads
 
 
+def journal_keys(engine: Engine, prefix: str, exact: str | None = None) -> list[str]:
+    """The distinct journal keys that start with ``prefix`` (programs 2–4's journals are keyed
+    ``<program>.<entity>``), or just ``exact`` when it has rows."""
+    with session(engine) as s:
+        q = select(JournalRow.cluster_key).distinct()
+        if exact is not None:
+            q = q.where(JournalRow.cluster_key == exact)
+        else:
+            q = q.where(col(JournalRow.cluster_key).startswith(prefix, autoescape=True))
+        return sorted(s.exec(q).all())
+
+
 def journal(engine: Engine, cluster_key: str | None = None) -> list[JournalRow]:
     with session(engine) as s:
         q = select(JournalRow)
