@@ -96,6 +96,9 @@ class ProgramHooks:
     todo: Callable[[Any, Any, date], Awaitable[list[TodoEntry]]] | None = None
     audit: AuditHooks | None = None
     store_models: str | None = None  # module defining the program's tables (for Alembic's metadata)
+    # ``designation simulate FILE`` for a scenario whose top-level ``program:`` names this program:
+    # (path, shift_years, as_json, check) → exit code; prints the timeline itself
+    simulate: Callable[[Any, int, bool, bool], int] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

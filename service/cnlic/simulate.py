@@ -106,7 +106,7 @@ def parse_scenario(data: Any, today: date | None, source: str = "scenario") -> S
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{source}: 场景应为含 clusters、steps、until 的对象")
     # keys starting with x- hold YAML anchors (shared panels, people) and are ignored
-    unknown = {k for k in data if not str(k).startswith("x-")} - {"calendar", "clusters", "steps", "until", "name",
+    unknown = {k for k in data if not str(k).startswith("x-")} - {"calendar", "clusters", "steps", "until", "name", "program",
                                                                    "description", "expect"}
     if unknown:
         raise fail("顶层", f"未知字段 {', '.join(sorted(map(str, unknown)))}")
