@@ -16,10 +16,12 @@ from domain.errors import DomainError
 from domain.journal import GENESIS
 from domain.cnlic.model import Event
 from service.temporal import CONVERTER
-from workflows.cnlic.contracts import DesignationInput, RecordInput
+from workflows.cnlic.contracts import DesignationInput, JournalReceipt, RecordInput
 
 CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
 SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+MARKER = EventType.EVENT_TYPE_MARKER_RECORDED
+LOCAL_ACTIVITY_MARKER = "core_local_activity"  # the SDK core's marker for a local activity's result
 STARTED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
 
 
@@ -69,6 +71,9 @@ class HistorySpec:
     record_activity: str = "record"
     record_input: type = RecordInput
     start_input: type | None = DesignationInput
+    # the same as a local activity (issue 15, lean runs): its marker's result carries events and head
+    local_record_activity: str | None = "journal_events"
+    local_record_result: type | None = JournalReceipt
 
 
 PROGRAM1 = HistorySpec()
@@ -80,7 +85,8 @@ def spec_for(journal_key: str) -> HistorySpec:
     hooks = program_of_key(journal_key)
     if hooks is None or hooks.audit is None:
         return PROGRAM1
-    return HistorySpec(hooks.audit.record_activity, hooks.audit.record_input, hooks.audit.start_input)
+    a = hooks.audit
+    return HistorySpec(a.record_activity, a.record_input, a.start_input, a.local_record_activity, a.local_record_result)
 
 
 def workflow_id_for(journal_key: str) -> str:
@@ -95,16 +101,33 @@ def workflow_id_for(journal_key: str) -> str:
 
 
 def _record_inputs(history: WorkflowHistory, spec: HistorySpec = PROGRAM1) -> list[tuple[int, Any]]:
+    """Every journaling the workflow asked for, in history order: a ``record`` activity's input,
+    or a local ``journal_events`` activity's result (its marker; a local activity's input is not
+    kept). Either has ``events`` and ``head``."""
     out = []
     for ev in history.events:
-        if ev.event_type != SCHEDULED:
-            continue
-        attrs = ev.activity_task_scheduled_event_attributes
-        if attrs.activity_type.name != spec.record_activity:
-            continue
-        (inp,) = CONVERTER.payload_converter.from_payloads(attrs.input.payloads, [spec.record_input])
-        out.append((ev.event_id, inp))
+        if ev.event_type == SCHEDULED:
+            attrs = ev.activity_task_scheduled_event_attributes
+            if attrs.activity_type.name != spec.record_activity:
+                continue
+            (inp,) = CONVERTER.payload_converter.from_payloads(attrs.input.payloads, [spec.record_input])
+            out.append((ev.event_id, inp))
+        elif ev.event_type == MARKER and spec.local_record_activity is not None:
+            receipt = _local_result(ev, spec)
+            if receipt is not None:
+                out.append((ev.event_id, receipt))
     return out
+
+
+def _local_result(ev: Any, spec: HistorySpec) -> Any:
+    attrs = ev.marker_recorded_event_attributes
+    if attrs.marker_name != LOCAL_ACTIVITY_MARKER or "result" not in attrs.details:
+        return None
+    (meta,) = CONVERTER.payload_converter.from_payloads(attrs.details["data"].payloads, [dict])
+    if meta.get("activity_type") != spec.local_record_activity:
+        return None
+    (result,) = CONVERTER.payload_converter.from_payloads(attrs.details["result"].payloads, [spec.local_record_result])
+    return result
 
 
 def recorded_events(chain: list[WorkflowHistory], spec: HistorySpec = PROGRAM1) -> list[RecordedEvent]:

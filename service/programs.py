@@ -76,6 +76,8 @@ class AuditHooks:
     record_activity: str
     record_input: type
     start_input: type | None = None
+    local_record_activity: str | None = None  # the same journaling as a local activity, if used
+    local_record_result: type | None = None  # its result type (``events`` and ``head``)
 
 
 @dataclass(frozen=True)

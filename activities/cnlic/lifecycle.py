@@ -29,6 +29,7 @@ from workflows.cnlic.contracts import (
     RecognitionDateInput,
     RecognitionInput,
     RecognitionLists,
+    JournalReceipt,
     RecordInput,
     RecordMeetingInput,
     WaitingCluster,
@@ -99,6 +100,17 @@ class LifecycleActivities:
         return written
 
     @activity.defn
+    def journal_events(self, inp: RecordInput) -> JournalReceipt:
+        """``record`` as a local activity (lean runs): the same idempotent write, answering with
+        what it recorded, since a local activity's input is not kept in history."""
+        written = repo.record_events(
+            self.engine, inp.workflow_id, inp.run_id, inp.profile, inp.snapshot, inp.events, inp.deadlines,
+            inp.prev_head,
+        )
+        self._after_commit("record")
+        return JournalReceipt(inp.events, inp.head, inp.prev_head, written)
+
+    @activity.defn
     async def notify_program(self, inp: ProgramNotice) -> None:
         """Put a cluster on (or take it off) the president's office meeting queue.
         Signal-with-start, so the program workflow exists whenever a cluster waits."""
@@ -153,6 +165,7 @@ class LifecycleActivities:
         return [
             self.plan_deadlines,
             self.record,
+            self.journal_events,
             self.notify_program,
             self.record_meeting,
             self.recognition_date,

@@ -102,3 +102,26 @@ def test_histories_recorded_since_bounded_state_carry_no_events_across_continue_
         assert sum(len(p.data) for p in payloads) < 64 * 1024
         carried += 1
     assert carried >= 2
+
+
+def test_lean_histories_journal_through_a_local_activity_whose_marker_carries_every_event():
+    """Recorded after the lean-history-v1 patch (issue 15): no ``record`` activity task is
+    scheduled any more; the journal's local activity markers hold the events, one sequence after
+    another from where the run started, and the head the audit checks against."""
+    from audit.history import SCHEDULED, recorded_events, recorded_head
+
+    runs = 0
+    for path in HISTORIES:
+        if not path.parent.name.startswith("lean-") or not path.name.startswith("designation-"):
+            continue
+        history = load(path)
+        assert not [e for e in history.events if e.event_type == SCHEDULED
+                    and e.activity_task_scheduled_event_attributes.activity_type.name in ("record", "plan_deadlines")]
+        seqs = [r.event.seq for r in recorded_events([history])]
+        if not seqs:
+            continue  # a run that only waited (the last of a long lifecycle) journaled nothing
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+        seq, head = recorded_head([history])
+        assert seq == seqs[-1] and len(head) == 64
+        runs += 1
+    assert runs >= 8

@@ -152,6 +152,18 @@ class RecordInput:
 
 
 @dataclass
+class JournalReceipt:
+    """What the local ``journal_events`` activity wrote (issue 15: lean histories). A local
+    activity's input never reaches history, so its result carries the events and the chain head:
+    the audit reads them from the activity's marker as it reads ``record``'s input."""
+
+    events: list[Event]
+    head: str = ""
+    prev_head: str = ""
+    written: int = 0
+
+
+@dataclass
 class RecomputeInput:
     """A calendar revision reaching a running lifecycle."""
 

@@ -71,6 +71,13 @@ ANNUAL_REPORT_V2 = "annual-report-v2"
 # score's pass mark gating the title, one formal opinion per named association, and a failed
 # rectification review returning to rectification while the year runs
 CLARIFIED_RULES = "program1-clarified-v1"
+# issue 15: fewer history events and server round trips per action and clock — deadline planning
+# and journaling as local activities (a marker instead of a task round trip; the journal's marker
+# carries the events for the audit), search attributes upserted only when a value changed, and the
+# sleep timer kept when an action leaves the next wake-up where it was
+LEAN_HISTORY = "lean-history-v1"
+# a local activity is retried by the worker within this, then the workflow task fails and is retried
+LOCAL_TIMEOUT = timedelta(seconds=30)
 
 
 def today() -> date:
@@ -107,6 +114,9 @@ class DesignationWorkflow:
         # decided once per run, before anything else: a recorded run keeps the rules it ran
         # under, a new run (or the next validity cycle) takes the clarified ones
         state.clarified = workflow.patched(CLARIFIED_RULES)
+        self._lean = workflow.patched(LEAN_HISTORY)
+        self._timer: asyncio.Task | None = None  # the kept sleep timer (lean runs)
+        self._timer_until: datetime | None = None
         self._lc = Lifecycle(state)
         self._lock = asyncio.Lock()
         self._ready = False
@@ -156,7 +166,10 @@ class DesignationWorkflow:
             now = workflow.now()
             housekeeping = today() + MAX_SLEEP
             until = start_of(min(wake, housekeeping) if wake is not None else housekeeping)
-            if until > now:
+            if until > now and self._lean:
+                if not await self._sleep_until(until, now):
+                    continue  # an action moved the clocks: recompute
+            elif until > now:
                 self._woken = False
                 try:
                     await workflow.wait_condition(lambda: self._woken, timeout=until - now)
@@ -166,8 +179,28 @@ class DesignationWorkflow:
             async with self._lock:
                 d = today()
                 await self._commit(self._lc.fire_clocks(d), d)
+        if self._timer is not None:
+            self._timer.cancel()  # the lifecycle ended while a clock was still set
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
+
+    async def _sleep_until(self, until: datetime, now: datetime) -> bool:
+        """Sleep on one timer until ``until``; True when it fired, False when an action woke the
+        loop first. The timer is kept across wake-ups that leave ``until`` where it was, so an
+        action costs no cancelled and restarted timer (two history events) unless it moved a clock."""
+        if self._timer is not None and self._timer_until != until:
+            self._timer.cancel()
+            self._timer = None
+        if self._timer is None:
+            self._timer = asyncio.ensure_future(asyncio.sleep((until - now).total_seconds()))
+            self._timer_until = until
+        timer = self._timer
+        self._woken = False
+        await workflow.wait_condition(lambda: self._woken or timer.done())
+        if not timer.done():
+            return False
+        self._timer = None
+        return True
 
     def _should_continue_as_new(self) -> bool:
         info = workflow.info()
@@ -183,13 +216,7 @@ class DesignationWorkflow:
         wid = workflow.info().workflow_id
         while out.arm:
             requests, out.arm = out.arm, []
-            result = await workflow.execute_activity_method(
-                LifecycleActivities.plan_deadlines,
-                PlanDeadlinesInput(wid, st.key, st.policy_version, requests),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                heartbeat_timeout=HEARTBEAT,
-                retry_policy=RETRY,
-            )
+            result = await self._plan(PlanDeadlinesInput(wid, st.key, st.policy_version, requests))
             for plan in result.plans:
                 out.extend(self._lc.arm(plan, day))
             wake = self._lc.next_wakeup()
@@ -199,22 +226,25 @@ class DesignationWorkflow:
             prev_head = self._journal_head(out)
             head = head_of(st.key, out.events, prev_head)
             st.journal_head, st.journal_head_seq = head, out.events[-1].seq
-            await workflow.execute_activity_method(
-                LifecycleActivities.record,
-                RecordInput(
-                    workflow_id=wid,
-                    run_id=workflow.info().run_id,
-                    profile=st.profile,
-                    snapshot=self._lc.snapshot(),
-                    events=out.events,
-                    deadlines=self._lc.open_deadlines(),
-                    prev_head=prev_head,
-                    head=head,
-                ),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                heartbeat_timeout=HEARTBEAT,
-                retry_policy=RETRY,
+            record = RecordInput(
+                workflow_id=wid,
+                run_id=workflow.info().run_id,
+                profile=st.profile,
+                snapshot=self._lc.snapshot(),
+                events=out.events,
+                deadlines=self._lc.open_deadlines(),
+                prev_head=prev_head,
+                head=head,
             )
+            if self._lean:  # journaled within this workflow task: no server round trip
+                await workflow.execute_local_activity_method(
+                    LifecycleActivities.journal_events, record, start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=RETRY,
+                )
+            else:
+                await workflow.execute_activity_method(
+                    LifecycleActivities.record, record, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    heartbeat_timeout=HEARTBEAT, retry_policy=RETRY,
+                )
         for effect in out.effects:
             if effect in ("enqueue_meeting", "dequeue_meeting"):
                 await workflow.execute_activity_method(
@@ -237,6 +267,18 @@ class DesignationWorkflow:
                 self._new_cycle = True
         self._upsert_search_attributes()
         self._woken = True
+
+    async def _plan(self, inp: PlanDeadlinesInput):
+        """Deadlines on the working-day calendar, computed in an activity (never here): a local
+        one in lean runs (its result is a marker in history, so a replay never recomputes it)."""
+        if self._lean:
+            return await workflow.execute_local_activity_method(
+                LifecycleActivities.plan_deadlines, inp, start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=RETRY,
+            )
+        return await workflow.execute_activity_method(
+            LifecycleActivities.plan_deadlines, inp, start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=HEARTBEAT, retry_policy=RETRY,
+        )
 
     def _journal_head(self, out: Outcome) -> str:
         """The chain head before ``out``'s events (from the state's own timeline when a
@@ -266,6 +308,10 @@ class DesignationWorkflow:
                 updates.append(key.value_set(start_of(date.fromisoformat(value))))
             elif current.get(key) is not None:
                 updates.append(key.value_unset())  # only what is set: unsetting nothing confuses some servers
+        if self._lean:  # only what changed: an unchanged upsert is a history event for nothing
+            updates = [u for u in updates if u.value != current.get(u.key)]
+            if not updates:
+                return
         workflow.upsert_search_attributes(updates)
 
     # ------------------------------------------------------------------ staff actions
@@ -432,13 +478,8 @@ class DesignationWorkflow:
             out = Outcome()
             if requests:
                 st = self._lc.state
-                result = await workflow.execute_activity_method(
-                    LifecycleActivities.plan_deadlines,
-                    PlanDeadlinesInput(workflow.info().workflow_id, st.key, st.policy_version, requests),
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    heartbeat_timeout=HEARTBEAT,
-                    retry_policy=RETRY,
-                )
+                result = await self._plan(PlanDeadlinesInput(workflow.info().workflow_id, st.key, st.policy_version,
+                                                             requests))
                 out = self._lc.apply_recomputed(result.plans, inp.reason, inp.actor, day)
                 await self._commit(out, day)
             return RecomputeResult(out.events)
