@@ -30,7 +30,7 @@ CONVERTER = pydantic_data_converter
 WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow, *programs.workflows()]
 # modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md)
 PASSTHROUGH = ("domain", "transitions", "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "activities",
-               "store", "workflows.cnlic.contracts", "yaml", "holidays", "chinese_calendar", *programs.passthrough())
+               "store", "workflows", "yaml", "holidays", "chinese_calendar", *programs.passthrough())
 
 _INDEXED = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
