@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy.engine import Engine
+from sqlalchemy import func
 from sqlmodel import select
 
 from domain.calendar import SHIPPED, WorkCalendar, YearSchedule
@@ -43,8 +44,24 @@ def stored_schedules(engine: Engine) -> list[YearSchedule]:
         ]
 
 
+_BUILT: dict[tuple, WorkCalendar] = {}
+
+
 def service_calendar(engine: Engine, base: WorkCalendar = SHIPPED) -> WorkCalendar:
-    cal = base
-    for schedule in stored_schedules(engine):
-        cal = cal.with_schedule(schedule)
+    """The shipped calendar with every stored official schedule over it. Built once per state of
+    the ``calendar_year`` table (one small aggregate tells: an import changes it), so planning a
+    deadline does not re-read and rebuild the schedules each time (issue 15); the calendar keeps
+    its remembered answers between calls."""
+    with session(engine) as s:
+        # every save stamps imported_at with now, so a new or replaced year moves the max
+        stamp = tuple(s.exec(select(func.count(), func.max(CalendarYear.imported_at))).one())
+    key = (str(engine.url), id(base), stamp)
+    cal = _BUILT.get(key)
+    if cal is None:
+        cal = base
+        for schedule in stored_schedules(engine):
+            cal = cal.with_schedule(schedule)
+        if len(_BUILT) > 32:
+            _BUILT.clear()
+        _BUILT[key] = cal
     return cal

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -20,6 +20,7 @@ from sqlmodel import Session, create_engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
+_WRITERS: dict[int, threading.Lock] = {}
 
 
 def data_dir() -> Path:
@@ -70,6 +71,17 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "heads")
+
+
+def write_lock(engine: Engine):
+    """One writer at a time within this process for a SQLite store (issue 15). SQLite takes one
+    writer anyway; without this, concurrent activity threads wait in SQLite's busy handler, which
+    sleeps in growing steps, so a burst of journal writes (the midnight herd) queued behind sleeps
+    instead of behind the writer. A server database (PostgreSQL) needs no such lock."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _LOCK:
+        return _WRITERS.setdefault(id(engine), threading.Lock())
 
 
 @contextmanager

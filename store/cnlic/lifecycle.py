@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import func
+from sqlalchemy import func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -19,7 +19,7 @@ from domain.calendar import add_years, quarter_of
 from domain.cnlic import labels
 from domain.journal import GENESIS, event_hash
 from domain.cnlic.model import ClusterProfile, Event, Region
-from store.db import session
+from store.db import session, write_lock
 from store.models import JournalRow, OutboxRow
 from store.cnlic.models import (
     AnnualReportRow,
@@ -126,71 +126,70 @@ def record_events(
     their side records, refresh the read model. Returns the rows written (0 on a retry)."""
     events = list(events)
     key = profile.key
-    written = 0
     head = prev_head
-    with session(engine) as s:
+    now = _now()
+    with write_lock(engine), session(engine) as s:
         seqs = [e.seq for e in events]
+        # ix_journal_workflow_seq: a point lookup whatever the journal's size (issue 9, 15)
         existing = set(
             s.exec(select(JournalRow.seq).where(JournalRow.workflow_id == workflow_id, col(JournalRow.seq).in_(seqs))).all()
         ) if seqs else set()
+        rows = []
         for e in events:
             prev, head = head, event_hash(head, key, e)
             if e.seq in existing:
                 continue
-            s.add(
-                JournalRow(
-                    prev_hash=prev,
-                    hash=head,
-                    idem_key=idem_key(workflow_id, e.seq),
-                    cluster_key=key,
-                    workflow_id=workflow_id,
-                    run_id=run_id,
-                    seq=e.seq,
-                    on=e.on,
-                    kind=e.kind,
-                    actor_role=e.actor.role,
-                    actor_name=e.actor.name,
-                    data=e.data,
-                    recorded_at=_now(),
-                )
-            )
-            _derive(s, key, workflow_id, e, snapshot)
-            written += 1
-        row = s.get(Cluster, key)
-        if row is None:
-            row = Cluster(key=key, workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
-                          title_status=snapshot["title_status"], policy_version=snapshot["policy_version"],
-                          registered_on=events[0].on if events else date.today(), industry=profile.industry,
-                          product=profile.product, tier=profile.tier, province=profile.region.province)
-        if snapshot["seq"] >= row.last_seq:
-            _apply_profile(row, profile)
-            row.workflow_id = workflow_id
-            row.stage = snapshot["stage"]
-            row.procedure = snapshot["procedure"]
-            row.title_status = snapshot["title_status"]
-            row.title = snapshot.get("title") or ""
-            row.valid_until = _d(snapshot.get("valid_until"))
-            row.conferred_on = _d(snapshot.get("conferred_on"))
-            row.expired_on = _d(snapshot.get("expired_on"))
-            row.next_deadline = _d(snapshot.get("next_deadline"))
-            row.next_deadline_what = snapshot.get("next_deadline_what")
-            row.overdue = bool(snapshot.get("overdue"))
-            row.policy_version = snapshot["policy_version"]
-            row.cycle = snapshot.get("cycle", 0)
-            row.last_seq = snapshot["seq"]
-            row.live = snapshot["stage"] not in LIVE_STAGES_ENDED
-            row.updated_at = _now()
-            s.add(row)
-            s.exec(delete(DeadlineRow).where(DeadlineRow.cluster_key == key))
-            for d in deadlines:
-                s.add(
-                    DeadlineRow(
-                        cluster_key=key, key=d.key, what=d.what, due=d.due, armed_on=d.armed_on, anchor=d.anchor,
-                        reminders=[r.isoformat() for r in d.reminders], calendar_version=d.calendar_version,
-                        provisional=d.provisional, basis=d.basis[:500], overdue_since=d.overdue_since,
-                    )
-                )
-    return written
+            rows.append(dict(prev_hash=prev, hash=head, idem_key=idem_key(workflow_id, e.seq), cluster_key=key,
+                             workflow_id=workflow_id, run_id=run_id, seq=e.seq, on=e.on, kind=e.kind,
+                             actor_role=e.actor.role, actor_name=e.actor.name, data=e.data, recorded_at=now))
+        if rows:  # one statement for the batch: Core, not one ORM object per row (issue 15)
+            s.execute(insert(JournalRow), rows)
+            for e in events:
+                if e.seq not in existing:
+                    _derive(s, key, workflow_id, e, snapshot)
+        _refresh_read_model(s, key, workflow_id, profile, snapshot, events, list(deadlines), now)
+    return len(rows)
+
+
+def _refresh_read_model(s: Session, key: str, workflow_id: str, profile: ClusterProfile, snapshot: dict[str, Any],
+                        events: list[Event], deadlines: list[Any], now: datetime) -> None:
+    """The cluster's row and its open deadlines, unless a later record already wrote them
+    (``last_seq``); the deadlines are rewritten only when they changed."""
+    last_seq = s.execute(select(Cluster.last_seq).where(Cluster.key == key)).scalar_one_or_none()
+    if last_seq is None:
+        s.add(Cluster(key=key, workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
+                      title_status=snapshot["title_status"], policy_version=snapshot["policy_version"],
+                      registered_on=events[0].on if events else date.today(), industry=profile.industry,
+                      product=profile.product, tier=profile.tier, province=profile.region.province,
+                      updated_at=now))
+        s.flush()
+        last_seq = -1
+    if snapshot["seq"] < last_seq:
+        return
+    region = profile.region
+    s.execute(update(Cluster).where(Cluster.key == key).values(
+        name=profile.name, industry=profile.industry, product=profile.product, tier=profile.tier,
+        province=region.province, city=region.city, county=region.county, region_code=region.code,
+        workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
+        title_status=snapshot["title_status"], title=snapshot.get("title") or "",
+        valid_until=_d(snapshot.get("valid_until")), conferred_on=_d(snapshot.get("conferred_on")),
+        expired_on=_d(snapshot.get("expired_on")), next_deadline=_d(snapshot.get("next_deadline")),
+        next_deadline_what=snapshot.get("next_deadline_what"), overdue=bool(snapshot.get("overdue")),
+        policy_version=snapshot["policy_version"], cycle=snapshot.get("cycle", 0), last_seq=snapshot["seq"],
+        live=snapshot["stage"] not in LIVE_STAGES_ENDED, updated_at=now,
+    ))
+    wanted = [dict(cluster_key=key, key=d.key, what=d.what, due=d.due, armed_on=d.armed_on, anchor=d.anchor,
+                   reminders=[r.isoformat() for r in d.reminders], calendar_version=d.calendar_version,
+                   provisional=d.provisional, basis=d.basis[:500], overdue_since=d.overdue_since) for d in deadlines]
+    columns = [DeadlineRow.__table__.c[name] for name in ("cluster_key", "key", "what", "due", "armed_on", "anchor",
+                                                           "reminders", "calendar_version", "provisional", "basis",
+                                                           "overdue_since")]
+    have = [dict(r._mapping) for r in s.execute(select(*columns).where(DeadlineRow.cluster_key == key)
+                                                .order_by(DeadlineRow.id))]
+    if have != wanted:
+        s.execute(delete(DeadlineRow).where(DeadlineRow.cluster_key == key))
+        if wanted:
+            s.execute(insert(DeadlineRow), wanted)
 
 
 def _d(value: Any) -> date | None:

@@ -1,0 +1,157 @@
+"""Benchmark (issue 15, row 1): lifecycle actions per second on the embedded dev server, against
+a bare Temporal workflow doing the same updates, local and regular activities, upserts and timer
+resets on the same server in the same run (``bench/bare_workflow.py``). Prints both and the ratio;
+asserts nothing.
+
+    .venv/bin/python bench/throughput.py [--clusters 20] [--rounds 4] [--concurrency 10]
+
+Each cluster is registered as an application and walked to formal review (untimed), then the
+timed part: ``--rounds`` × (request_supplement, submit_supplement) per cluster, ``--concurrency``
+clusters at a time, each cluster's actions in order. The baseline's per-update work is counted
+from the lifecycles' own histories of the timed part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from temporalio.api.enums.v1 import EventType  # noqa: E402
+from temporalio.worker import Worker  # noqa: E402
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions  # noqa: E402
+
+from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop  # noqa: E402
+from devserver import dev_service, median  # noqa: E402
+from domain.cnlic.model import Actor  # noqa: E402
+from service.temporal import PASSTHROUGH  # noqa: E402
+from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, application, cluster, site_report, site_visit  # noqa: E402,E501
+
+E = EventType
+
+
+def who(spec: dict[str, str]) -> Actor:
+    return Actor(**spec)
+
+
+async def walk_to_formal_review(svc, key: str, today) -> None:
+    s = svc.service
+    await s.register(cluster(key, region={"province": "广东省", "city": "佛山市", "county": f"{key}区",
+                                          "code": ""}),
+                     {"stage": "applied", "on": today.isoformat(), "application": application()}, who(SECRETARIAT))
+    await s.act(key, "record_opinion", {"text": "同意"}, who(ASSOCIATION))
+    await s.act(key, "accept_application", {}, who(SECRETARIAT))
+    await s.act(key, "approve_site_visit", site_visit(today), who(LEADER))
+    await s.act(key, "record_site_report", site_report(True), who(LEAD_EXPERT))
+    await s.act(key, "record_formal_opinion", {"recommend": True}, who(ASSOCIATION))
+
+
+async def timed_lifecycles(svc, keys: list[str], rounds: int, concurrency: int) -> tuple[int, float]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(key: str) -> int:
+        async with gate:
+            for _ in range(rounds):
+                await svc.service.act(key, "request_supplement", {"items": ["补充材料"]}, who(SECRETARIAT))
+                await svc.service.act(key, "submit_supplement", {"items": ["补充材料"]}, who(APPLICANT))
+            return 2 * rounds
+
+    started = time.perf_counter()
+    done = await asyncio.gather(*(one(k) for k in keys))
+    return sum(done), time.perf_counter() - started
+
+
+async def count_work(svc, keys: list[str], after: dict[str, int]) -> dict[str, int]:
+    """Temporal work in the timed part of every lifecycle's history."""
+    totals = dict(updates=0, local=0, regular=0, upserts=0, timers=0)
+    for key in keys:
+        history = await svc.client.get_workflow_handle(f"designation-{key}").fetch_history()
+        for e in history.events[after[key]:]:
+            t = e.event_type
+            if t == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+                totals["updates"] += 1
+            elif t == E.EVENT_TYPE_MARKER_RECORDED and e.marker_recorded_event_attributes.marker_name == "core_local_activity":
+                totals["local"] += 1
+            elif t == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                totals["regular"] += 1
+            elif t == E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+                totals["upserts"] += 1
+            elif t == E.EVENT_TYPE_TIMER_CANCELED:
+                totals["timers"] += 1
+    return totals
+
+
+def steps_like(totals: dict[str, int], updates: int) -> list[BareStep]:
+    """``updates`` steps whose sums equal the lifecycles' counts (spread evenly)."""
+    def spread(total: int) -> list[int]:
+        return [(total * (i + 1)) // updates - (total * i) // updates for i in range(updates)]
+
+    local, regular, upserts, timers = (spread(totals[k]) for k in ("local", "regular", "upserts", "timers"))
+    return [BareStep(local[i], regular[i], bool(upserts[i]), bool(timers[i])) for i in range(updates)]
+
+
+async def timed_bare(handles: list, steps_per: list[list[BareStep]], concurrency: int) -> tuple[int, float]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(handle, steps: list[BareStep]) -> int:
+        async with gate:
+            for step in steps:
+                await handle.execute_update(BareWorkflow.act, step)
+            return len(steps)
+
+    started = time.perf_counter()
+    done = await asyncio.gather(*(one(h, s) for h, s in zip(handles, steps_per)))
+    return sum(done), time.perf_counter() - started
+
+
+async def main(clusters: int, rounds: int, concurrency: int, repeat: int) -> None:
+    async with dev_service() as svc:
+        today = await svc.service.today()
+        keys = [f"tp{i:03d}" for i in range(clusters)]
+        for k in keys:
+            await walk_to_formal_review(svc, k, today)
+        after = {k: len((await svc.client.get_workflow_handle(f"designation-{k}").fetch_history()).events)
+                 for k in keys}
+        first = await timed_lifecycles(svc, keys, rounds, concurrency)
+        totals = await count_work(svc, keys, after)
+        per_cluster = totals["updates"] // clusters
+        bare_steps = [steps_like({k: v // clusters for k, v in totals.items()}, per_cluster) for _ in keys]
+        queue = svc.settings.task_queue + "-bare"
+        runner = SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            *PASSTHROUGH, "bare_workflow"))
+        ours, bare = [first[0] / first[1]], []
+        async with Worker(svc.client, task_queue=queue, workflows=[BareWorkflow], activities=[bare_noop],
+                          workflow_runner=runner, activity_executor=ThreadPoolExecutor(8)):
+            handles = [await svc.client.start_workflow(BareWorkflow.run, BareInput(f"b{i:03d}"), id=f"bare-{i:03d}",
+                                                       task_queue=queue) for i in range(clusters)]
+            for i in range(repeat):  # interleaved, so a busy moment of the machine hits both
+                n, t = await timed_bare(handles, bare_steps, concurrency)
+                bare.append(n / t)
+                if i < repeat - 1:
+                    n, t = await timed_lifecycles(svc, keys, rounds, concurrency)
+                    ours.append(n / t)
+            for h in handles:
+                await h.signal(BareWorkflow.finish)
+    print(f"work per action (from the lifecycles' histories): {totals['local'] / totals['updates']:.2f} local "
+          f"activities, {totals['regular'] / totals['updates']:.2f} activities, "
+          f"{totals['upserts'] / totals['updates']:.2f} upserts, {totals['timers'] / totals['updates']:.2f} timer resets")
+    print(f"lifecycle actions/s: median {median(ours):.1f} of {', '.join(f'{x:.1f}' for x in ours)} "
+          f"({clusters} clusters × {2 * rounds} actions, {concurrency} at a time)")
+    print(f"bare baseline actions/s: median {median(bare):.1f} of {', '.join(f'{x:.1f}' for x in bare)}")
+    print(f"ratio lifecycle / bare: {median(ours) / median(bare):.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clusters", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    a = parser.parse_args()
+    asyncio.run(main(a.clusters, a.rounds, a.concurrency, a.repeat))
