@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from domain.journal import GENESIS, canonical, link
+from domain.journal import GENESIS, canonical, canonical_text, link
 
 
 @dataclass
@@ -40,23 +40,32 @@ class VerifyReport:
 
 def verify_rows(cluster_key: str, rows: list[Any], head: tuple[int, str] | None) -> VerifyReport:
     """``rows`` are the cluster's journal rows; ``head`` is (seq, hash) from the history."""
-    rows = sorted(rows, key=lambda r: (r.seq, r.id or 0))
+    if any(a.seq > b.seq or (a.seq == b.seq and (a.id or 0) > (b.id or 0)) for a, b in zip(rows, rows[1:])):
+        rows = sorted(rows, key=lambda r: (r.seq, r.id or 0))  # the store streams them in order already
     report = VerifyReport(cluster_key, len(rows), head[0] if head else 0)
     problems = report.problems
     expected_seq, prev_hash = 1, GENESIS
     for row in rows:
-        if row.seq < expected_seq:
-            problems.append(Problem(row.seq, "duplicated", f"第 {row.seq} 行重复出现（行号 {row.id}）"))
+        seq, own_prev, own_hash = row.seq, row.prev_hash, row.hash
+        if seq < expected_seq:
+            problems.append(Problem(seq, "duplicated", f"第 {seq} 行重复出现（行号 {row.id}）"))
             continue
-        if row.seq > expected_seq:
-            missing = f"{expected_seq}" if row.seq == expected_seq + 1 else f"{expected_seq}–{row.seq - 1}"
+        if seq > expected_seq:
+            missing = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
             problems.append(Problem(expected_seq, "missing", f"第 {missing} 行缺失（被删除）"))
-        content = canonical(row.cluster_key, row.seq, row.on, row.kind, row.actor_role, row.actor_name, row.data)
-        if link(row.prev_hash, content) != row.hash:
-            problems.append(Problem(row.seq, "edited", f"第 {row.seq} 行的内容与其哈希不符（内容被修改）"))
-        elif row.prev_hash != prev_hash and row.seq == expected_seq:
-            problems.append(Problem(row.seq, "relinked", f"第 {row.seq} 行与前一行的哈希链断开（前面的行被改动或调换）"))
-        prev_hash, expected_seq = row.hash, row.seq + 1
+        text = getattr(row, "data_text", None)
+        digest = None
+        if text is not None:  # the stored text as is (canonical since issue 15), parsed only if that fails
+            digest = link(own_prev, canonical_text(row.cluster_key, seq, row.on, row.kind, row.actor_role,
+                                                   row.actor_name, text))
+        if digest != own_hash:
+            digest = link(own_prev, canonical(row.cluster_key, seq, row.on, row.kind, row.actor_role, row.actor_name,
+                                              row.data))
+        if digest != own_hash:
+            problems.append(Problem(seq, "edited", f"第 {seq} 行的内容与其哈希不符（内容被修改）"))
+        elif own_prev != prev_hash and seq == expected_seq:
+            problems.append(Problem(seq, "relinked", f"第 {seq} 行与前一行的哈希链断开（前面的行被改动或调换）"))
+        prev_hash, expected_seq = own_hash, seq + 1
     if head is not None:
         head_seq, head_hash = head
         last_seq = rows[-1].seq if rows else 0
@@ -81,9 +90,10 @@ def check_attachments(report: VerifyReport, rows: list[Any], blobs: Any) -> Veri
     import hashlib
 
     checked: dict[str, str | None] = {}  # sha256 -> problem kind (None: fine); each blob read once
-    for row in sorted(rows, key=lambda r: (r.seq, r.id or 0)):
-        if row.kind != "attachment":
-            continue
+    attached = [r for r in rows if r.kind == "attachment"]
+    if not attached:
+        return report
+    for row in sorted(attached, key=lambda r: (r.seq, r.id or 0)):
         d = row.data or {}
         sha, name = str(d.get("sha256", "")), str(d.get("name", ""))
         if sha not in checked:

@@ -26,6 +26,26 @@ def canonical(cluster_key: str, seq: int, on: date | str, kind: str, actor_role:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_string = json.encoder.encode_basestring  # a JSON string literal, UTF-8 as is (C-accelerated)
+
+
+def dumps(value: Any) -> str:
+    """The canonical JSON text: sorted keys, no spaces, UTF-8 as is. The store writes its JSON
+    columns with it too, so a journal row's ``data`` is already in the form its hash covers."""
+    return _ENCODER.encode(value)
+
+
+def canonical_text(cluster_key: str, seq: int, on: date | str, kind: str, actor_role: str, actor_name: str,
+                   data_text: str) -> bytes:
+    """``canonical`` built around the stored text of ``data`` without parsing it: the same bytes
+    whenever that text is canonical (rows written since issue 15), which the verification checks
+    first; anything else (older rows, a hand-edited row) is parsed and checked the long way."""
+    day = on.isoformat() if isinstance(on, date) else str(on)
+    return (f'{{"actor":[{_string(actor_role)},{_string(actor_name)}],"cluster":{_string(cluster_key)},'
+            f'"data":{data_text},"kind":{_string(kind)},"on":{_string(day)},"seq":{int(seq)}}}').encode()
+
+
 def link(prev_hash: str, content: bytes) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + content).hexdigest()
 

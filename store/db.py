@@ -17,6 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from domain.journal import dumps
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
@@ -47,7 +49,9 @@ def make_engine(url: str | None = None) -> Engine:
         engine = _ENGINES.get(url)
         if engine is None:
             parsed = make_url(url)
-            kwargs: dict = {}
+            # JSON columns in canonical form: a journal row's data is stored as its hash covers it,
+            # so verifying a chain need not parse and re-serialise every row (issue 15)
+            kwargs: dict = {"json_serializer": dumps}
             if parsed.get_backend_name() == "sqlite":
                 if parsed.database and parsed.database != ":memory:":
                     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
