@@ -73,18 +73,53 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
 
 
+def _tuning() -> dict:
+    """The worker's limits (issue 15, each measured in ``bench/``): how many workflows it keeps
+    cached (memory: a sleeping lifecycle costs little once the sandbox shares our modules, and
+    an evicted one is replayed from its short history when its clock fires), how many workflow
+    and activity tasks it runs at once, and how long the server waits for this worker to take a
+    cached workflow's next task before handing it to any worker with the full history (at 00:00
+    a whole cohort wakes at once: 1 s was too short and turned most of them into full replays).
+    Each can be set in the environment (``WORKER_MAX_CACHED_WORKFLOWS`` …)."""
+    def env(name: str, default: int) -> int:
+        try:
+            return int(os.environ.get(name, default))
+        except ValueError:
+            return default
+
+    return {
+        "max_cached_workflows": env("WORKER_MAX_CACHED_WORKFLOWS", 400),
+        "max_concurrent_workflow_tasks": env("WORKER_MAX_WORKFLOW_TASKS", 100),
+        "max_concurrent_activities": env("WORKER_MAX_ACTIVITIES", 32),
+        "max_concurrent_local_activities": env("WORKER_MAX_LOCAL_ACTIVITIES", 32),
+        "sticky_seconds": env("WORKER_STICKY_SECONDS", 10),
+        "activity_threads": env("WORKER_ACTIVITY_THREADS", 32),
+    }
+
+
+WORKER_TUNING = _tuning()
+
+
 def make_worker(client: Client, activities: LifecycleActivities, task_queue: str = TASK_QUEUE, **kwargs) -> Worker:
     """One worker for every program on one task queue: program 1's activities as handed in,
     programs 2–4's built by their hooks over the same store and client."""
+    t = WORKER_TUNING
+    options = dict(
+        max_cached_workflows=t["max_cached_workflows"],
+        max_concurrent_workflow_tasks=t["max_concurrent_workflow_tasks"],
+        max_concurrent_activities=t["max_concurrent_activities"],
+        max_concurrent_local_activities=t["max_concurrent_local_activities"],
+        sticky_queue_schedule_to_start_timeout=timedelta(seconds=t["sticky_seconds"]),
+    )
+    options.update(kwargs)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=[*activities.all(), *programs.activities(activities.engine, activities.client, task_queue)],
-        activity_executor=ThreadPoolExecutor(max_workers=8),
+        activity_executor=ThreadPoolExecutor(max_workers=t["activity_threads"]),
         workflow_runner=sandbox_runner(),
-        sticky_queue_schedule_to_start_timeout=kwargs.pop("sticky_queue_schedule_to_start_timeout", timedelta(seconds=1)),
-        **kwargs,
+        **options,
     )
 
 
