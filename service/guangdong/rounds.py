@@ -114,13 +114,13 @@ class GuangdongService:
         if not isinstance(data_year, int) or not policy.first_year <= data_year < today.year:
             raise DomainError("round_year_invalid", f"年度考核收集已结束年度的数据：{policy.first_year}–{today.year - 1} 年，"
                                                     f"不是 {data_year}")
+        if repo.round_of(self.engine, data_year) is not None:
+            raise DomainError("round_exists", f"{data_year} 年度的考核已经开启")
         if due is not None and due <= today:
             raise DomainError("round_due_invalid", f"截止日期 {due} 应晚于今天 {today}")
         if due is None and due_date(policy, data_year) <= today:
             raise DomainError("round_due_passed", f"按政策 {data_year} 年度的材料应于 {due_date(policy, data_year)} 前报送，"
                                                   "该日期已过；请另定截止日期")
-        if repo.round_of(self.engine, data_year) is not None:
-            raise DomainError("round_exists", f"{data_year} 年度的考核已经开启")
         self.ensure_zones()
         zones = [ZoneRef(z.key, z.name, z.city) for z in repo.zones(self.engine)]
         workflow_id = round_workflow_id(data_year)
