@@ -53,7 +53,7 @@ def check_scope(user: User, zone: Zone) -> None:
     if user.role not in ROLES:
         raise DomainError("role_not_allowed", f"{user.role_label}不参与广东省产业集群升级示范区的考核")
     if not in_scope(user, zone):
-        raise DomainError("zone_out_of_scope", f"{zone.name}不在{user.name}的办理范围内")
+        raise DomainError("out_of_scope", f"{zone.name}不在{user.name}的办理范围内")
 
 
 def check_open_round(user: User) -> None:

@@ -19,6 +19,9 @@ ROLES = ("zone_office", "local_government", "prefecture_bureau", "province_depar
 
 
 def _activities(engine: Any, client: Any, task_queue: str) -> list[Any]:
+    from store.guangdong.repo import load_zones
+
+    load_zones(engine)  # 附件1's zones are in the store from the worker's first start (idempotent)
     return GuangdongActivities(engine).all()
 
 
