@@ -138,3 +138,41 @@ async def test_every_page_renders_for_each_role(gd, year):
     page = await gd.login("jiangmen")
     r = await page.get(f"/guangdong/rounds/{year}/zones/{XIQIAO}")
     assert r.status_code == 403
+
+
+async def test_year_on_year_changes_are_shown_for_every_numeric_field_against_the_previous_round(gd, year):
+    from datetime import date
+
+    key = "gd-foshan-shunde-appliances"
+    zone = BY_KEY[key]
+    await open_round(gd, year - 1, date((await gd.sim.today()).year + 1, 1, 31))
+    gd.users.add("shunde", "zone_office", "顺德家电示范区办公室", "password-123", clusters=[key])
+    gd.tokens["shunde"] = gd.users.issue_token("shunde")
+    for y in (year - 1, year):
+        r = await gd.client.post(f"/api/guangdong/rounds/{y}/zones/{key}/submit", headers=gd.auth("shunde"),
+                                 json={"form": sample_form(zone, y), "summary": sample_summary(zone, y)})
+        assert r.status_code == 200, r.text
+    r = await gd.client.get(f"/api/guangdong/rounds/{year}/zones/{key}", headers=gd.auth("province"))
+    changes = r.json()["changes"]
+    assert len(changes) == 59 and all(c["last_year"] is not None and c["change"] is not None for c in changes)
+    output = next(c for c in changes if c["key"] == "output")
+    assert output["growth"] == round((output["this_year"] - output["last_year"]) / output["last_year"] * 100, 2)
+    r = await gd.client.get(f"/api/guangdong/rounds/{year}/summary", headers=gd.auth("province"))
+    row = next(x for x in r.json()["rows"] if x["zone"]["key"] == key)
+    assert row["cells"]["output"]["growth"] == output["growth"]
+    r = await gd.client.get(f"/api/guangdong/zones/{key}/history", headers=gd.auth("province"))
+    assert [h["data_year"] for h in r.json()] == [year, year - 1]
+    page = await gd.login("province")
+    r = await page.get(f"/guangdong/rounds/{year}/zones/{key}")
+    assert r.text.count('个百分点') >= 16  # every share's change in points
+
+
+async def test_the_audit_verifies_and_replays_program_3s_journals(gd, year):
+    from audit.service import AuditService
+
+    audit = AuditService(gd.sim.env.client, gd.sim.engine)
+    reports = await audit.verify(None, "测试")
+    mine = [r for r in reports if r.cluster_key.startswith("guangdong.")]
+    assert len(mine) >= 37 and all(r.ok for r in mine), [r.summary() for r in mine if not r.ok]
+    replay = await audit.replay(f"guangdong.filing-{year}-gd-foshan-dali-nonferrous", "测试")
+    assert replay.ok and replay.deterministic and len(replay.timeline) == replay.journal_rows
