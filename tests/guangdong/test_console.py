@@ -176,3 +176,19 @@ async def test_the_audit_verifies_and_replays_program_3s_journals(gd, year):
     assert len(mine) >= 37 and all(r.ok for r in mine), [r.summary() for r in mine if not r.ok]
     replay = await audit.replay(f"guangdong.filing-{year}-gd-foshan-dali-nonferrous", "测试")
     assert replay.ok and replay.deterministic and len(replay.timeline) == replay.journal_rows
+
+
+async def test_an_attachment_of_the_summary_is_kept_and_journaled_and_a_wrong_file_is_refused(gd, year):
+    key = "gd-foshan-danzao-hardware"
+    gd.users.add("danzao", "zone_office", "丹灶小五金示范区办公室", "password-123", clusters=[key])
+    gd.tokens["danzao"] = gd.users.issue_token("danzao")
+    pdf = b"%PDF-1.4\n" + b"0" * 300_000  # beyond the 256 KB of an ordinary body
+    url = f"/api/guangdong/rounds/{year}/zones/{key}/attachments"
+    r = await gd.client.post(url, params={"name": "附页：品牌建设情况.pdf"}, content=pdf, headers=gd.auth("danzao"))
+    assert r.status_code == 200, r.text
+    (event,) = r.json()["events"]
+    assert event["kind"] == "attachment" and event["data"]["size"] == len(pdf)
+    r = await gd.client.post(url, params={"name": "tool.exe"}, content=b"MZ" + b"0" * 10, headers=gd.auth("danzao"))
+    assert r.status_code == 422 and r.json()["code"] == "attachment_type_not_allowed"
+    r = await gd.client.post(url, params={"name": "x.pdf"}, content=pdf, headers=gd.auth("county"))
+    assert r.status_code == 403
