@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_console import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, console_service  # noqa: F401
+from tests.e2e.test_console import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, cli, console_service, token_for  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 ZONE = "gd-foshan-xiqiao-textiles"
@@ -88,3 +88,34 @@ def test_a_zone_office_uploads_its_filled_form_and_the_county_signs_it_off_in_a_
             page.screenshot(path=str(ARTIFACTS / "guangdong-signed-off.png"), full_page=False)
         finally:
             browser.close()
+
+
+def test_the_cli_shows_the_round_writes_the_form_and_the_summary_and_the_prefecture_returns_a_filing(
+        console_service, tmp_path):  # noqa: F811
+    """The same round from the command line: a 经贸局 sees its city's six zones, downloads a
+    form, returns a filing with a reason; the province writes the summary workbook."""
+    from openpyxl import load_workbook
+
+    year = date.today().year - 1
+    prefecture, province = token_for(console_service, "prefecture"), token_for(console_service, "province")
+    code, out, err = cli(console_service, "guangdong", "status", str(year), "--json", token=prefecture)
+    assert code == 0, err
+    import json
+
+    status = {z["zone"]: z["step"] for z in json.loads(out)}
+    assert len(status) == 6 and status["gd-foshan-danzao-hardware"] == "prefecture_review"
+    form = tmp_path / "丹灶.xlsx"
+    code, out, err = cli(console_service, "guangdong", "form-template", str(year), "gd-foshan-danzao-hardware",
+                         "-o", str(form), token=prefecture)
+    assert code == 0 and load_workbook(form)["考核表"]["B2"].value == "gd-foshan-danzao-hardware", err
+    code, out, err = cli(console_service, "guangdong", "return", str(year), "gd-foshan-danzao-hardware",
+                         "--reason", "出口交货值与海关数据不符，请核实。", token=prefecture)
+    assert code == 0 and "现在：退回修改" in out, err
+    code, out, err = cli(console_service, "guangdong", "receive", str(year), "gd-foshan-danzao-hardware",
+                         token=province)
+    assert code == 2 and "action_not_allowed" in err and "Traceback" not in err
+    summary = tmp_path / "汇总.xlsx"
+    code, out, err = cli(console_service, "guangdong", "summary", str(year), "-o", str(summary), token=province)
+    assert code == 0, err
+    ws = load_workbook(summary).active
+    assert sum(1 for r in range(4, 60) if ws.cell(r, 1).value) == 36
