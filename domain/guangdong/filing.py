@@ -235,7 +235,8 @@ class Filing:
             if d <= today and d not in st.reminders_sent:
                 st.reminders_sent.append(d)
                 if today <= st.due:  # a reminder that fell due after the due date is moot
-                    events.append(self._event("reminder", d, {"due": st.due.isoformat(), "days_left": (st.due - d).days,
+                    # dated today: a round opened after a reminder's day reminds on opening
+                    events.append(self._event("reminder", today, {"due": st.due.isoformat(), "days_left": (st.due - d).days,
                                                               "step": st.step, "holder": holder}))
         if st.overdue_since is None and today > st.due:
             st.overdue_since = st.due + timedelta(days=1)

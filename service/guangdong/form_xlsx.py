@@ -13,7 +13,7 @@ import zipfile
 from typing import Any, Mapping
 
 from domain.errors import DomainError
-from domain.guangdong.form import (BY_LABEL, FIELDS, GROUP_LABELS, NAMES, PERCENT, GROWTH, ROWS, TEXT, YESNO,
+from domain.guangdong.form import (FIELDS, GROUP_LABELS, NAMES, PERCENT, GROWTH, ROWS, TEXT, YESNO,
                                    FormInvalid, check_form)
 from domain.guangdong.zones import Zone
 from domain.limits import LIMITS

@@ -282,10 +282,16 @@ def describe(item: dict[str, Any]) -> str:
     return ""
 
 
+EVENT_LABELS = {**labels.EVENT_LABELS, "final": "结果", "rejected": "被拒绝"}
+
+
 def render_table(items: list[dict[str, Any]]) -> str:
-    lines = ["日期        对象                                          事件          说明", "-" * 100]
+    from service.cnlic.simulate import _pad  # display width: CJK characters take two columns
+
+    lines = [_pad("日期", 12) + _pad("对象", 46) + _pad("事件", 14) + "说明", "-" * 100]
     for i in items:
-        lines.append(f"{i['on'] or '':<12}{i['entity']:<46}{labels.event_label(i['event']) if i['event'] not in ('final', 'rejected') else {'final': '结果', 'rejected': '被拒绝'}[i['event']]:<10}{describe(i)}")
+        lines.append(_pad(i["on"] or "", 12) + _pad(i["entity"], 46) + _pad(EVENT_LABELS.get(i["event"], i["event"]), 14)
+                     + describe(i))
     return "\n".join(lines)
 
 

@@ -101,3 +101,10 @@ def test_a_filing_reaching_the_province_after_the_due_date_is_marked_late():
     f.apply("sign_off", {"opinion": "同意"}, LOCAL, date(2027, 4, 11))
     event = f.apply("sign_off", {"opinion": "同意"}, PREF, date(2027, 4, 12))[0]
     assert event.data["late"] is True and f.state.late and not f.snapshot()["overdue"]
+
+
+def test_a_round_opened_after_a_reminders_day_reminds_on_the_day_it_opens():
+    f = filing()
+    events = f.fire_clocks(date(2027, 3, 10))
+    assert [(e.kind, e.on) for e in events] == [("reminder", date(2027, 3, 10))]
+    assert f.next_wakeup() == date(2027, 3, 24)
