@@ -29,6 +29,9 @@ CONFLICT = frozenset({
 })
 UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout", "store_unavailable"})
 TOO_LARGE = frozenset({"data_too_large", "body_too_large", "attachment_too_large", "document_too_large"})
+# program 3 (广东省产业集群升级示范区): no such zone or round; a round already open, a filing already received
+NOT_FOUND = NOT_FOUND | {"zone_unknown", "round_unknown"}
+CONFLICT = CONFLICT | {"round_exists", "filing_received"}
 RETRY_AFTER = "5"  # seconds: what a 503 suggests before trying again
 
 

@@ -43,7 +43,10 @@ def strict_json(raw: bytes, limits: Limits = LIMITS) -> Any:
 # bulk-onboarding uploads (console.cnlic.register): an XLSX file, bounded by its own limit
 UPLOAD_PATHS = frozenset({"/api/cluster-imports", "/register/import"})
 # attachments (console.cnlic.attachments): one file of up to LIMITS.attachment_bytes, on the API and the page
-ATTACHMENT_PATH = re.compile(r"^/(api/)?clusters/[A-Za-z0-9_-]{1,100}/attachments$")
+ATTACHMENT_PATH = re.compile(r"^/(api/)?clusters/[A-Za-z0-9_-]{1,100}/attachments$"
+                             r"|^/(api/)?guangdong/rounds/\d{4}/zones/gd-[a-z0-9-]{1,60}/attachments$")  # program 3
+# program 3's 考核表 uploaded as XLSX (console.guangdong): bounded like the bulk-onboarding workbook
+FORM_UPLOAD_PATH = re.compile(r"^/(api/)?guangdong/rounds/\d{4}/zones/gd-[a-z0-9-]{1,60}/form\.xlsx$")
 
 
 class BodyGuard:
@@ -58,6 +61,8 @@ class BodyGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         try:
             limit = self.limits.import_file_bytes if scope.get("path") in UPLOAD_PATHS else self.limits.http_body_bytes
+            if FORM_UPLOAD_PATH.match(scope.get("path", "")):
+                limit = self.limits.import_file_bytes + self.limits.http_body_bytes
             if ATTACHMENT_PATH.match(scope.get("path", "")):
                 limit = self.limits.attachment_bytes + self.limits.http_body_bytes  # the file and the form's fields
             body = await self._read(headers, receive, limit)

@@ -1,0 +1,1 @@
+"""Program 3's activities."""
