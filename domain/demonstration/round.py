@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any, Iterable, Mapping, Sequence
 
 from domain.calendar import add_calendar_days
-from domain.cnlic.model import Actor, Role  # the platform's roles (README "To split")
+from domain.demonstration.clocks import Clock, ClockRequest, RoundClocks
 from domain.demonstration.eligibility import (
     Attestation,
     Eligibility,
@@ -29,6 +29,7 @@ from domain.demonstration.forms import PublicityPack, RecommendationForm
 from domain.demonstration.policy import DemonstrationPolicy
 from domain.errors import DomainError
 from domain.limits import LIMITS, check_name
+from domain.roles import SYSTEM_ACTOR, Actor, Role
 
 
 class Stage(StrEnum):
@@ -74,6 +75,11 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("resolve_objection", "处理公示异议", "四、经过社会监督", (Stage.PUBLIC_NOTICE,), (Role.SECRETARIAT,)),
     Step("approve", "审核批准", "四、表彰", (Stage.PUBLIC_NOTICE,), (Role.LEADER,)),
     Step("commend", "大会表彰", "四、表彰", (Stage.APPROVED,), (Role.SECRETARIAT,)),
+    # 推荐材料 (the 推荐表's seals, photos, the video): the recommending association while it
+    # recommends, the secretariat until the round is commended
+    Step("attach", "上传推荐材料附件", "三、(一)",
+         (Stage.RECOMMENDATION, Stage.FIRST_REVIEW, Stage.COMMITTEE_VOTE, Stage.PUBLIC_NOTICE, Stage.APPROVED),
+         (Role.ASSOCIATION, Role.SECRETARIAT)),
 )}
 
 
@@ -129,8 +135,9 @@ class Objection:
 
 
 @dataclass
-class Round:
-    """A selection round's state. ``open_round`` makes one; the methods walk it."""
+class Round(RoundClocks):
+    """A selection round's state. ``open_round`` makes one; the methods walk it. Its events
+    are drained into the journal after each step (``drain``), so the state stays bounded."""
 
     key: str
     policy: DemonstrationPolicy
@@ -153,6 +160,14 @@ class Round:
     commendation: dict[str, Any] | None = None
     seq: int = 0
     events: list[RoundEvent] = field(default_factory=list)
+    title: str = ""
+    clocks: dict[str, Clock] = field(default_factory=dict)
+    arm_requests: list[ClockRequest] = field(default_factory=list)
+    attachments: int = 0
+
+    def drain(self) -> list[RoundEvent]:
+        out, self.events = self.events, []
+        return out
 
     # ------------------------------------------------------------ the table
 
@@ -219,8 +234,12 @@ class Round:
                               f"推荐截止日期 {self.recommendation_deadline} 已过（评选办法 三、(一)）")
         industry = self.cobuilt.get(cluster_key)
         if industry is None:
+            failed = "；".join(f"{c.label}：{'，'.join(e.text for e in c.evidence)}" for c in eligibility.failed
+                              if c.key in ("title_valid", "no_violation"))
             raise DomainError("candidate_not_cobuilt",
-                              f"{cluster_key} 在开始评选之日（{self.opened_on}）没有有效的共建称号，不在评选范围（评选办法 一）")
+                              f"{cluster_key} 在开始评选之日（{self.opened_on}）没有有效的共建称号，不在评选范围（评选办法 一）"
+                              + (f"（{failed}）" if failed else ""),
+                              conditions=[c.key for c in eligibility.failed])
         if industry not in set(industries):
             raise DomainError("industry_not_in_scope",
                               f"{cluster_key} 属于“{industry}”行业，{actor.name} 只能推荐本行业的集群（评选办法 三、(一)）")
@@ -234,7 +253,10 @@ class Round:
         self.candidates[cluster_key] = c
         self._event(today, "recommended", {"cluster_key": cluster_key, "industry": industry,
                                            "association": actor.name, "eligible": eligibility.eligible,
-                                           "eligibility": eligibility.as_dict()}, actor)
+                                           "eligibility": eligibility.as_dict(),
+                                           "form": form.model_dump(mode="json"),
+                                           "publicity": publicity.model_dump(mode="json") if publicity else None},
+                    actor)
         return c
 
     def close_recommendation(self, actor: Actor, today: date) -> None:
@@ -245,6 +267,7 @@ class Round:
         if not self.candidates:
             raise DomainError("no_candidates", "没有收到任何推荐，不能开始初审")
         self._move(Stage.FIRST_REVIEW, today, actor)
+        self.clear("recommendation", "recommendation closed", today)
 
     def _move(self, to: Stage, today: date, actor: Actor) -> None:
         before, self.stage = self.stage, to
@@ -345,6 +368,7 @@ class Round:
         self._event(today, "notice", {"published_on": published_on.isoformat(), "ends_on": self.notice_ends_on.isoformat(),
                                       "days": self.policy.notice_days, "clusters": self.proposed()}, actor)
         self._move(Stage.PUBLIC_NOTICE, today, actor)
+        self._request("notice", published_on)
         return self.notice_ends_on
 
     def record_objection(self, cluster_key: str, received_on: date, source: str, text: str, actor: Actor,
@@ -420,6 +444,7 @@ class Round:
         self.approved_on = today
         self._event(today, "approved", {"clusters": list(self.approved), "cap": self.cap}, actor)
         self._move(Stage.APPROVED, today, actor)
+        self.clear("notice", "approved", today)
         return self.approved
 
     def commend(self, held_on: date, document_number: str, actor: Actor, today: date) -> None:
@@ -436,13 +461,88 @@ class Round:
         self.commendation = {"held_on": held_on.isoformat(), "document_number": number, "clusters": list(self.approved)}
         self._event(today, "commended", dict(self.commendation), actor)
         self._move(Stage.COMMENDED, today, actor)
+        self.clear("conference", "commended", today)
+
+    def record_honours(self, honoured: Sequence[str], skipped: Mapping[str, str], today: date) -> None:
+        """What the service wrote on program 1's records (an ended lifecycle takes none)."""
+        self._event(today, "honours", {"honoured": list(honoured), "skipped": dict(skipped)}, SYSTEM_ACTOR)
+
+    @property
+    def finished(self) -> bool:
+        return self.stage is Stage.COMMENDED
+
+    # ------------------------------------------------------------ views
+
+    def snapshot(self) -> dict[str, Any]:
+        """The round as the read model keeps it (candidates come from the events)."""
+        return {
+            "key": self.key, "title": self.title, "stage": self.stage.value, "policy_version": self.policy.version,
+            "opened_on": self.opened_on.isoformat(), "conference_on": self.conference_on.isoformat(),
+            "recommendation_deadline": self.recommendation_deadline.isoformat(),
+            "valid_titles": self.valid_titles, "cap": self.cap, "quotas": dict(self.quotas),
+            "members_present": list(self.members_present),
+            "voted_on": self.voted_on.isoformat() if self.voted_on else None,
+            "notice_published_on": self.notice_published_on.isoformat() if self.notice_published_on else None,
+            "notice_ends_on": self.notice_ends_on.isoformat() if self.notice_ends_on else None,
+            "objections": [_objection_dict(o) for o in self.objections],
+            "proposed": self.proposed() if self.voted_on else [],
+            "approved": list(self.approved), "approved_on": self.approved_on.isoformat() if self.approved_on else None,
+            "commendation": dict(self.commendation) if self.commendation else None,
+            "clocks": [c.as_dict() for c in self.open_clocks()],
+            "candidates": len(self.candidates), "seq": self.seq,
+        }
+
+    def view(self) -> dict[str, Any]:
+        """The live state (the workflow's query): the snapshot, each candidate's standing and
+        what each role may do now."""
+        return {**self.snapshot(), "allowed": {r.value: self.allowed(r.value) for r in
+                                               (Role.SECRETARIAT, Role.LEADER, Role.ASSOCIATION)},
+                "candidate_list": [{"cluster_key": c.cluster_key, "industry": c.industry, "association": c.association,
+                                    "eligible": c.eligibility.eligible,
+                                    "failed": [x.key for x in c.eligibility.failed], "reviewed": c.reviewed,
+                                    "vote": vars(c.vote) if c.vote else None, "removed_by": c.removed_by}
+                                   for c in self.candidates.values()]}
+
+    # ------------------------------------------------------------ attachments (推荐材料)
+
+    def check_attach(self, cluster_key: str, actor: Actor, industries: Iterable[str]) -> Candidate:
+        """The recommending association attaches to its own recommendation while recommending;
+        the secretariat to any candidate until the commendation."""
+        step = self._step("attach", actor)
+        c = self._candidate(cluster_key)
+        if actor.role == Role.ASSOCIATION:
+            if self.stage is not Stage.RECOMMENDATION:
+                raise DomainError("step_not_allowed", f"推荐截止后，附件由{Role.SECRETARIAT.label}上传（评选办法 {step.clause}）")
+            if c.industry not in set(industries):
+                raise DomainError("industry_not_in_scope", f"{cluster_key} 不属于 {actor.name} 负责的行业")
+        if self.attachments >= LIMITS.meeting_decisions:
+            raise DomainError("too_many_items", f"一轮评选的附件不超过 {LIMITS.meeting_decisions} 个")
+        return c
+
+    def attach(self, cluster_key: str, meta: Mapping[str, Any], actor: Actor, industries: Iterable[str],
+               today: date) -> RoundEvent:
+        """Journal an attachment's facts (``domain.attachments.AttachmentMeta.as_event_data``)
+        under the candidate it belongs to; the bytes are in the blob store."""
+        self.check_attach(cluster_key, actor, industries)
+        self.attachments += 1
+        return self._event(today, "attachment", {**dict(meta), "cluster": cluster_key}, actor)
+
+    # ------------------------------------------------------------ what the clocks say
+
+    def _clock_facts(self, what: str) -> dict[str, Any]:
+        if what == "recommendation":
+            return {"stage": self.stage.value, "recommended": len(self.candidates)}
+        if what == "notice":
+            return {"unresolved": [o.id for o in self.unresolved_objections()]}
+        return {"stage": self.stage.value}
 
 
 # ------------------------------------------------------------------ opening a round
 
 
 def open_round(key: str, policy: DemonstrationPolicy, *, titles: Iterable[TitleFact], conference_on: date,
-               recommendation_deadline: date, quotas: Mapping[str, int], actor: Actor, today: date) -> Round:
+               recommendation_deadline: date, quotas: Mapping[str, int], actor: Actor, today: date,
+               title: str = "") -> Round:
     """The secretariat opens a round today: the cap is counted from program 1's titles valid on
     the opening date and recorded with the round."""
     if actor.role != Role.SECRETARIAT:
@@ -457,12 +557,23 @@ def open_round(key: str, policy: DemonstrationPolicy, *, titles: Iterable[TitleF
     titles = list(titles)
     valid, cap = cap_of(titles, today, policy)
     cobuilt = {t.cluster_key: t.industry for t in titles if t.valid_on(today, policy)}
+    title = check_name(title.strip(), "评选名称") or f"{conference_on.year} 年轻工业创新升级示范特色区域和产业集群评选"
     r = Round(key, policy, today, conference_on, recommendation_deadline, valid, cap, cobuilt,
-              quotas=check_quotas(quotas, cap))
-    r._event(today, "opened", {"policy_version": policy.version, "conference_on": conference_on.isoformat(),
+              quotas=check_quotas(quotas, cap), title=title)
+    r._event(today, "opened", {"title": title, "policy_version": policy.version,
+                               "conference_on": conference_on.isoformat(),
                                "recommendation_deadline": recommendation_deadline.isoformat(),
-                               "valid_titles": valid, "cap": cap, "quotas": dict(r.quotas)}, actor)
+                               "valid_titles": valid, "cap": cap, "quotas": dict(r.quotas),
+                               "counted": sorted(cobuilt)}, actor)
+    r._request("recommendation", recommendation_deadline)
+    r._request("conference", conference_on)
     return r
+
+
+def _objection_dict(o: Objection) -> dict[str, Any]:
+    return {"id": o.id, "cluster_key": o.cluster_key, "received_on": o.received_on.isoformat(), "source": o.source,
+            "text": o.text, "upheld": o.upheld, "reason": o.reason,
+            "resolved_on": o.resolved_on.isoformat() if o.resolved_on else None}
 
 
 def check_quotas(quotas: Mapping[str, int], cap: int) -> dict[str, int]:

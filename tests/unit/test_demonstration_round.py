@@ -272,8 +272,8 @@ def test_commendation_records_the_document_and_ends_the_round():
 
 def test_the_step_table_says_who_may_do_what_now():
     r = opened()
-    assert r.allowed("association") == ["recommend"]
-    assert r.allowed("secretariat") == ["set_quotas", "close_recommendation"]
+    assert r.allowed("association") == ["recommend", "attach"]
+    assert r.allowed("secretariat") == ["set_quotas", "close_recommendation", "attach"]
     assert not r.may("approve", "leader") and set(STEPS) >= {"recommend", "review", "record_vote", "approve", "commend"}
     events = on_notice().events
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
