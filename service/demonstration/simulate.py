@@ -339,6 +339,8 @@ def describe(item: dict[str, Any]) -> str:
     from domain.demonstration.eligibility import CONDITIONS
 
     e = item["event"]
+    if not str(item.get("cluster", "")).startswith("round:") and e not in ("violation", "honour", "candidate"):
+        return describe_cnlic(item)  # a program-1 cluster's own event
     cond = lambda keys: "、".join(CONDITIONS[k][0] for k in keys)  # noqa: E731
     if e == "opened":
         return (f"有效共建称号 {item['valid_titles']} 个，上限 {item['cap']} 个；推荐截止 {item['recommendation_deadline']}，"
