@@ -20,7 +20,7 @@ AS_JSON = typer.Option(False, "--json", help="输出 JSON")
 STEP_COMMANDS = {
     "quotas": ("set_quotas", "调整各行业推荐名额（合计不超过上限）"),
     "recommend": ("recommend", "行业推荐：推荐表（及有关宣传资料），只能推荐本行业的共建集群"),
-    "close": ("close_recommendation", "推荐截止后结束推荐、开始初审"),
+    "close": ("close_recommendation", "结束推荐、开始初审（推荐截止前结束须用 --data 写明 reason）"),
     "review": ("review", "初审一个候选集群：通过，或不通过并写明理由"),
     "complete": ("complete_first_review", "形成初审建议名单，提交审核委员会"),
     "vote": ("record_vote", "记录审核委员会到会委员和每个集群的赞成、反对、弃权票"),

@@ -15,6 +15,7 @@ EVENT_LABELS = {
     "opened": "开始评选",
     "quotas": "行业推荐名额",
     "recommended": "行业推荐",
+    "closed_early": "提前结束推荐",
     "stage": "阶段",
     "reviewed": "初审",
     "first_review_list": "初审建议名单",

@@ -259,13 +259,20 @@ class Round(RoundClocks):
                     actor)
         return c
 
-    def close_recommendation(self, actor: Actor, today: date) -> None:
+    def close_recommendation(self, actor: Actor, today: date, reason: str = "") -> None:
+        """After the deadline; before it only with a written reason (e.g. every association with
+        a quota has recommended), which the journal keeps — the seed sets no rule either way."""
         self._step("close_recommendation", actor)
-        if today <= self.recommendation_deadline:
+        reason = check_text(reason.strip(), "提前结束推荐的理由")
+        if today <= self.recommendation_deadline and not reason:
             raise DomainError("recommendation_still_open",
-                              f"推荐截止日期为 {self.recommendation_deadline}，截止后才能开始初审（评选办法 三、(一)）")
+                              f"推荐截止日期为 {self.recommendation_deadline}，截止后才能开始初审；提前结束推荐须写明理由"
+                              "（评选办法 三、(一)）")
         if not self.candidates:
             raise DomainError("no_candidates", "没有收到任何推荐，不能开始初审")
+        if today <= self.recommendation_deadline:
+            self._event(today, "closed_early", {"deadline": self.recommendation_deadline.isoformat(),
+                                                "reason": reason}, actor)
         self._move(Stage.FIRST_REVIEW, today, actor)
         self.clear("recommendation", "recommendation closed", today)
 

@@ -74,7 +74,7 @@ def _recommend(r, data, actor, industries, today, facts):
 
 
 def _close(r, data, actor, industries, today, facts):
-    r.close_recommendation(actor, today)
+    r.close_recommendation(actor, today, str(data.get("reason") or ""))
 
 
 def _review(r, data, actor, industries, today, facts):

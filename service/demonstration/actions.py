@@ -63,6 +63,10 @@ class Empty(StepData):
     pass
 
 
+class CloseRecommendation(StepData):
+    reason: str = Field("", max_length=TEXT, title="提前结束推荐的理由", description="推荐截止日前结束推荐时必填")
+
+
 class Review(StepData):
     cluster_key: ClusterKey
     passed: StrictBool = Field(title="初审通过")
@@ -123,7 +127,7 @@ class Violation(StepData):
 STEP_SCHEMAS: dict[str, type[StepData]] = {
     "set_quotas": SetQuotas,
     "recommend": Recommend,
-    "close_recommendation": Empty,
+    "close_recommendation": CloseRecommendation,
     "review": Review,
     "complete_first_review": Empty,
     "record_vote": RecordVote,

@@ -130,11 +130,46 @@ class RoundService:
         raise DomainError("candidate_not_cobuilt", f"{cluster} 在开始评选之日（{row.opened_on}）没有有效的共建称号，"
                                                    f"不在评选范围（评选办法 一）" + (f"（{failed}）" if failed else ""))
 
-    async def attach(self, key: str, cluster_key: str, meta: dict[str, Any], user: User) -> StepResult:
+    async def upload(self, key: str, cluster_key: str, name: str, content: bytes, note: str, user: User,
+                     blobs: Any = None) -> dict[str, Any]:
+        """A file for a recommendation (推荐材料): checked (type by its bytes, size, name), kept in
+        the kernel's blob store under its SHA-256, its facts journaled by the round's
+        ``attach`` step (who may attach when is the round's rule)."""
+        from domain.attachments import check_file
+        from store.blobs import blob_store
+
         access.check_reads(user)
-        return await self._update(key, "attach", StepInput(actor=user.actor, data={"cluster_key": cluster_key,
-                                                                                    "attachment": meta},
-                                                           industries=list(user.industries)))
+        self.candidate(key, cluster_key, user)
+        meta = check_file(name, content, "recommendation", note)
+        blobs = blobs if blobs is not None else blob_store(self.engine)
+        blobs.put(content)
+        await self._update(key, "attach", StepInput(actor=user.actor, data={"cluster_key": cluster_key,
+                                                                             "attachment": meta.as_event_data()},
+                                                    industries=list(user.industries)))
+        return meta.as_event_data()
+
+    def attachments(self, key: str, cluster_key: str, user: User) -> list[Any]:
+        """The journal's attachment rows of one candidate (the chain vouches for them)."""
+        from store.cnlic.lifecycle import journal
+
+        self.candidate(key, cluster_key, user)
+        return [r for r in journal(self.engine, f"demonstration.{key}")
+                if r.kind == "attachment" and r.data.get("cluster") == cluster_key]
+
+    def download(self, key: str, cluster_key: str, sha256: str, user: User, blobs: Any = None) -> tuple[Any, bytes]:
+        import hashlib
+
+        from store.blobs import blob_store
+
+        row = next((r for r in self.attachments(key, cluster_key, user) if r.data.get("sha256") == sha256), None)
+        if row is None:
+            raise DomainError("attachment_unknown", "没有这个附件")
+        data = (blobs if blobs is not None else blob_store(self.engine)).get(sha256)
+        if data is None:
+            raise DomainError("attachment_missing", "附件文件已丢失（存储中没有这个哈希），请联系管理员")
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise DomainError("attachment_altered", "附件文件与日志记录的哈希不符，拒绝提供")
+        return row, data
 
     async def _update(self, key: str, action: str, inp: StepInput) -> StepResult:
         handle = self.client.get_workflow_handle(round_workflow_id(key))
@@ -191,6 +226,16 @@ class RoundService:
         if row is None:
             raise DomainError("round_unknown", f"没有编号为 {key} 的评选")
         return row
+
+    def cobuilt_choices(self, row: Any, user: User) -> dict[str, str]:
+        """The co-built clusters counted at the opening this user may recommend (its industries),
+        not yet recommended: key → label."""
+        from store.cnlic.lifecycle import clusters
+
+        taken = {c.cluster_key for c in repo.candidates(self.engine, row.key)}
+        counted = set(row.counted)
+        return {c.key: f"{c.title or c.name or c.key}（{c.key}）" for c in clusters(self.engine)
+                if c.key in counted and c.key not in taken and c.industry in user.industries}
 
     def candidates(self, key: str, user: User) -> list[Any]:
         access.check_reads(user)
