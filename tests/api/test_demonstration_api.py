@@ -155,3 +155,28 @@ async def test_the_pages_show_the_round_the_evidence_and_take_a_recommendation_a
     assert r.status_code == 409
     r = await env.client.get("/todo")
     assert r.status_code == 200
+
+
+async def test_the_cluster_page_shows_its_honour_and_the_secretariat_records_a_violation_there(env):
+    from workflows.cnlic.contracts import HonourInput, RecordResult, designation_workflow_id
+
+    _, keys = await round_with_clusters(env, count=1)
+    handle = env.sim.env.client.get_workflow_handle(designation_workflow_id(keys[0]))
+    data = {"round": "conf-x", "label": "轻工业创新升级示范特色区域和产业集群", "document_number": "中轻联综字〔2026〕9号",
+            "held_on": (await env.sim.today()).isoformat()}
+    for _ in range(2):  # delivered twice (a retried activity): journaled once
+        await handle.execute_update("honour", HonourInput(actor=Actor("secretariat", "综合业务部"), data=data),
+                                    result_type=RecordResult)
+    assert [r.kind for r in env.sim.journal(keys[0])].count("honour") == 1
+    csrf = await log_in(env, "secretariat")
+    r = await env.client.get(f"/clusters/{keys[0]}")
+    assert r.status_code == 200 and 'id="honours"' in r.text and "中轻联综字〔2026〕9号" in r.text
+    assert 'data-form="record_violation"' in r.text
+    r = await env.client.post(f"/clusters/{keys[0]}/violation", data={
+        "csrf": csrf, "f_date": "2026-03-01", "f_source": "质监罚〔2026〕3号", "f_reason": "产品质量抽检不合格"})
+    assert r.status_code == 303
+    r = await env.client.get(f"/clusters/{keys[0]}")
+    assert "产品质量抽检不合格" in r.text
+    await log_in(env, "association")
+    r = await env.client.get(f"/clusters/{keys[0]}")
+    assert 'data-form="record_violation"' not in r.text

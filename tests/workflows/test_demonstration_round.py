@@ -99,6 +99,14 @@ async def test_a_round_walks_from_recommendation_to_commendation_and_honours_the
     for key in ("demonstration.r1", "c1"):
         report = await replay_cluster(sim.env.client, sim.engine, key)
         assert report.ok, (key, report.differences, report.verification and report.verification.problems)
+    # designation audit verify --all covers the round's journal with the head from its history
+    from audit.service import AuditService
+
+    verified = {r.cluster_key: r for r in await AuditService(sim.env.client, sim.engine).verify(None, "测试")}
+    assert verified["demonstration.r1"].ok and verified["demonstration.r1"].head_seq > 0
+    from service.demonstration.documents import commendation_document
+
+    assert "c1" in commendation_document(sim.engine, row).text()
 
 
 async def to_notice(sim, keys, present=6, yes=5):
