@@ -85,3 +85,22 @@ def test_an_association_recommends_and_the_secretariat_passes_it_to_the_vote(con
             page.screenshot(path=str(ARTIFACTS / "demonstration-to-vote.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_the_cli_lists_and_shows_rounds_and_refuses_a_bad_data_file_in_one_line(console_service, tmp_path):  # noqa: F811
+    from tests.e2e.test_console import cli, token_for
+
+    token = token_for(console_service, "secretariat")
+    code, out, err = cli(console_service, "demo-round", "list", token=token)
+    assert code == 0 and ROUND in out, err
+    code, out, err = cli(console_service, "demo-round", "show", ROUND, "--evidence", token=token)
+    assert code == 0 and "demo-ceramics" in out and "按时开展复评" in out, err
+    data = tmp_path / "open.yaml"
+    data.write_text("key: cli-round\nconference_on: 2099-06-01\nrecommendation_deadline: 2099-05-01\n"
+                    "quotas: [{association: 中国陶瓷工业协会, quota: 9}]\n", encoding="utf-8")
+    code, out, err = cli(console_service, "demo-round", "open", "--data", str(data), token=token)
+    assert code == 2 and err.strip().startswith("错误 [quota_over_cap]") and len(err.strip().splitlines()) == 1
+    data.write_text("key: cli-round\nconference_on: 2099-06-01\nrecommendation_deadline: 2099-05-01\nextra: 1\n",
+                    encoding="utf-8")
+    code, out, err = cli(console_service, "demo-round", "open", "--data", str(data), token=token)
+    assert code == 2 and "[invalid_data]" in err and "Traceback" not in err
