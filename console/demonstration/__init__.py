@@ -12,4 +12,5 @@ def mount(app: Any) -> None:
     from console.demonstration import api, pages
 
     app.include_router(api.router)
+    app.include_router(api.files_router)
     app.include_router(pages.router)

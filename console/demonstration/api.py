@@ -29,10 +29,13 @@ def _parse(path: str, body: Any) -> None:
 
 router = APIRouter(prefix="/api", tags=["创新升级示范评选"],
                    route_class=refusing_route(_parse, "请求数据不符合该步骤的格式"))
+# multipart bodies (a workbook, an attachment) are not re-read as JSON: a router of their own
+files_router = APIRouter(prefix="/api", tags=["创新升级示范评选"])
 RoundKey = Annotated[str, Path(pattern=base.KEY_PATTERN, description="评选编号")]
 ClusterKey = Annotated[str, Path(pattern=base.KEY_PATTERN, description="集群编号")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TOO_LARGE = {413: {"model": base.ErrorOut, "description": "文件超过大小上限"}}
 
 
 def rounds_of(request: Request) -> RoundService:
@@ -106,20 +109,21 @@ def candidate_out(c: Any) -> CandidateOut:
                         recommended_on=c.recommended_on.isoformat())
 
 
-@router.get("/demonstration/rounds", response_model=list[RoundOut], summary="评选列表")
+@router.get("/demonstration/rounds", response_model=list[RoundOut], summary="评选列表",
+            responses=base.responses(401, 403))
 async def list_rounds(request: Request, user: base.UserDep) -> list[RoundOut]:
     return [RoundOut(**round_out(r)) for r in rounds_of(request).rounds(user)]
 
 
 @router.post("/demonstration/rounds", response_model=OpenedOut, status_code=201, summary="开始评选（综合业务部）",
-             responses=base.responses(403, 409, 422, 503))
+             responses=base.responses(400, 401, 403, 409, 422, 503))
 async def open_round(request: Request, body: schemas.OpenRound, user: base.UserDep) -> OpenedOut:
     o = await rounds_of(request).open(body.model_dump(mode="json"), user)
     return OpenedOut(key=o.key, workflow_id=o.workflow_id, valid_titles=o.valid_titles, cap=o.cap)
 
 
 @router.get("/demonstration/rounds/{key}", response_model=RoundDetailOut, summary="一轮评选：候选集群与申报条件的依据",
-            responses=base.responses(403, 404))
+            responses=base.responses(401, 403, 404))
 async def show_round(request: Request, key: RoundKey, user: base.UserDep) -> RoundDetailOut:
     service = rounds_of(request)
     row = service.round(key, user)
@@ -129,7 +133,7 @@ async def show_round(request: Request, key: RoundKey, user: base.UserDep) -> Rou
 
 
 @router.get("/demonstration/rounds/{key}/candidates/{cluster}", response_model=CandidateOut,
-            summary="候选集群：推荐表、申报条件及依据", responses=base.responses(403, 404))
+            summary="候选集群：推荐表、申报条件及依据", responses=base.responses(401, 403, 404))
 async def show_candidate(request: Request, key: RoundKey, cluster: ClusterKey, user: base.UserDep) -> CandidateOut:
     return candidate_out(rounds_of(request).candidate(key, cluster, user))
 
@@ -144,7 +148,7 @@ def _step_route(action: str, model: type[BaseModel]) -> None:
 
     step.__name__ = f"step_{action}"
     router.post(f"/demonstration/rounds/{{key}}/{action}", response_model=StepOut, summary=action_label(action),
-                responses=base.responses(403, 404, 409, 422, 503))(step)
+                responses=base.responses(400, 401, 403, 404, 409, 422, 503))(step)
 
 
 for _action, _model in schemas.STEP_SCHEMAS.items():
@@ -152,7 +156,7 @@ for _action, _model in schemas.STEP_SCHEMAS.items():
 
 
 @router.post("/clusters/{key}/violations", summary="记录违规违法事件（共建集群的记录，综合业务部）",
-             responses=base.responses(403, 404, 409, 422, 503))
+             responses=base.responses(400, 401, 403, 404, 409, 422, 503))
 async def record_violation(request: Request, key: base.KeyPath, body: schemas.Violation,
                            user: base.UserDep) -> dict[str, Any]:
     result = await rounds_of(request).record_violation(key, body.model_dump(mode="json"), user)
@@ -160,7 +164,7 @@ async def record_violation(request: Request, key: base.KeyPath, body: schemas.Vi
 
 
 @router.get("/demonstration/rounds/{key}/commendation.docx", response_class=Response, summary="表彰名单 DOCX",
-            responses=base.responses(403, 404, 409))
+            responses=base.responses(401, 403, 404, 409))
 async def commendation(request: Request, key: RoundKey, user: base.UserDep) -> Response:
     from service.demonstration.documents import commendation_docx
 
@@ -169,15 +173,16 @@ async def commendation(request: Request, key: RoundKey, user: base.UserDep) -> R
                               f"commendation-{key}.docx")
 
 
-@router.get("/demonstration/indicators.xlsx", response_class=Response, summary="推荐表“主要指标”XLSX 模板")
+@router.get("/demonstration/indicators.xlsx", response_class=Response, summary="推荐表“主要指标”XLSX 模板",
+            responses=base.responses(401))
 async def indicators_template(user: base.UserDep) -> Response:
     from service.demonstration.indicators_xlsx import template
 
     return base.file_response(template(), XLSX, "recommendation-indicators.xlsx")
 
 
-@router.post("/demonstration/indicators", summary="读取填好的“主要指标”XLSX，返回推荐表的 indicators",
-             responses=base.responses(422))
+@files_router.post("/demonstration/indicators", summary="读取填好的“主要指标”XLSX，返回推荐表的 indicators",
+             responses={**base.responses(400, 401, 422), **TOO_LARGE})
 async def indicators_read(file: UploadFile, user: base.UserDep) -> dict[str, Any]:
     from service.demonstration.indicators_xlsx import read
 
@@ -186,8 +191,8 @@ async def indicators_read(file: UploadFile, user: base.UserDep) -> dict[str, Any
     return {"base_year": base_year, "indicators": indicators}
 
 
-@router.post("/demonstration/rounds/{key}/candidates/{cluster}/attachments", summary="上传推荐材料附件",
-             responses=base.responses(403, 404, 409, 422))
+@files_router.post("/demonstration/rounds/{key}/candidates/{cluster}/attachments", summary="上传推荐材料附件",
+             responses={**base.responses(400, 401, 403, 404, 409, 422, 503), **TOO_LARGE})
 async def upload(request: Request, key: RoundKey, cluster: ClusterKey, file: UploadFile, user: base.UserDep,
                  note: str = "") -> dict[str, Any]:
     if file.size is not None and file.size > LIMITS.attachment_bytes:

@@ -24,6 +24,8 @@ TEXT = LIMITS.text_chars
 ITEMS = LIMITS.list_items
 MANY = LIMITS.meeting_decisions  # a round's candidates, like a meeting's decisions
 KEY = r"^[A-Za-z0-9_-]{1,100}$"
+EARLIEST = date(1990, 1, 1)  # before any co-built title
+LATEST = date(2099, 12, 31)  # a date typed as 2999 is a typo, not a plan (the calendar ends in 2100)
 ClusterKey = Annotated[str, Field(pattern=KEY, title="集群编号")]
 
 
@@ -41,8 +43,8 @@ class OpenRound(StepData):
 
     key: str = Field(pattern=KEY, title="评选编号", description="字母、数字、- 或 _，如 conf-2027")
     title: str = Field("", max_length=NAME, title="评选名称", description="不填则为“某年轻工业创新升级示范特色区域和产业集群评选”")
-    conference_on: date = Field(title="全国轻工业特色区域和产业集群大会日期")
-    recommendation_deadline: date = Field(title="行业推荐截止日期")
+    conference_on: date = Field(ge=EARLIEST, le=LATEST, title="全国轻工业特色区域和产业集群大会日期")
+    recommendation_deadline: date = Field(ge=EARLIEST, le=LATEST, title="行业推荐截止日期")
     quotas: list[Quota] = Field(default_factory=list, max_length=ITEMS, title="各行业推荐名额",
                                 description="合计不超过评选上限（有效共建集群数的20%，向下取整）")
 
@@ -90,12 +92,12 @@ class RecordVote(StepData):
 
 
 class PublishNotice(StepData):
-    published_on: date = Field(title="公示日期", description="在中国轻工业联合会网站公示的日期")
+    published_on: date = Field(ge=EARLIEST, le=LATEST, title="公示日期", description="在中国轻工业联合会网站公示的日期")
 
 
 class RecordObjection(StepData):
     cluster_key: ClusterKey
-    received_on: date = Field(title="收到异议日期")
+    received_on: date = Field(ge=EARLIEST, le=LATEST, title="收到异议日期")
     source: str = Field(min_length=1, max_length=NAME, title="异议来源", description="来信、来电或来访单位／人")
     text: str = Field(min_length=1, max_length=TEXT, title="异议内容")
 
@@ -112,14 +114,14 @@ class Approve(StepData):
 
 
 class Commend(StepData):
-    held_on: date = Field(title="表彰日期（大会）")
+    held_on: date = Field(ge=EARLIEST, le=LATEST, title="表彰日期（大会）")
     document_number: str = Field(min_length=1, max_length=NAME, title="表彰文件文号")
 
 
 class Violation(StepData):
     """A violation on a program-1 cluster (its journal): 二、1 近五年无违规违法事件."""
 
-    date: dt.date = Field(title="违规违法事件发生日期")
+    date: dt.date = Field(ge=EARLIEST, le=LATEST, title="违规违法事件发生日期")
     source: str = Field(min_length=1, max_length=NAME, title="信息来源", description="如处罚决定书文号")
     reason: str = Field(min_length=1, max_length=TEXT, title="违规事由")
 

@@ -19,6 +19,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.calendar import SHANGHAI
 from domain.demonstration import access
+from domain.demonstration.clocks import plan_clock
 from domain.demonstration.eligibility import evaluate
 from domain.demonstration.policy import DEFAULT_POLICY_VERSION, get_policy
 from domain.demonstration.round import STEPS, open_round
@@ -27,6 +28,7 @@ from domain.limits import check_data
 from domain.roles import User
 from service.cnlic.lifecycle import domain_error_from, temporal_error, timeout_error
 from service.demonstration.actions import checked
+from store.calendars import service_calendar
 from store.demonstration import cnlic_facts
 from store.demonstration import rounds as repo
 from workflows.cnlic.contracts import TASK_QUEUE, ActionInput, RecordResult, designation_workflow_id
@@ -73,6 +75,9 @@ class RoundService:
                        today=today, title=spec.get("title") or "")
         if repo.round_row(self.engine, r.key) is not None:
             raise DomainError("round_exists", f"评选编号 {r.key} 已被使用")
+        calendar = service_calendar(self.engine)  # the clocks must be plannable: refuse here, not in the workflow
+        for request in r.take_requests():
+            plan_clock(policy, calendar, request)
         workflow_id = round_workflow_id(r.key)
         try:
             await self.client.start_workflow(
