@@ -9,7 +9,6 @@ rule's code and exit 2.
 
 from __future__ import annotations
 
-from typing import Any
 
 import typer
 

@@ -178,7 +178,6 @@ def indicators_template(out: Path = typer.Option(Path("推荐表-主要指标.xl
 @round_app.command("indicators-read")
 def indicators_read(file: Path = typer.Argument(..., help="填好的主要指标 XLSX")) -> None:
     """读取填好的主要指标 XLSX，打印推荐表 indicators 部分（YAML 可直接放进 --data 文件）；有误时指明单元格。"""
-    from domain import yamlfmt
     from service.demonstration.indicators_xlsx import read
 
     try:
