@@ -17,15 +17,21 @@ FORBIDDEN = frozenset({
     "role_not_allowed", "out_of_scope", "read_only", "not_panel_lead", "not_panel_member",
     "opinion_role_mismatch", "formal_opinion_body", "override_not_leader", "opinion_body_not_named",
     "audit_not_allowed", "csrf_invalid", "thresholds_not_permitted",
+    "industry_not_in_scope", "not_in_program",  # program 2
 })
 NOT_FOUND = frozenset({"cluster_unknown", "action_unknown", "recognition_unknown", "user_unknown",
-                       "attachment_unknown", "thresholds_unknown", "body_entry_unknown", "meeting_unknown", "site_report_unknown", "pdf_unavailable"})
+                       "attachment_unknown", "thresholds_unknown", "body_entry_unknown", "meeting_unknown", "site_report_unknown", "pdf_unavailable",
+                       "round_unknown", "candidate_unknown", "objection_unknown"})  # program 2
 CONFLICT = frozenset({
     "action_not_allowed", "lifecycle_ended", "opinion_duplicate", "annual_report_duplicate",
     "annual_report_year_invalid", "cluster_exists", "duplicate_lifecycle", "meeting_cluster_not_waiting",
     "meeting_nothing_waiting", "title_unchanged", "action_failed", "user_exists",
     "attachment_missing", "attachment_altered", "body_exists",
     "annual_report_year_not_ended",  # 附件五: the year reported has not ended
+    # program 2: the round's stage does not allow it now
+    "step_not_allowed", "round_exists", "round_ended", "recommendation_closed", "recommendation_still_open",
+    "candidate_duplicate", "review_incomplete", "vote_recorded", "notice_running", "objection_unresolved",
+    "objection_resolved", "commendation_unavailable",
 })
 UNAVAILABLE = frozenset({"temporal_unavailable", "temporal_timeout", "store_unavailable"})
 TOO_LARGE = frozenset({"data_too_large", "body_too_large", "attachment_too_large", "document_too_large"})

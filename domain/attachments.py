@@ -35,6 +35,7 @@ PURPOSES = {
     "report": "报告",
     "opinion": "意见",
     "supplement": "补充材料",
+    "recommendation": "推荐材料",  # program 2's (推荐表 seals, photos, video); program 1 takes none
 }
 
 
@@ -189,6 +190,7 @@ PURPOSE_ROLES: dict[str, tuple[Role, ...]] = {
     "report": (Role.EXPERT, Role.APPLICANT, Role.SECRETARIAT),
     "opinion": (Role.ASSOCIATION, Role.PROVINCIAL, Role.SECRETARIAT),
     "supplement": (Role.APPLICANT, Role.SECRETARIAT),
+    "recommendation": (),  # program 2 decides who attaches to a recommendation (domain.demonstration.round)
 }
 APPLICATION_STAGES = (Stage.CULTIVATION, Stage.APPLIED, Stage.ACCEPTED, Stage.SITE_EVALUATION,
                       Stage.ASSOCIATION_OPINION, Stage.FORMAL_REVIEW)
@@ -202,6 +204,8 @@ def check_attach(purpose: str, actor: Actor, facts: AttachFacts) -> None:
     if actor.role == Role.AUDITOR:
         raise DomainError("read_only", "审计账号只能查阅，不能上传附件")
     roles = PURPOSE_ROLES[purpose]
+    if not roles:
+        raise DomainError("attachment_purpose_unknown", f"“{label}”不是共建集群的附件用途")
     if actor.role not in roles:
         names = "、".join(Role(r).label for r in roles)
         raise DomainError("role_not_allowed", f"“{label}”附件只能由{names}上传，{actor.describe()}无此权限")

@@ -129,8 +129,10 @@ def _number(v: float) -> str:
 def _input(path: str, name: str, f: FieldInfo, today: date, label: str | None = None) -> Input | None:
     ann, optional = _optional(f.annotation)
     extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
-    if extra.get("x-legacy") or extra.get("x-computed"):
-        return None  # an older shape the API still takes, or a value the service computes (表二's years)
+    if extra.get("x-legacy") or extra.get("x-computed") or extra.get("x-own-table"):
+        # an older shape the API still takes, a value the service computes (表二's years), or a
+        # part the page lays out itself (program 2's 推荐表 indicators, in the form's own table)
+        return None
     if get_origin(ann) is list and isinstance(get_args(ann)[0], type) and issubclass(get_args(ann)[0], BaseModel) \
             and "." in path:
         return None  # records inside a row (表四's finances and products): the annex's XLSX carries them
@@ -201,10 +203,12 @@ def _group(path: str, f: FieldInfo, model: type[BaseModel], today: date, rows: i
     return Group(f"f_{path}", label, hint, ("项目", "填写"), body)
 
 
-def items_of(action: str, today: date, values: Mapping[str, str] | None = None) -> list[Item]:
+def items_of(action: str, today: date, values: Mapping[str, str] | None = None,
+             schemas: Mapping[str, type[BaseModel]] | None = None) -> list[Item]:
     """The form of an action: its inputs and tables, in the schema's order. A nested list of
-    records (the score sheet's indicator details) follows its parent's table."""
-    model = ACTION_SCHEMAS.get(action)
+    records (the score sheet's indicator details) follows its parent's table. ``schemas``:
+    another program's step schemas (program 1's actions by default)."""
+    model = (ACTION_SCHEMAS if schemas is None else schemas).get(action)
     if model is None:
         return []
     out: list[Item] = []
@@ -336,11 +340,12 @@ def prefill(action: str, view: Any, user: Any, owed_year: int | None, today: dat
 # ---------------------------------------------------------------- the submitted form as data
 
 
-def data_from_form(action: str, form: Mapping[str, str], today: date | None = None) -> dict[str, Any]:
+def data_from_form(action: str, form: Mapping[str, str], today: date | None = None,
+                   schemas: Mapping[str, type[BaseModel]] | None = None) -> dict[str, Any]:
     """The action's data from the submitted fields; a value that is not of its kind is one
     DomainError naming the field. Empty fields are left out, so the schema and the rules
     answer for what is missing; a table row left blank is not a record."""
-    items = items_of(action, today or date.today(), form)  # today only bounds the date pickers
+    items = items_of(action, today or date.today(), form, schemas)  # today only bounds the date pickers
     data: dict[str, Any] = {}
     for it in items:
         if isinstance(it, Group) and it.repeat:

@@ -41,6 +41,8 @@ EVENT_LABELS = {
     "audit_read": "审计查阅",
     "attachment": "附件",
     "decision_refused": "会议决定未执行",
+    "violation": "违规违法事件",
+    "honour": "荣誉",
 }
 
 DECISION_LABELS = {"approve": "批准", "refuse": "不予批准", "defer": "暂缓"}

@@ -62,6 +62,7 @@ from domain.cnlic.annual_report import kept as kept_annual_figures
 
 from domain.cnlic.lifecycle_clocks import LifecycleDecisions
 from domain.cnlic.lifecycle_conferral import LifecycleConferral
+from domain.cnlic.lifecycle_records import LifecycleRecords
 from domain.cnlic.lifecycle_state import (  # noqa: F401 - re-exported: callers import them from here
     PROCEDURE_CLOCKS,
     REMINDER_KINDS,
@@ -80,7 +81,7 @@ from domain.cnlic.lifecycle_state import (  # noqa: F401 - re-exported: callers 
 )
 
 
-class Lifecycle(LifecycleDecisions, LifecycleConferral):
+class Lifecycle(LifecycleDecisions, LifecycleConferral, LifecycleRecords):
     def __init__(self, state: LifecycleState, policy: Policy | None = None) -> None:
         self.state = state
         self.policy = policy or get_policy(state.policy_version)

@@ -28,9 +28,11 @@ from typing import Any, Iterable, Mapping, Sequence
 from domain.calendar import add_years, parse_date
 from domain.demonstration.policy import DemonstrationPolicy
 from domain.errors import DomainError
-from domain.limits import check_name, check_data
 
-VIOLATION_KIND = "violation"  # program 1's journal event for a recorded violation (data below)
+# program 1 records violations (and honours) on a cluster's journal: the one narrow piece of
+# program 1 this program reads besides the journal rows themselves
+from domain.cnlic.violations import VIOLATION_KIND, Violation, check_violation  # noqa: F401
+
 NO_RECORD = "无记录"
 
 
@@ -80,37 +82,6 @@ class JournalFact:
             actor_role=str(getattr(row, "actor_role", "") or getattr(actor, "role", "") or ""),
             actor_name=str(getattr(row, "actor_name", "") or getattr(actor, "name", "") or ""),
         )
-
-
-@dataclass(frozen=True)
-class Violation:
-    """The data of a ``violation`` row in program 1's journal: staff record that the cluster
-    broke a law or rule on ``date`` (二、1 违规违法事件), with the source they learned it from."""
-
-    date: date
-    source: str
-    reason: str
-
-    def as_event_data(self) -> dict[str, str]:
-        return {"date": self.date.isoformat(), "source": self.source, "reason": self.reason}
-
-
-def check_violation(data: Mapping[str, Any], today: date) -> Violation:
-    """Parse a violation as staff enter it; the date is when it happened, not when recorded."""
-    if not isinstance(data, Mapping):
-        raise DomainError("invalid_data", "违规记录应为对象（date、source、reason）")
-    check_data(dict(data), what="违规记录")
-    on = parse_date(data.get("date"), "违规日期")
-    if on > today:
-        raise DomainError("violation_date_invalid", f"违规日期 {on} 晚于今天 {today}")
-    source = str(data.get("source") or "").strip()
-    reason = str(data.get("reason") or "").strip()
-    if not source:
-        raise DomainError("violation_source_missing", "请写明违规信息的来源（source，如处罚决定书文号）")
-    if not reason:
-        raise DomainError("violation_reason_missing", "请写明违规事由（reason）")
-    check_name(source, "违规信息来源")
-    return Violation(on, source, reason)
 
 
 # ------------------------------------------------------------------ the cap
@@ -330,12 +301,24 @@ def _best_rank(report: Mapping[str, Any], policy: DemonstrationPolicy) -> tuple[
     return (best, "") if isinstance(best, int) and not isinstance(best, bool) else (None, "")
 
 
+def _onboarded_evaluation(e: JournalFact) -> Mapping[str, Any]:
+    if e.kind != "registered":
+        return {}
+    evaluation = (e.data.get("start") or {}).get("evaluation")
+    return evaluation if isinstance(evaluation, Mapping) else {}
+
+
 def _national_rank(rows: Sequence[JournalFact], policy: DemonstrationPolicy, exception: Attestation | None) -> Condition:
-    last = next((e for e in reversed(rows) if e.action == "record_site_report"), None)
+    last = next((e for e in reversed(rows) if e.action == "record_site_report" or _onboarded_evaluation(e)), None)
     evidence: list[Evidence] = []
     rank: int | None = None
     if last is None:
         evidence.append(Evidence(f"考评报告{NO_RECORD}"))
+    elif last.kind == "registered":  # an onboarded title brings its last evaluation's rank
+        found = _onboarded_evaluation(last).get("national_rank")
+        rank = found if isinstance(found, int) and not isinstance(found, bool) else None
+        text = f"导入称号时登记的上次考评：全国第 {rank} 名" if rank is not None else "导入称号时登记的上次考评未记录全国排名"
+        evidence.append(Evidence(text, last.seq, last.on))
     else:
         rank, key = _best_rank(last.data.get("report") or {}, policy)
         if rank is None:

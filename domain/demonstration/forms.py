@@ -49,7 +49,8 @@ class RecommendationForm(_Form):
     phone: str = Field("", max_length=40, title="联系电话")
     cluster_name: str = Field(min_length=1, max_length=NAME, title="特色区域和产业集群名称")
     base_year: int = Field(ge=2000, le=2100, title="主要指标年度")
-    indicators: dict[str, IndicatorEntry] = Field(title="主要指标", max_length=LIMITS.mapping_keys)
+    indicators: dict[str, IndicatorEntry] = Field(title="主要指标", max_length=LIMITS.mapping_keys,
+                                                  json_schema_extra={"x-own-table": True})  # the form's own table
     results: str = Field(min_length=1, max_length=TEXT, title="主要业绩及经验",
                          description="创新思路与主要业绩、主要经验，要有数据指标")
     opinions: list[SealedOpinion] = Field(default_factory=list, max_length=3, title="意见（盖章）")

@@ -78,6 +78,10 @@ class DemonstrationPolicy:
     vote_denominator: int
     # public notice (not in the seed; RULES.md default), in calendar days
     notice_days: int
+    # reminders the service adds (no seed text): working days before the recommendation
+    # deadline (to the associations) and before the conference (to the secretariat and leaders)
+    recommendation_reminder_working_days: int
+    conference_reminder_working_days: int
     # 有关宣传资料 三、 新闻、动态（5-10条）
     news_min: int
     news_max: int
@@ -111,6 +115,8 @@ DEMONSTRATION_2017 = DemonstrationPolicy(
     vote_numerator=2,
     vote_denominator=3,
     notice_days=7,
+    recommendation_reminder_working_days=3,
+    conference_reminder_working_days=10,
     news_min=5,
     news_max=10,
 )

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any, Iterable, Mapping, Sequence
 
-from domain.calendar import add_calendar_days
-from domain.cnlic.model import Actor, Role  # the platform's roles (README "To split")
+from domain.demonstration.clocks import Clock, ClockRequest, RoundClocks
 from domain.demonstration.eligibility import (
     Attestation,
     Eligibility,
@@ -29,52 +27,9 @@ from domain.demonstration.forms import PublicityPack, RecommendationForm
 from domain.demonstration.policy import DemonstrationPolicy
 from domain.errors import DomainError
 from domain.limits import LIMITS, check_name
-
-
-class Stage(StrEnum):
-    RECOMMENDATION = "recommendation"
-    FIRST_REVIEW = "first_review"
-    COMMITTEE_VOTE = "committee_vote"
-    PUBLIC_NOTICE = "public_notice"
-    APPROVED = "approved"
-    COMMENDED = "commended"
-
-    @property
-    def label(self) -> str:
-        return {
-            "recommendation": "行业推荐",
-            "first_review": "初审",
-            "committee_vote": "审核委员会审核",
-            "public_notice": "网上公示",
-            "approved": "已批准待表彰",
-            "commended": "已表彰",
-        }[self.value]
-
-
-@dataclass(frozen=True)
-class Step:
-    action: str
-    label: str
-    clause: str
-    sources: tuple[Stage, ...]
-    roles: tuple[Role, ...]
-
-
-# the one table of what may happen when, and who does it
-STEPS: dict[str, Step] = {s.action: s for s in (
-    Step("set_quotas", "调整行业推荐名额", "一、评选范围；三、(二) 协调名额",
-         (Stage.RECOMMENDATION, Stage.FIRST_REVIEW), (Role.SECRETARIAT,)),
-    Step("recommend", "行业推荐", "三、(一)", (Stage.RECOMMENDATION,), (Role.ASSOCIATION,)),
-    Step("close_recommendation", "结束推荐、开始初审", "三、(一)", (Stage.RECOMMENDATION,), (Role.SECRETARIAT,)),
-    Step("review", "初审", "三、(二)", (Stage.FIRST_REVIEW,), (Role.SECRETARIAT,)),
-    Step("complete_first_review", "形成初审建议名单", "三、(二)", (Stage.FIRST_REVIEW,), (Role.SECRETARIAT,)),
-    Step("record_vote", "记录审核委员会投票", "三、(三)", (Stage.COMMITTEE_VOTE,), (Role.SECRETARIAT,)),
-    Step("publish_notice", "网上公示", "三、(三)", (Stage.COMMITTEE_VOTE,), (Role.SECRETARIAT,)),
-    Step("record_objection", "记录公示异议", "四、经过社会监督", (Stage.PUBLIC_NOTICE,), (Role.SECRETARIAT,)),
-    Step("resolve_objection", "处理公示异议", "四、经过社会监督", (Stage.PUBLIC_NOTICE,), (Role.SECRETARIAT,)),
-    Step("approve", "审核批准", "四、表彰", (Stage.PUBLIC_NOTICE,), (Role.LEADER,)),
-    Step("commend", "大会表彰", "四、表彰", (Stage.APPROVED,), (Role.SECRETARIAT,)),
-)}
+from domain.demonstration.round_notice import Objection, RoundNotice, check_text, notice_end  # noqa: F401
+from domain.demonstration.stages import STEPS, Stage, Step  # noqa: F401 - the round's table, re-exported
+from domain.roles import Actor, Role
 
 
 @dataclass(frozen=True)
@@ -117,20 +72,9 @@ class Candidate:
 
 
 @dataclass
-class Objection:
-    id: str
-    cluster_key: str
-    received_on: date
-    source: str
-    text: str
-    upheld: bool | None = None
-    reason: str = ""
-    resolved_on: date | None = None
-
-
-@dataclass
-class Round:
-    """A selection round's state. ``open_round`` makes one; the methods walk it."""
+class Round(RoundNotice, RoundClocks):
+    """A selection round's state. ``open_round`` makes one; the methods walk it. Its events
+    are drained into the journal after each step (``drain``), so the state stays bounded."""
 
     key: str
     policy: DemonstrationPolicy
@@ -153,6 +97,14 @@ class Round:
     commendation: dict[str, Any] | None = None
     seq: int = 0
     events: list[RoundEvent] = field(default_factory=list)
+    title: str = ""
+    clocks: dict[str, Clock] = field(default_factory=dict)
+    arm_requests: list[ClockRequest] = field(default_factory=list)
+    attachments: int = 0
+
+    def drain(self) -> list[RoundEvent]:
+        out, self.events = self.events, []
+        return out
 
     # ------------------------------------------------------------ the table
 
@@ -219,8 +171,12 @@ class Round:
                               f"推荐截止日期 {self.recommendation_deadline} 已过（评选办法 三、(一)）")
         industry = self.cobuilt.get(cluster_key)
         if industry is None:
+            failed = "；".join(f"{c.label}：{'，'.join(e.text for e in c.evidence)}" for c in eligibility.failed
+                              if c.key in ("title_valid", "no_violation"))
             raise DomainError("candidate_not_cobuilt",
-                              f"{cluster_key} 在开始评选之日（{self.opened_on}）没有有效的共建称号，不在评选范围（评选办法 一）")
+                              f"{cluster_key} 在开始评选之日（{self.opened_on}）没有有效的共建称号，不在评选范围（评选办法 一）"
+                              + (f"（{failed}）" if failed else ""),
+                              conditions=[c.key for c in eligibility.failed])
         if industry not in set(industries):
             raise DomainError("industry_not_in_scope",
                               f"{cluster_key} 属于“{industry}”行业，{actor.name} 只能推荐本行业的集群（评选办法 三、(一)）")
@@ -234,17 +190,28 @@ class Round:
         self.candidates[cluster_key] = c
         self._event(today, "recommended", {"cluster_key": cluster_key, "industry": industry,
                                            "association": actor.name, "eligible": eligibility.eligible,
-                                           "eligibility": eligibility.as_dict()}, actor)
+                                           "eligibility": eligibility.as_dict(),
+                                           "form": form.model_dump(mode="json"),
+                                           "publicity": publicity.model_dump(mode="json") if publicity else None},
+                    actor)
         return c
 
-    def close_recommendation(self, actor: Actor, today: date) -> None:
+    def close_recommendation(self, actor: Actor, today: date, reason: str = "") -> None:
+        """After the deadline; before it only with a written reason (e.g. every association with
+        a quota has recommended), which the journal keeps — the seed sets no rule either way."""
         self._step("close_recommendation", actor)
-        if today <= self.recommendation_deadline:
+        reason = check_text(reason.strip(), "提前结束推荐的理由")
+        if today <= self.recommendation_deadline and not reason:
             raise DomainError("recommendation_still_open",
-                              f"推荐截止日期为 {self.recommendation_deadline}，截止后才能开始初审（评选办法 三、(一)）")
+                              f"推荐截止日期为 {self.recommendation_deadline}，截止后才能开始初审；提前结束推荐须写明理由"
+                              "（评选办法 三、(一)）")
         if not self.candidates:
             raise DomainError("no_candidates", "没有收到任何推荐，不能开始初审")
+        if today <= self.recommendation_deadline:
+            self._event(today, "closed_early", {"deadline": self.recommendation_deadline.isoformat(),
+                                                "reason": reason}, actor)
         self._move(Stage.FIRST_REVIEW, today, actor)
+        self.clear("recommendation", "recommendation closed", today)
 
     def _move(self, to: Stage, today: date, actor: Actor) -> None:
         before, self.stage = self.stage, to
@@ -330,119 +297,78 @@ class Round:
         """The 建议名单: voted through and not removed by an upheld objection, in result order."""
         return [k for k, v in self.vote_results() if v.passed and not self.candidates[k].removed_by]
 
-    # ------------------------------------------------------------ public notice and objections
+    # ------------------------------------------------------------ views
 
-    def publish_notice(self, published_on: date, actor: Actor, today: date) -> date:
-        self._step("publish_notice", actor)
-        if self.voted_on is None:
-            raise DomainError("vote_missing", "审核委员会投票结果尚未记录，不能公示（评选办法 三、(三)）")
-        if not self.proposed():
-            raise DomainError("no_candidates", "没有投票通过的集群，无需公示")
-        if published_on < self.voted_on or published_on > today:
-            raise DomainError("notice_date_invalid", f"公示日期 {published_on} 应在投票日 {self.voted_on} 与今天 {today} 之间")
-        self.notice_published_on = published_on
-        self.notice_ends_on = notice_end(published_on, self.policy)
-        self._event(today, "notice", {"published_on": published_on.isoformat(), "ends_on": self.notice_ends_on.isoformat(),
-                                      "days": self.policy.notice_days, "clusters": self.proposed()}, actor)
-        self._move(Stage.PUBLIC_NOTICE, today, actor)
-        return self.notice_ends_on
+    def snapshot(self) -> dict[str, Any]:
+        """The round as the read model keeps it (candidates come from the events)."""
+        return {
+            "key": self.key, "title": self.title, "stage": self.stage.value, "policy_version": self.policy.version,
+            "opened_on": self.opened_on.isoformat(), "conference_on": self.conference_on.isoformat(),
+            "recommendation_deadline": self.recommendation_deadline.isoformat(),
+            "valid_titles": self.valid_titles, "cap": self.cap, "quotas": dict(self.quotas),
+            "members_present": list(self.members_present),
+            "voted_on": self.voted_on.isoformat() if self.voted_on else None,
+            "notice_published_on": self.notice_published_on.isoformat() if self.notice_published_on else None,
+            "notice_ends_on": self.notice_ends_on.isoformat() if self.notice_ends_on else None,
+            "objections": [_objection_dict(o) for o in self.objections],
+            "proposed": self.proposed() if self.voted_on else [],
+            "approved": list(self.approved), "approved_on": self.approved_on.isoformat() if self.approved_on else None,
+            "commendation": dict(self.commendation) if self.commendation else None,
+            "clocks": [c.as_dict() for c in self.open_clocks()],
+            "candidates": len(self.candidates), "seq": self.seq,
+        }
 
-    def record_objection(self, cluster_key: str, received_on: date, source: str, text: str, actor: Actor,
-                         today: date) -> Objection:
-        self._step("record_objection", actor)
-        if cluster_key not in self.proposed():
-            raise DomainError("objection_not_on_notice", f"{cluster_key} 不在公示名单上")
-        assert self.notice_published_on is not None and self.notice_ends_on is not None
-        if not self.notice_published_on <= received_on <= min(self.notice_ends_on, today):
-            raise DomainError("objection_outside_notice",
-                              f"异议收到日期 {received_on} 不在公示期 {self.notice_published_on} 至 {self.notice_ends_on} 内"
-                              "（且不晚于今天）")
-        source, text = source.strip(), text.strip()
-        if not text:
-            raise DomainError("objection_text_missing", "请写明异议内容")
-        check_name(source, "异议来源")
-        check_text(text, "异议内容")
-        if len(self.objections) >= LIMITS.meeting_decisions:
-            raise DomainError("too_many_items", f"一轮评选记录的异议不超过 {LIMITS.meeting_decisions} 条")
-        obj = Objection(f"objection-{len(self.objections) + 1}", cluster_key, received_on, source, text)
-        self.objections.append(obj)
-        self._event(today, "objection", {"id": obj.id, "cluster_key": cluster_key, "received_on": received_on.isoformat(),
-                                         "source": source, "text": text}, actor)
-        return obj
+    def view(self) -> dict[str, Any]:
+        """The live state (the workflow's query): the snapshot, each candidate's standing and
+        what each role may do now."""
+        return {**self.snapshot(), "allowed": {r.value: self.allowed(r.value) for r in
+                                               (Role.SECRETARIAT, Role.LEADER, Role.ASSOCIATION)},
+                "candidate_list": [{"cluster_key": c.cluster_key, "industry": c.industry, "association": c.association,
+                                    "eligible": c.eligibility.eligible,
+                                    "failed": [x.key for x in c.eligibility.failed], "reviewed": c.reviewed,
+                                    "vote": vars(c.vote) if c.vote else None, "removed_by": c.removed_by}
+                                   for c in self.candidates.values()]}
 
-    def resolve_objection(self, objection_id: str, upheld: bool, reason: str, actor: Actor, today: date) -> None:
-        """Upheld: the candidate leaves the list. Dismissed: the list stands. Either needs a reason."""
-        self._step("resolve_objection", actor)
-        obj = next((o for o in self.objections if o.id == objection_id), None)
-        if obj is None:
-            raise DomainError("objection_unknown", f"没有异议“{objection_id}”")
-        if obj.upheld is not None:
-            raise DomainError("objection_resolved", f"异议 {objection_id} 已于 {obj.resolved_on} 处理")
-        reason = reason.strip()
-        if not reason:
-            raise DomainError("reason_missing", "处理异议须写明理由（成立或不成立）")
-        check_text(reason, "异议处理理由")
-        obj.upheld, obj.reason, obj.resolved_on = upheld, reason, today
-        if upheld:
-            self.candidates[obj.cluster_key].removed_by = obj.id
-        self._event(today, "objection_resolved", {"id": obj.id, "cluster_key": obj.cluster_key, "upheld": upheld,
-                                                  "reason": reason}, actor)
+    # ------------------------------------------------------------ attachments (推荐材料)
 
-    def unresolved_objections(self) -> list[Objection]:
-        return [o for o in self.objections if o.upheld is None]
+    def check_attach(self, cluster_key: str, actor: Actor, industries: Iterable[str]) -> Candidate:
+        """The recommending association attaches to its own recommendation while recommending;
+        the secretariat to any candidate until the commendation."""
+        step = self._step("attach", actor)
+        c = self._candidate(cluster_key)
+        if actor.role == Role.ASSOCIATION:
+            if self.stage is not Stage.RECOMMENDATION:
+                raise DomainError("step_not_allowed", f"推荐截止后，附件由{Role.SECRETARIAT.label}上传（评选办法 {step.clause}）")
+            if c.industry not in set(industries):
+                raise DomainError("industry_not_in_scope", f"{cluster_key} 不属于 {actor.name} 负责的行业")
+        if self.attachments >= LIMITS.meeting_decisions:
+            raise DomainError("too_many_items", f"一轮评选的附件不超过 {LIMITS.meeting_decisions} 个")
+        return c
 
-    # ------------------------------------------------------------ 四、approval and commendation
+    def attach(self, cluster_key: str, meta: Mapping[str, Any], actor: Actor, industries: Iterable[str],
+               today: date) -> RoundEvent:
+        """Journal an attachment's facts (``domain.attachments.AttachmentMeta.as_event_data``)
+        under the candidate it belongs to; the bytes are in the blob store."""
+        self.check_attach(cluster_key, actor, industries)
+        self.attachments += 1
+        return self._event(today, "attachment", {**dict(meta), "cluster": cluster_key}, actor)
 
-    def approve(self, clusters: Sequence[str] | None, actor: Actor, today: date) -> tuple[str, ...]:
-        """CNLIC approves the list that went through public scrutiny (经过社会监督): after the
-        notice period, with every objection resolved, within the cap. ``clusters`` defaults to
-        the whole proposed list; a shorter choice keeps the result order."""
-        self._step("approve", actor)
-        assert self.notice_ends_on is not None
-        if today <= self.notice_ends_on:
-            raise DomainError("notice_running", f"公示期至 {self.notice_ends_on} 结束，公示期满后才能批准（评选办法 四）")
-        open_ = self.unresolved_objections()
-        if open_:
-            raise DomainError("objection_unresolved", f"异议尚未处理：{'、'.join(o.id for o in open_)}，"
-                                                      "每条异议须认定成立或不成立并写明理由后才能批准（评选办法 四）")
-        proposed = self.proposed()
-        chosen = list(proposed) if clusters is None else list(dict.fromkeys(clusters))
-        outside = [k for k in chosen if k not in proposed]
-        if outside:
-            raise DomainError("approve_not_proposed", f"{'、'.join(outside)} 不在经公示的建议名单上")
-        if len(chosen) > self.cap:
-            raise DomainError("selection_over_cap",
-                              f"批准 {len(chosen)} 个，超过上限 {self.cap} 个（开始评选之日有效共建称号 {self.valid_titles} 个的 "
-                              f"{self.policy.cap_percent}%，向下取整；评选办法 一）")
-        if not chosen:
-            raise DomainError("no_candidates", "批准名单为空")
-        self.approved = tuple(k for k in proposed if k in chosen)
-        self.approved_on = today
-        self._event(today, "approved", {"clusters": list(self.approved), "cap": self.cap}, actor)
-        self._move(Stage.APPROVED, today, actor)
-        return self.approved
+    # ------------------------------------------------------------ what the clocks say
 
-    def commend(self, held_on: date, document_number: str, actor: Actor, today: date) -> None:
-        """表彰 at the conference: the plaque and the document; the honour goes on each approved
-        cluster's program-1 record (the service writes it there)."""
-        self._step("commend", actor)
-        assert self.approved_on is not None
-        number = document_number.strip()
-        if not number:
-            raise DomainError("document_number_missing", "请填写表彰文件的文号（评选办法 四）")
-        check_name(number, "表彰文件文号")
-        if not self.approved_on <= held_on <= today:
-            raise DomainError("commendation_date_invalid", f"表彰日期 {held_on} 应在批准日 {self.approved_on} 与今天 {today} 之间")
-        self.commendation = {"held_on": held_on.isoformat(), "document_number": number, "clusters": list(self.approved)}
-        self._event(today, "commended", dict(self.commendation), actor)
-        self._move(Stage.COMMENDED, today, actor)
+    def _clock_facts(self, what: str) -> dict[str, Any]:
+        if what == "recommendation":
+            return {"stage": self.stage.value, "recommended": len(self.candidates)}
+        if what == "notice":
+            return {"unresolved": [o.id for o in self.unresolved_objections()]}
+        return {"stage": self.stage.value}
 
 
 # ------------------------------------------------------------------ opening a round
 
 
 def open_round(key: str, policy: DemonstrationPolicy, *, titles: Iterable[TitleFact], conference_on: date,
-               recommendation_deadline: date, quotas: Mapping[str, int], actor: Actor, today: date) -> Round:
+               recommendation_deadline: date, quotas: Mapping[str, int], actor: Actor, today: date,
+               title: str = "") -> Round:
     """The secretariat opens a round today: the cap is counted from program 1's titles valid on
     the opening date and recorded with the round."""
     if actor.role != Role.SECRETARIAT:
@@ -457,12 +383,23 @@ def open_round(key: str, policy: DemonstrationPolicy, *, titles: Iterable[TitleF
     titles = list(titles)
     valid, cap = cap_of(titles, today, policy)
     cobuilt = {t.cluster_key: t.industry for t in titles if t.valid_on(today, policy)}
+    title = check_name(title.strip(), "评选名称") or f"{conference_on.year} 年轻工业创新升级示范特色区域和产业集群评选"
     r = Round(key, policy, today, conference_on, recommendation_deadline, valid, cap, cobuilt,
-              quotas=check_quotas(quotas, cap))
-    r._event(today, "opened", {"policy_version": policy.version, "conference_on": conference_on.isoformat(),
+              quotas=check_quotas(quotas, cap), title=title)
+    r._event(today, "opened", {"title": title, "policy_version": policy.version,
+                               "conference_on": conference_on.isoformat(),
                                "recommendation_deadline": recommendation_deadline.isoformat(),
-                               "valid_titles": valid, "cap": cap, "quotas": dict(r.quotas)}, actor)
+                               "valid_titles": valid, "cap": cap, "quotas": dict(r.quotas),
+                               "counted": sorted(cobuilt)}, actor)
+    r._request("recommendation", recommendation_deadline)
+    r._request("conference", conference_on)
     return r
+
+
+def _objection_dict(o: Objection) -> dict[str, Any]:
+    return {"id": o.id, "cluster_key": o.cluster_key, "received_on": o.received_on.isoformat(), "source": o.source,
+            "text": o.text, "upheld": o.upheld, "reason": o.reason,
+            "resolved_on": o.resolved_on.isoformat() if o.resolved_on else None}
 
 
 def check_quotas(quotas: Mapping[str, int], cap: int) -> dict[str, int]:
@@ -477,18 +414,6 @@ def check_quotas(quotas: Mapping[str, int], cap: int) -> dict[str, int]:
         raise DomainError("quota_over_cap", f"各行业名额合计 {total} 个，超过评选上限 {cap} 个"
                                             "（不超过有效共建集群总数的20%；评选办法 一）", total=total, cap=cap)
     return out
-
-
-def notice_end(published_on: date, policy: DemonstrationPolicy) -> date:
-    """The last day of the notice: N calendar days counted from the day after publication
-    (RULES.md "Counting": within N days of D ends at the end of D+N)."""
-    return add_calendar_days(published_on, policy.notice_days)
-
-
-def check_text(text: str, what: str) -> str:
-    if len(text) > LIMITS.text_chars:
-        raise DomainError("text_too_long", f"{what}长 {len(text)} 字，超过上限 {LIMITS.text_chars} 字")
-    return text
 
 
 def _count(value: Any, what: str) -> int:

@@ -272,10 +272,20 @@ def test_commendation_records_the_document_and_ends_the_round():
 
 def test_the_step_table_says_who_may_do_what_now():
     r = opened()
-    assert r.allowed("association") == ["recommend"]
-    assert r.allowed("secretariat") == ["set_quotas", "close_recommendation"]
+    assert r.allowed("association") == ["recommend", "attach"]
+    assert r.allowed("secretariat") == ["set_quotas", "close_recommendation", "attach"]
     assert not r.may("approve", "leader") and set(STEPS) >= {"recommend", "review", "record_vote", "approve", "commend"}
     events = on_notice().events
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     # the round's events chain like program 1's (domain.journal): one head per round
     assert len(head_of("conf-2028", events)) == 64 and head_of("conf-2028", events) != head_of("conf-2028", events[:-1])
+
+
+def test_recommendation_closes_early_only_with_a_written_reason_which_the_journal_keeps():
+    r = opened()
+    recommend(r, "cer-1")
+    assert refused(r, r.close_recommendation, SECRETARIAT, date(2028, 4, 2), "  ") == "recommendation_still_open"
+    r.close_recommendation(SECRETARIAT, date(2028, 4, 2), "各行业协会均已报送推荐")
+    assert r.stage == Stage.FIRST_REVIEW
+    assert [e.kind for e in r.events[-2:]] == ["closed_early", "stage"]
+    assert r.events[-2].data["reason"] == "各行业协会均已报送推荐"

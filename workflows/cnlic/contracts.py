@@ -299,3 +299,23 @@ class AttachInput:
 class AttachResult:
     seq: int
     event: Event
+
+
+# ---------------------------------------------------------------- program 2's records (RULES.md program 2)
+
+
+@dataclass
+class HonourInput:
+    """A program-2 round's commendation of this cluster (``domain.cnlic.violations.Honour``'s
+    data: round, label, document_number, held_on), sent by the round's activity."""
+
+    actor: Actor
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RecordResult:
+    """What a record on the cluster journaled (nothing when it was already there)."""
+
+    events: list[Event] = field(default_factory=list)
+

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         ClusterView,
         DeadlineView,
         DesignationInput,
+        HonourInput,
         JointDocumentSignal,
         MeetingDecisionSignal,
         PlanDeadlinesInput,
@@ -41,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
         RecomputeInput,
         RecomputeResult,
         RecordInput,
+        RecordResult,
     )
 
 CLUSTER_STAGE = SearchAttributeKey.for_keyword("ClusterStage")
@@ -514,6 +516,49 @@ class DesignationWorkflow:
         try:
             check_meta(inp.attachment)
             check_attach(inp.attachment.purpose, inp.actor, self._lc.attach_facts())
+        except DomainError as e:
+            raise rejection(e) from None
+
+    @workflow.update
+    async def record_violation(self, inp: ActionInput) -> RecordResult:
+        """The secretariat records a violation (date, source, reason) on the cluster's journal
+        (RULES.md program 2 "Conditions" (1)); a new handler, so recorded histories replay."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            try:
+                out = self._lc.record_violation(inp.data, inp.actor, day)
+            except DomainError as e:
+                raise rejection(e) from None
+            await self._commit(out, day)
+            return RecordResult(out.events)
+
+    @record_violation.validator
+    def _v_record_violation(self, inp: ActionInput) -> None:
+        try:
+            self._lc.check_violation(inp.data, inp.actor, today())
+        except DomainError as e:
+            raise rejection(e) from None
+
+    @workflow.update
+    async def honour(self, inp: HonourInput) -> RecordResult:
+        """A program-2 round commended this cluster (seeds/000 四、表彰): the honour joins the
+        journal once per round (a retried delivery records nothing); a new handler."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            try:
+                out = self._lc.honour(inp.data, inp.actor, day)
+            except DomainError as e:
+                raise rejection(e) from None
+            if out.events:
+                await self._commit(out, day)
+            return RecordResult(out.events)
+
+    @honour.validator
+    def _v_honour(self, inp: HonourInput) -> None:
+        try:
+            self._lc.check_honour(inp.data, inp.actor, today())
         except DomainError as e:
             raise rejection(e) from None
 

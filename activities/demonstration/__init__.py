@@ -1,0 +1,1 @@
+"""Program 2's activities (``round.RoundActivities``)."""
