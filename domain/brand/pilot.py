@@ -498,6 +498,8 @@ class Pilot:
             "next_due": _iso(nxt.due) if nxt else None,
             "next_due_what": nxt.what if nxt else None,
             "overdue": any(d.overdue_since is not None for d in st.deadlines),
+            "deadlines": [{"key": d.key, "what": d.what, "due": d.due.isoformat(), "period": d.period,
+                           "overdue": d.overdue_since is not None} for d in open_],
         }
 
 

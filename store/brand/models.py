@@ -48,6 +48,7 @@ class BrandPilotRow(SQLModel, table=True):
     material_total: float | None = None
     defence_total: float | None = None
     excellent: bool = False
+    deadlines: list[dict[str, Any]] = _json()  # the open clocks: [{key, what, due, overdue}]
     next_due: date | None = None
     next_due_what: str | None = None
     overdue: bool = False

@@ -41,7 +41,7 @@ def claim(engine: Engine, profile: PilotProfile, workflow_id: str, policy_versio
             return False
         s.add(BrandPilotRow(key=profile.key, workflow_id=workflow_id, stage="applied", policy_version=policy_version,
                             filed_on=today, industries=list(profile.industries), titles=[], experts=[],
-                            **_profile(profile), updated_at=_now()))
+                            deadlines=[], **_profile(profile), updated_at=_now()))
     return True
 
 
@@ -81,7 +81,7 @@ def record(engine: Engine, workflow_id: str, run_id: str, journal: str, events: 
             row = s.get(BrandPilotRow, profile.key)
             if row is None:
                 row = BrandPilotRow(key=profile.key, workflow_id=workflow_id, stage=snapshot["stage"],
-                                    industries=list(profile.industries), titles=[], experts=[])
+                                    industries=list(profile.industries), titles=[], experts=[], deadlines=[])
             if last >= row.last_seq:
                 for k, v in _profile(profile).items():
                     setattr(row, k, v)
@@ -96,6 +96,7 @@ def record(engine: Engine, workflow_id: str, run_id: str, journal: str, events: 
                 row.cycle = snapshot.get("cycle") or 0
                 row.titles = list(snapshot.get("titles") or [])
                 row.experts = list(snapshot.get("experts") or [])
+                row.deadlines = list(snapshot.get("deadlines") or [])
                 row.material_total = snapshot.get("material_total")
                 row.defence_total = snapshot.get("defence_total")
                 row.excellent = bool(snapshot.get("excellent"))

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("material_total", sa.Float(), nullable=True),
         sa.Column("defence_total", sa.Float(), nullable=True),
         sa.Column("excellent", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("deadlines", sa.JSON(), nullable=False),
         sa.Column("next_due", sa.Date(), nullable=True),
         sa.Column("next_due_what", sa.String(), nullable=True),
         sa.Column("overdue", sa.Boolean(), nullable=False, server_default=sa.false()),
