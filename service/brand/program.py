@@ -9,7 +9,7 @@ from typing import Any
 from service.programs import AuditHooks, NavLink, ProgramHooks, TodoEntry
 from workflows.brand.batch import BrandBatchWorkflow
 from service.brand.demo_users import DEMO_USERS
-from workflows.brand.contracts import RecordInput, workflow_id_of_journal
+from workflows.brand.contracts import RecordInput, StartHead, workflow_id_of_journal
 from workflows.brand.pilot import BrandPilotWorkflow
 
 ROLES = ("implementing_body", "local_government", "province_department", "miit_reviewer", "expert", "auditor")
@@ -64,8 +64,9 @@ HOOKS = ProgramHooks(
     todo=_todo,
     demo=_demo,
     demo_users=DEMO_USERS,
-    # no start input: a run that has journaled nothing yet carries the head its predecessor recorded
-    audit=AuditHooks(workflow_id=workflow_id_of_journal, record_activity="brand_record", record_input=RecordInput),
+    # a run that has journaled nothing yet carries the head in its start input's state
+    audit=AuditHooks(workflow_id=workflow_id_of_journal, record_activity="brand_record", record_input=RecordInput,
+                     start_input=StartHead),
     store_models="store.brand.models",
     simulate=_simulate,
 )

@@ -42,6 +42,8 @@ class PilotInput:
     application: dict[str, Any] | None = None  # the filing (first run only)
     actor: Actor | None = None
     state: PilotState | None = None  # carried across continue-as-new
+    # a pilot taken in with its past (service.brand.demo): those events, journaled by this run first
+    imported: list[Event] | None = None
 
 
 @dataclass
@@ -209,3 +211,20 @@ class RecordInput:
     profile: PilotProfile | None = None
     snapshot: dict[str, Any] | None = None
     batch: dict[str, Any] | None = None
+
+
+# ---------------------------------------------------------------- the audit's view of a run's start
+
+
+@dataclass
+class StartHead:
+    """The chain head a run starts with, read from any program-4 start input (a pilot's or the
+    batches' ``state``; a pilot imported with its history starts with its head)."""
+
+    state: "HeadOnly | None" = None
+
+
+@dataclass
+class HeadOnly:
+    journal_head: str = ""
+    journal_head_seq: int = 0

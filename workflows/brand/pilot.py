@@ -85,6 +85,8 @@ class BrandPilotWorkflow:
             if self._pending is not None:
                 pending, self._pending = self._pending, None
                 await self._commit(pending, today())
+            elif inp.imported and not self._pilot.state.journal_head:
+                await self._commit(Outcome(events=list(inp.imported)), today())  # its past, into the journal
         self._ready = True
         while not self._pilot.terminal:
             if self._new_cycle or workflow.info().is_continue_as_new_suggested():
