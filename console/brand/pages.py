@@ -15,6 +15,7 @@ from console.cnlic import action_forms
 from console.cnlic.pages import TEMPLATES, _checked_form, nav_todo, page, page_user
 from domain.brand import labels
 from domain.brand.machine import STAGE_LABELS
+from domain.brand.pilot import period_label
 from domain.errors import DomainError
 from service.brand import forms
 
@@ -28,6 +29,7 @@ TEMPLATES.env.globals.update(
     brand_describe=labels.describe_event,
     brand_role=labels.role_label,
     brand_decision=lambda v: labels.DECISION_LABELS.get(v, v),
+    brand_period=period_label,
 )
 FILE_ACTION = "file_application"
 

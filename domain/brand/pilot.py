@@ -388,6 +388,8 @@ class Pilot:
         out.effects.append("new_cycle")
 
     def _check_revoke(self, data, today) -> None:
+        if self.stage in REVIEW_STAGES and self.state.procedure != "rereview":
+            raise DomainError("action_not_allowed", "试点尚未获得示范区称号，没有可撤销的称号")
         rules.revoke_reason(str(data.get("reason_kind") or ""))
 
     def _do_revoke(self, out, data, actor, today) -> None:

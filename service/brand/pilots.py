@@ -176,6 +176,8 @@ class BrandService:
                                   tuple(view.review.get("experts") or ()))
         out = []
         for action in actions_in(stage):
+            if action == "revoke" and stage != "demonstration" and (view is None or view.procedure != "rereview"):
+                continue  # a pilot under evaluation holds no title to revoke
             try:
                 access.check_act(user, action, p, roles_for(action, stage))
             except DomainError:
