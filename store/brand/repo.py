@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import func, or_
+from sqlalchemy import false, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -134,16 +134,16 @@ def _scoped(q, scope: dict[str, tuple[str, ...]] | None):
     if scope is None:
         return q
     conds = []
-    if "keys" in scope:
-        conds.append(col(BrandPilotRow.key).in_(list(scope["keys"]) or ["\0"]))
+    if scope.get("keys"):
+        conds.append(col(BrandPilotRow.key).in_(list(scope["keys"])))
     if scope.get("places"):
         conds.append(col(BrandPilotRow.city).in_(list(scope["places"])))
         conds.append(col(BrandPilotRow.county).in_(list(scope["places"])))
-    if "provinces" in scope:
-        conds.append(col(BrandPilotRow.province).in_(list(scope["provinces"]) or ["\0"]))
+    if scope.get("provinces"):
+        conds.append(col(BrandPilotRow.province).in_(list(scope["provinces"])))
     if "expert" in scope:  # JSON lists: compared in Python below
         return q
-    return q.where(or_(*conds)) if conds else q.where(col(BrandPilotRow.key) == "\0")
+    return q.where(or_(*conds)) if conds else q.where(false())  # an empty scope sees nothing
 
 
 def pilots(engine: Engine, scope: dict[str, tuple[str, ...]] | None = None, stage: str | None = None,
