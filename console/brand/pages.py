@@ -94,6 +94,46 @@ async def act(request: Request, key: str, action: str) -> Response:
     return RedirectResponse(f"/brand/pilots/{key}?done={action}", status_code=303)
 
 
+def form_values(data: Any, prefix: str = "f_") -> dict[str, str]:
+    """A form's data as the generated form's field values (the inverse of ``data_from_form``)."""
+    out: dict[str, str] = {}
+    for k, v in (data or {}).items():
+        name = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(form_values(v, name + "."))
+        elif isinstance(v, list):
+            out[name] = "\n".join(str(x) for x in v)
+        elif isinstance(v, bool):
+            out[name] = "yes" if v else "no"
+        elif isinstance(v, float) and v.is_integer():
+            out[name] = str(int(v))
+        elif v is not None:
+            out[name] = str(v)
+    return out
+
+
+@router.post("/brand/pilots/{key}/summary.xlsx", response_class=HTMLResponse)
+async def summary_upload(request: Request, key: str) -> Response:
+    """The filled 年度总结报告 workbook fills the summary form (nothing is filed until it is sent)."""
+    from starlette.datastructures import UploadFile
+
+    from domain.limits import LIMITS
+    from service.brand.xlsx import read_summary_workbook
+
+    page_user(request)
+    await _checked_form(request)
+    form = await request.form(max_files=1, max_fields=5)
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile):
+            raise DomainError("attachment_file_missing", "请选择填好的年度总结报告 XLSX 文件")
+        data = read_summary_workbook(await upload.read(LIMITS.import_file_bytes + 1))
+    except DomainError as e:
+        return await _pilot_page(request, key[:60], failed="submit_summary", error=e, status_code=status_of(e.code))
+    return await _pilot_page(request, key[:60], values=form_values(data), failed="submit_summary",
+                             notice="已读取工作簿，请核对下方表单后提交")
+
+
 @router.get("/brand/new", response_class=HTMLResponse)
 async def new(request: Request) -> HTMLResponse:
     user = page_user(request)

@@ -142,3 +142,4 @@ async def test_the_typical_experiences_list_is_a_docx(people):
     doc = Document(io.BytesIO(r.content))
     assert doc.paragraphs[0].text == "区域品牌建设典型经验推荐名单"
     assert "filename*=UTF-8''" in r.headers["content-disposition"]
+
