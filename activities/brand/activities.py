@@ -4,6 +4,7 @@ MIIT batch (an Update on the batch workflow, started if it is not running)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -11,6 +12,7 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.brand.clocks import plan
 from domain.brand.policy import DEFAULT_POLICY_VERSION, get_policy
@@ -27,6 +29,11 @@ from workflows.brand.contracts import (
     PlanResult,
     RecordInput,
 )
+
+
+UPDATE_ATTEMPTS = 20
+TRANSIENT = (RPCStatusCode.FAILED_PRECONDITION, RPCStatusCode.NOT_FOUND, RPCStatusCode.UNAVAILABLE,
+             RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.INTERNAL)
 
 
 class BrandActivities:
@@ -64,7 +71,17 @@ class BrandActivities:
             task_queue=self.task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
         handle = self.client.get_workflow_handle(BATCH_WORKFLOW_ID)  # the current run, whichever batch it is on
         try:
-            return await handle.execute_update("enqueue", inp, result_type=EnqueueResult)
+            for attempt in range(UPDATE_ATTEMPTS):
+                try:
+                    return await handle.execute_update("enqueue", inp, result_type=EnqueueResult)
+                except RPCError as e:
+                    # a batch workflow just started (or continuing as new) may have its first task still
+                    # running or retried on a busy worker: wait for it rather than fail the activity
+                    if attempt == UPDATE_ATTEMPTS - 1 or e.status not in TRANSIENT:
+                        raise
+                    activity.heartbeat(attempt)
+                    await asyncio.sleep(min(0.25 * (attempt + 1), 2.0))
+            raise AssertionError("unreachable")  # pragma: no cover
         except WorkflowUpdateFailedError as e:
             cause = e.cause
             while cause is not None and not (isinstance(cause, ApplicationError) and cause.type):

@@ -206,7 +206,11 @@ def attachment(content: bytes, media: str, filename: str) -> Response:
         "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"})
 
 
-@router.get("/templates/summary.xlsx", responses=responses(401))
+XLSX_OUT = {200: {"content": {XLSX: {}}, "description": "XLSX 工作簿"}}
+DOCX_OUT = {200: {"content": {DOCX: {}}, "description": "DOCX 文件"}}
+
+
+@router.get("/templates/summary.xlsx", response_class=Response, responses={**XLSX_OUT, **responses(401)})
 async def summary_template(request: Request, user: UserDep) -> Response:
     """年度总结报告（第一部分）的 XLSX 模板，按附件1的版式。"""
     from service.brand.xlsx import summary_workbook
@@ -214,7 +218,8 @@ async def summary_template(request: Request, user: UserDep) -> Response:
     return attachment(summary_workbook(None), XLSX, "年度总结报告.xlsx")
 
 
-@router.get("/pilots/{key}/summaries/{cycle}-{year_no}.xlsx", responses=responses(401, 403, 404))
+@router.get("/pilots/{key}/summaries/{cycle}-{year_no}.xlsx", response_class=Response,
+            responses={**XLSX_OUT, **responses(401, 403, 404)})
 async def summary_xlsx(request: Request, key: KeyPath, cycle: int, year_no: int, user: UserDep) -> Response:
     """一份已提交的年度总结报告（第一部分）XLSX。"""
     from service.brand.xlsx import filed_summary, summary_workbook
@@ -239,7 +244,7 @@ async def read_summary(user: UserDep, content: bytes = Body(..., media_type=XLSX
         raise refuse(e) from None
 
 
-@router.get("/templates/application.xlsx", responses=responses(401))
+@router.get("/templates/application.xlsx", response_class=Response, responses={**XLSX_OUT, **responses(401)})
 async def application_template(request: Request, user: UserDep) -> Response:
     """申报书（第一部分 区域情况、主导产业、第二部分 试点工作方案）的 XLSX 模板。"""
     from service.brand.xlsx import application_workbook
@@ -266,7 +271,7 @@ async def experiences(request: Request, user: UserDep) -> list[dict[str, Any]]:
     return experience_list(brand(request).engine)
 
 
-@router.get("/experiences.docx", responses=responses(401))
+@router.get("/experiences.docx", response_class=Response, responses={**DOCX_OUT, **responses(401)})
 async def experiences_docx(request: Request, user: UserDep) -> Response:
     """区域品牌建设典型经验推荐名单（DOCX，供部网站公布）。"""
     from service.brand.documents import experience_docx

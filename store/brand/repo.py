@@ -76,6 +76,8 @@ def record(engine: Engine, workflow_id: str, run_id: str, journal: str, events: 
                              workflow_id=workflow_id, run_id=run_id, seq=e.seq, on=e.on, kind=e.kind,
                              actor_role=e.actor.role, actor_name=e.actor.name, data=e.data, recorded_at=_now()))
             written += 1
+            if profile is not None and e.kind in NOTIFIED:
+                _notify(s, workflow_id, journal, e, profile, snapshot or {})
         last = events[-1].seq if events else 0
         if profile is not None and snapshot is not None:
             row = s.get(BrandPilotRow, profile.key)
@@ -120,6 +122,43 @@ def record(engine: Engine, workflow_id: str, run_id: str, journal: str, events: 
             row.updated_at = _now()
             s.add(row)
     return written
+
+
+# ---------------------------------------------------------------- notifications
+
+# who hears of a clock's reminder or escalation, of a batch decision and of a title decision
+RECIPIENTS = {"summary": ("implementing_body", "province_department"),
+              "supervision": ("province_department", "miit_reviewer"),
+              "expiry": ("implementing_body", "province_department")}
+NOTIFIED = ("reminder", "overdue", "batch", "decision", "title")
+
+
+def _notify(s, workflow_id: str, journal: str, e: Event, profile: PilotProfile, snapshot: dict[str, Any]) -> None:
+    """One outbox row per person addressed, in the same transaction as the journal row (a retry
+    writes none twice): the kernel's 通知 page and mail deliver it."""
+    from domain.brand.access import PilotFacts, sees
+    from domain.brand.labels import deadline_label, describe_event, event_label
+    from domain.roles import User
+    from store.models import OutboxRow, UserRow
+
+    if e.kind in ("reminder", "overdue"):
+        roles = RECIPIENTS.get(e.data.get("what", ""), ("implementing_body",))
+    else:
+        roles = ("implementing_body", "local_government", "province_department")
+    facts = PilotFacts(profile.key, profile.province, profile.city, profile.county, profile.applicant_kind,
+                       tuple(snapshot.get("experts") or ()))
+    what = deadline_label(e.data.get("what")) if e.kind in ("reminder", "overdue") else event_label(e.kind)
+    subject = f"{profile.name}：{event_label(e.kind)} {what}" if e.kind in ("reminder", "overdue") else \
+        f"{profile.name}：{what}"
+    body = f"{profile.key} {e.on}：{describe_event(e.kind, e.data)}"
+    for u in s.exec(select(UserRow).where(col(UserRow.role).in_(roles), UserRow.active == True)).all():  # noqa: E712
+        user = User(u.username, u.role, u.name, tuple(u.industries or ()), tuple(u.provinces or ()),
+                    tuple(u.clusters or ()), tuple(u.cities or ()))
+        if sees(user, facts):
+            s.add(OutboxRow(idem_key=f"{idem_key(workflow_id, e.seq)}#{u.username}", recipient=f"user:{u.username}",
+                            kind=e.kind if e.kind in ("reminder", "overdue") else "notice", subject=subject[:200],
+                            body=body,
+                            created_on=e.on, created_at=_now()))
 
 
 # ---------------------------------------------------------------- reads

@@ -103,6 +103,12 @@ async def test_an_evaluation_needs_every_pilot_years_summary_and_a_good_evaluati
 
 
 async def test_a_summary_not_filed_falls_overdue_twenty_working_days_after_the_pilot_year(sim):
+    from service.users import UserService
+    from store.cnlic import lifecycle as kernel
+
+    users = UserService(sim.engine)
+    users.add("body-late", "implementing_body", "迟报管委会", "password-123", clusters=["late"])
+    users.add("prov-hn", "province_department", "湖南省工业和信息化厅", "password-123", provinces=["湖南省"])
     svc = await h.approved_pilot(sim, "late", plan_years=1)
     row = repo.pilot(sim.engine, "late")
     deadline = next(r for r in repo.journal(sim.engine, "brand.late") if r.kind == "deadline"
@@ -116,6 +122,9 @@ async def test_a_summary_not_filed_falls_overdue_twenty_working_days_after_the_p
     await h.until(sim, lambda: "overdue" in kinds(sim, "late"))
     assert repo.pilot(sim.engine, "late").overdue
     assert "reminder" in kinds(sim, "late")
+    outbox = [(r.recipient, r.kind) for r in kernel.outbox(sim.engine)]
+    assert ("user:body-late", "overdue") in outbox and ("user:body-late", "reminder") in outbox
+    assert not any(r == "user:prov-hn" for r, _ in outbox)  # another province's department hears nothing
     await svc.act(h.body("late"), "late", "submit_summary", samples.summary(1, await sim.today()))
     met = [r for r in repo.journal(sim.engine, "brand.late") if r.kind == "deadline_met"][-1]
     assert met.data["late"] is True

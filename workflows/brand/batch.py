@@ -73,12 +73,13 @@ class BrandBatchWorkflow:
         self._policy = get_policy(self._st.policy_version)
         self._lock = asyncio.Lock()
         self._done = False
+        st = self._st
+        if st.current is None:  # here, not in run(): an update delivered with the start is handled first
+            st.current, st.closed, st.members, st.overdue = batch_for(self._policy, today()).batch_id, False, [], False
 
     @workflow.run
     async def run(self, inp: BatchInput) -> None:
         st = self._st
-        if st.current is None:
-            st.current, st.closed, st.members, st.overdue = batch_for(self._policy, today()).batch_id, False, [], False
         batch = batch_by_id(self._policy, st.current)
         if not st.closed:
             await self._sleep_until(batch.cutoff + timedelta(days=1))
