@@ -155,8 +155,9 @@ def _input(path: str, name: str, f: FieldInfo, today: date, label: str | None = 
         return Input(kind="date", bounds={"min": lo.isoformat(), "max": hi.isoformat()}, **kw)
     if ann is bool:
         return Input(kind="yesno" if required or optional else "check", **kw)
-    if origin is Literal:
-        return Input(kind="select", choices=_choices(name, get_args(ann)), **kw)
+    if origin is Literal:  # a schema may name its choices' labels itself (programs 2–4: x-labels)
+        labels = extra.get("x-labels")
+        return Input(kind="select", choices=dict(labels) if labels else _choices(name, get_args(ann)), **kw)
     if name == "bodies":  # RULES.md "Bodies": chosen from the directory; the page fills the choices
         return Input(kind="checks", choices={}, **{**kw, "hint": BODIES_HINT})
     if origin is list:
@@ -204,11 +205,13 @@ def _group(path: str, f: FieldInfo, model: type[BaseModel], today: date, rows: i
 
 
 def items_of(action: str, today: date, values: Mapping[str, str] | None = None,
-             schemas: Mapping[str, type[BaseModel]] | None = None) -> list[Item]:
+             schemas: Mapping[str, type[BaseModel]] | None = None,
+             model: type[BaseModel] | None = None) -> list[Item]:
     """The form of an action: its inputs and tables, in the schema's order. A nested list of
     records (the score sheet's indicator details) follows its parent's table. ``schemas``:
-    another program's step schemas (program 1's actions by default)."""
-    model = (ACTION_SCHEMAS if schemas is None else schemas).get(action)
+    another program's step schemas by action; ``model``: the schema itself (programs 2–4
+    generate their forms here too; program 1's actions by default)."""
+    model = model or (ACTION_SCHEMAS if schemas is None else schemas).get(action)
     if model is None:
         return []
     out: list[Item] = []
@@ -227,6 +230,8 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None,
                 base = PANEL_ROWS if name == "panel" else (FIRM_ROWS if name == "leading_firms" else
                                                             OPINION_ROWS if name == "opinions" else SCORE_ROWS)
                 out.append(_group(path, f, record, today, rows=max(base, shown)))
+            elif inner is not None and _records_per_field(inner):  # 申报时 / 上一年 of each indicator: one table
+                out.append(_group(path, f, inner, today))
             elif inner is not None:
                 nested_lists = {n: g for n, g in inner.model_fields.items()
                                 if get_origin(_optional(g.annotation)[0]) is list
@@ -254,6 +259,12 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None,
 
     walk("", model)
     return [it for it in out if not (isinstance(it, Group) and not it.rows)]  # a part whose fields are all tables
+
+
+def _records_per_field(model: type[BaseModel]) -> bool:
+    """Every field a record of the same kind (a table of indicators with a column per part)."""
+    inner = [_model_in(_optional(g.annotation)[0]) for g in model.model_fields.values()]
+    return len(inner) > 1 and all(m is not None for m in inner) and len(set(inner)) == 1
 
 
 def _without(model: type[BaseModel], names: Mapping[str, Any]) -> type[BaseModel]:
@@ -341,11 +352,12 @@ def prefill(action: str, view: Any, user: Any, owed_year: int | None, today: dat
 
 
 def data_from_form(action: str, form: Mapping[str, str], today: date | None = None,
-                   schemas: Mapping[str, type[BaseModel]] | None = None) -> dict[str, Any]:
+                   schemas: Mapping[str, type[BaseModel]] | None = None,
+                   model: type[BaseModel] | None = None) -> dict[str, Any]:
     """The action's data from the submitted fields; a value that is not of its kind is one
     DomainError naming the field. Empty fields are left out, so the schema and the rules
     answer for what is missing; a table row left blank is not a record."""
-    items = items_of(action, today or date.today(), form, schemas)  # today only bounds the date pickers
+    items = items_of(action, today or date.today(), form, schemas, model)  # today only bounds the date pickers
     data: dict[str, Any] = {}
     for it in items:
         if isinstance(it, Group) and it.repeat:

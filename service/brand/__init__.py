@@ -1,0 +1,1 @@
+"""Program 4 (MIIT regional-brand pilots and demonstration zones): services."""

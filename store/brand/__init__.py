@@ -1,0 +1,1 @@
+"""Program 4 tables and queries."""

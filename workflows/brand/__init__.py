@@ -1,0 +1,1 @@
+"""Program 4 workflows: the pilot and the MIIT batches."""
