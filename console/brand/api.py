@@ -93,7 +93,7 @@ def pilot_out(row: Any) -> PilotOut:
                     overdue=row.overdue)
 
 
-class FiledOut(BaseModel):
+class BrandFiledOut(BaseModel):
     key: str
     workflow_id: str
 
@@ -113,14 +113,14 @@ async def list_pilots(request: Request, user: UserDep, stage: str | None = None,
     return [pilot_out(r) for r in brand(request).list(user, stage=stage, province=province)]
 
 
-@router.post("/pilots", status_code=201, response_model=FiledOut, responses=responses(401, 403, 409, 422))
-async def file_pilot(request: Request, user: UserDep, body: forms.StartPilotIn) -> FiledOut:
+@router.post("/pilots", status_code=201, response_model=BrandFiledOut, responses=responses(401, 403, 409, 422))
+async def file_pilot(request: Request, user: UserDep, body: forms.StartPilotIn) -> BrandFiledOut:
     """提交试点申报书（申报书两部分与推荐表表头；申报条件承诺）。"""
     try:
         filed = await brand(request).file(user, body.model_dump(mode="json", exclude_none=True))
     except DomainError as e:
         raise refuse(e) from None
-    return FiledOut(key=filed.key, workflow_id=filed.workflow_id)
+    return BrandFiledOut(key=filed.key, workflow_id=filed.workflow_id)
 
 
 @router.get("/pilots/{key}", responses=responses(401, 403, 404))

@@ -44,7 +44,7 @@ def rounds_of(request: Request) -> RoundService:
     return RoundService(lc.client, console.engine, task_queue=lc.task_queue, now=getattr(lc, "_now", None))
 
 
-class RoundOut(BaseModel):
+class DemonstrationRoundOut(BaseModel):
     key: str
     title: str
     stage: str
@@ -79,7 +79,7 @@ class CandidateOut(BaseModel):
     honoured: bool
 
 
-class RoundDetailOut(RoundOut):
+class DemonstrationRoundDetailOut(DemonstrationRoundOut):
     candidates: list[CandidateOut]
     live: dict[str, Any] | None
 
@@ -109,10 +109,10 @@ def candidate_out(c: Any) -> CandidateOut:
                         recommended_on=c.recommended_on.isoformat())
 
 
-@router.get("/demonstration/rounds", response_model=list[RoundOut], summary="评选列表",
+@router.get("/demonstration/rounds", response_model=list[DemonstrationRoundOut], summary="评选列表",
             responses=base.responses(401, 403))
-async def list_rounds(request: Request, user: base.UserDep) -> list[RoundOut]:
-    return [RoundOut(**round_out(r)) for r in rounds_of(request).rounds(user)]
+async def list_rounds(request: Request, user: base.UserDep) -> list[DemonstrationRoundOut]:
+    return [DemonstrationRoundOut(**round_out(r)) for r in rounds_of(request).rounds(user)]
 
 
 @router.post("/demonstration/rounds", response_model=OpenedOut, status_code=201, summary="开始评选（综合业务部）",
@@ -122,13 +122,13 @@ async def open_round(request: Request, body: schemas.OpenRound, user: base.UserD
     return OpenedOut(key=o.key, workflow_id=o.workflow_id, valid_titles=o.valid_titles, cap=o.cap)
 
 
-@router.get("/demonstration/rounds/{key}", response_model=RoundDetailOut, summary="一轮评选：候选集群与申报条件的依据",
+@router.get("/demonstration/rounds/{key}", response_model=DemonstrationRoundDetailOut, summary="一轮评选：候选集群与申报条件的依据",
             responses=base.responses(401, 403, 404))
-async def show_round(request: Request, key: RoundKey, user: base.UserDep) -> RoundDetailOut:
+async def show_round(request: Request, key: RoundKey, user: base.UserDep) -> DemonstrationRoundDetailOut:
     service = rounds_of(request)
     row = service.round(key, user)
     live = await service.view(key) if row.stage != "commended" else None
-    return RoundDetailOut(**round_out(row), candidates=[candidate_out(c) for c in service.candidates(key, user)],
+    return DemonstrationRoundDetailOut(**round_out(row), candidates=[candidate_out(c) for c in service.candidates(key, user)],
                           live=live)
 
 

@@ -50,7 +50,7 @@ class ZoneOut(BaseModel):
     industry: str
 
 
-class RoundOut(BaseModel):
+class GuangdongRoundOut(BaseModel):
     data_year: int
     workflow_id: str
     opened_on: date
@@ -71,7 +71,7 @@ class FilingSummaryOut(BaseModel):
     returns: int
 
 
-class RoundDetailOut(RoundOut):
+class GuangdongRoundDetailOut(GuangdongRoundOut):
     filings: list[FilingSummaryOut]
 
 
@@ -85,7 +85,7 @@ class ChangeOut(BaseModel):
     growth: float | None = Field(description="增长 %（上年为 0 或缺时为空）")
 
 
-class EventOut(BaseModel):
+class GuangdongEventOut(BaseModel):
     seq: int
     on: date
     kind: str
@@ -111,15 +111,15 @@ class FilingOut(BaseModel):
     summary: dict[str, str]
     contact: dict[str, str]
     changes: list[ChangeOut] = Field(description="每个数值字段与上一年度考核的比较")
-    journal: list[EventOut]
+    journal: list[GuangdongEventOut]
 
 
-class ActionOut(BaseModel):
+class GuangdongActionOut(BaseModel):
     action: str
     label: str
     step: str
     step_label: str
-    events: list[EventOut]
+    events: list[GuangdongEventOut]
 
 
 def zone_out(z: Any) -> ZoneOut:
@@ -131,10 +131,10 @@ def round_out(r: Any) -> dict[str, Any]:
                 reminders=list(r.reminders), zones=r.zones, closed_on=r.closed_on)
 
 
-def event_out(e: Any) -> EventOut:
+def event_out(e: Any) -> GuangdongEventOut:
     actor = getattr(e, "actor", None)
     role, name = (actor.role, actor.name) if actor is not None else (e.actor_role, e.actor_name)
-    return EventOut(seq=e.seq, on=e.on, kind=e.kind, label=event_label(e.kind), actor={"role": role, "name": name},
+    return GuangdongEventOut(seq=e.seq, on=e.on, kind=e.kind, label=event_label(e.kind), actor={"role": role, "name": name},
                     data=dict(e.data or {}))
 
 
@@ -149,8 +149,8 @@ def filing_out(d: Any, data_year: int) -> FilingOut:
         changes=[ChangeOut(**c.__dict__) for c in d.changes], journal=[event_out(e) for e in d.journal])
 
 
-def action_out(r: Any) -> ActionOut:
-    return ActionOut(action=r.action, label=action_label(r.action), step=r.step, step_label=step_label(r.step),
+def action_out(r: Any) -> GuangdongActionOut:
+    return GuangdongActionOut(action=r.action, label=action_label(r.action), step=r.step, step_label=step_label(r.step),
                      events=[event_out(e) for e in r.events])
 
 
@@ -160,10 +160,10 @@ async def list_zones(request: Request, user: UserDep) -> list[ZoneOut]:
     return [zone_out(z) for z in service(request).zones(user)]
 
 
-@router.get("/rounds", response_model=list[RoundOut], responses=responses(401))
-async def list_rounds(request: Request, user: UserDep) -> list[RoundOut]:
+@router.get("/rounds", response_model=list[GuangdongRoundOut], responses=responses(401))
+async def list_rounds(request: Request, user: UserDep) -> list[GuangdongRoundOut]:
     """已开启的年度考核。"""
-    return [RoundOut(**round_out(r)) for r in service(request).rounds()]
+    return [GuangdongRoundOut(**round_out(r)) for r in service(request).rounds()]
 
 
 @router.post("/rounds", response_model=dict, responses=responses(401, 403, 409, 422))
@@ -173,12 +173,12 @@ async def open_round(request: Request, user: UserDep, body: schemas.OpenRoundIn)
     return {"workflow_id": workflow_id, "data_year": body.data_year}
 
 
-@router.get("/rounds/{year}", response_model=RoundDetailOut, responses=responses(401, 404))
-async def show_round(request: Request, year: Year, user: UserDep) -> RoundDetailOut:
+@router.get("/rounds/{year}", response_model=GuangdongRoundDetailOut, responses=responses(401, 404))
+async def show_round(request: Request, year: Year, user: UserDep) -> GuangdongRoundDetailOut:
     """一个年度考核：本用户范围内每个示范区的环节、截止日期、是否逾期、退回次数。"""
     svc = service(request)
     r = svc.round_of(year)
-    return RoundDetailOut(**round_out(r), filings=[
+    return GuangdongRoundDetailOut(**round_out(r), filings=[
         FilingSummaryOut(zone=zone_out(z), step=f.step if f else None, step_label=step_label(f.step) if f else "未开启",
                          due=f.due if f else None, overdue=bool(f and f.overdue), late=bool(f and f.late),
                          returns=f.returns if f else 0) for z, f in svc.filings(user, year)])
@@ -199,32 +199,32 @@ async def save_draft(request: Request, year: Year, zone: ZoneKey, user: UserDep,
     return filing_out(svc.filing(user, year, zone), year)
 
 
-@router.post("/rounds/{year}/zones/{zone}/submit", response_model=ActionOut, responses=responses(401, 403, 404, 409, 422))
-async def submit(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.DraftIn) -> ActionOut:
+@router.post("/rounds/{year}/zones/{zone}/submit", response_model=GuangdongActionOut, responses=responses(401, 403, 404, 409, 422))
+async def submit(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.DraftIn) -> GuangdongActionOut:
     """报送（或退回后更正重新报送）：先保存所给的部分，再检查考核表和年度工作总结已填全，报市县人民政府审核。"""
     data = schemas.plain(body)
     r = await service(request).submit(user, year, zone, data.get("form"), data.get("summary"), data.get("contact"))
     return action_out(r)
 
 
-async def _act(request: Request, year: int, zone: str, user: Any, action: str, body: Any) -> ActionOut:
+async def _act(request: Request, year: int, zone: str, user: Any, action: str, body: Any) -> GuangdongActionOut:
     return action_out(await service(request).act(user, year, zone, action, schemas.plain(body)))
 
 
-@router.post("/rounds/{year}/zones/{zone}/sign-off", response_model=ActionOut, responses=responses(401, 403, 404, 409, 422))
-async def sign_off(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.SignOffIn) -> ActionOut:
+@router.post("/rounds/{year}/zones/{zone}/sign-off", response_model=GuangdongActionOut, responses=responses(401, 403, 404, 409, 422))
+async def sign_off(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.SignOffIn) -> GuangdongActionOut:
     """审核同意并报送上一级（市县人民政府 → 地级市经贸局 → 省级主管部门）。"""
     return await _act(request, year, zone, user, "sign_off", body)
 
 
-@router.post("/rounds/{year}/zones/{zone}/return", response_model=ActionOut, responses=responses(401, 403, 404, 409, 422))
-async def return_filing(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.ReturnIn) -> ActionOut:
+@router.post("/rounds/{year}/zones/{zone}/return", response_model=GuangdongActionOut, responses=responses(401, 403, 404, 409, 422))
+async def return_filing(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.ReturnIn) -> GuangdongActionOut:
     """退回示范区办公室修改（任一级均可），须写明理由。"""
     return await _act(request, year, zone, user, "return_filing", body)
 
 
-@router.post("/rounds/{year}/zones/{zone}/receive", response_model=ActionOut, responses=responses(401, 403, 404, 409, 422))
-async def receive(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.ReceiveIn) -> ActionOut:
+@router.post("/rounds/{year}/zones/{zone}/receive", response_model=GuangdongActionOut, responses=responses(401, 403, 404, 409, 422))
+async def receive(request: Request, year: Year, zone: ZoneKey, user: UserDep, body: schemas.ReceiveIn) -> GuangdongActionOut:
     """省级主管部门接收。"""
     return await _act(request, year, zone, user, "receive", body)
 
@@ -260,13 +260,13 @@ async def upload_form(request: Request, year: Year, zone: ZoneKey, user: UserDep
     return filing_out(svc.filing(user, year, zone), year)
 
 
-@router.post("/rounds/{year}/zones/{zone}/attachments", response_model=ActionOut,
+@router.post("/rounds/{year}/zones/{zone}/attachments", response_model=GuangdongActionOut,
              openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
                  "schema": {"type": "string", "format": "binary"}}}}},
              responses=responses(401, 403, 404, 409, 422))
 async def attach(request: Request, year: Year, zone: ZoneKey, user: UserDep,
                  name: Annotated[str, Query(max_length=200, description="文件名（含扩展名）")],
-                 note: Annotated[str, Query(max_length=1000, description="说明")] = "") -> ActionOut:
+                 note: Annotated[str, Query(max_length=1000, description="说明")] = "") -> GuangdongActionOut:
     """上传年度工作总结的附件（PDF、Word、Excel、图片、ZIP）：存入文件存储，附件的 SHA-256 记入日志。"""
     content = await request.body()
     if len(content) > LIMITS.attachment_bytes:

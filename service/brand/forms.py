@@ -67,7 +67,7 @@ ApplicantKind = Literal[tuple(APPLICANT_KINDS)]  # type: ignore[valid-type]
 RegionKind = Literal[REGION_KINDS]  # type: ignore[valid-type]
 
 
-class RegionIn(Form):
+class BrandRegionIn(Form):
     """区域名称、区域性质、申报单位与联系方式。"""
 
     name: str = text("区域名称", "如：某某市某某产业集聚区", max_length=NAME)
@@ -174,11 +174,11 @@ class RecommendationHeaderIn(Form):
     association_opinion: str | None = Field(None, title="全国性工业行业协会推荐意见", max_length=TEXT)
 
 
-class ApplicationData(Form):
+class BrandApplicationData(Form):
     """产业集群区域品牌建设试点申报书（两部分）及推荐表（§三(三)）。"""
 
     missing_codes: ClassVar[dict[str, str]] = {"industries": "industries_missing", "eligibility": "eligibility_not_attested"}
-    region: RegionIn = Field(title="第一部分 区域情况")
+    region: BrandRegionIn = Field(title="第一部分 区域情况")
     composition: CompositionIn = Field(title="产业构成")
     industries: list[IndustryIn] = Field(title="主导产业", min_length=1, max_length=10,
                                          description="每个主导产业一行；有两个以上主导产业时分别说明")
@@ -193,7 +193,7 @@ class StartPilotIn(Form):
     """提交试点申报书：新试点的编号和申报书。"""
 
     key: str = Field(title="试点编号", description="字母、数字、- 或 _（1–60 个字符）", pattern=r"^[A-Za-z0-9_-]{1,60}$")
-    application: ApplicationData = Field(title="申报书")
+    application: BrandApplicationData = Field(title="申报书")
 
 
 # ---------------------------------------------------------------- seal, provincial review, withdrawal
@@ -422,7 +422,7 @@ class DecideTitleData(Form):
     document: str | None = Field(None, title="决定文件文号", max_length=NAME)
 
 
-class RevokeData(Form):
+class BrandRevokeData(Form):
     """撤销示范区称号（§三(七)3）。"""
 
     missing_codes: ClassVar[dict[str, str]] = {"reason_kind": "revoke_reason_invalid", "reason": "reason_missing"}
@@ -445,7 +445,7 @@ class HoldBatchData(Form):
 
 
 ACTION_SCHEMAS: dict[str, type[Form]] = {
-    "revise_application": ApplicationData,
+    "revise_application": BrandApplicationData,
     "seal_application": SealData,
     "return_application": ReasonData,
     "recommend": RecommendData,
@@ -461,7 +461,7 @@ ACTION_SCHEMAS: dict[str, type[Form]] = {
     "shortlist": ShortlistData,
     "record_defence_review": DefenceReviewData,
     "decide_title": DecideTitleData,
-    "revoke": RevokeData,
+    "revoke": BrandRevokeData,
 }
 
 

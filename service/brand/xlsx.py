@@ -214,7 +214,7 @@ def filed_summary(engine, key: str, cycle: int, year_no: int) -> dict[str, Any]:
 
 
 def _sections() -> list[tuple[str, str, type[BaseModel]]]:
-    return [("第一部分 区域情况", "region", forms.RegionIn), ("产业构成", "composition", forms.CompositionIn),
+    return [("第一部分 区域情况", "region", forms.BrandRegionIn), ("产业构成", "composition", forms.CompositionIn),
             ("上一年度数据", "figures", forms.FiguresIn), ("质量品牌基础", "quality", forms.QualityIn),
             ("第二部分 试点工作方案", "plan", forms.PlanIn), ("申报条件承诺", "eligibility", forms.EligibilityIn),
             ("推荐表", "recommendation", forms.RecommendationHeaderIn)]
@@ -341,4 +341,4 @@ def read_application_workbook(content: bytes) -> dict[str, Any]:
         if any(v is not None for v in row.values()):
             industries.append({k: v for k, v in row.items() if v is not None})
     data["industries"] = industries
-    return _checked(forms.ApplicationData, data, "申报书")
+    return _checked(forms.BrandApplicationData, data, "申报书")
