@@ -8,6 +8,7 @@ SQLite file under ``.data/`` by default; any SQLAlchemy URL (PostgreSQL in produ
 from __future__ import annotations
 
 import os
+import re
 import threading
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -65,8 +66,44 @@ def make_engine(url: str | None = None) -> Engine:
         return engine
 
 
+_REVISION = re.compile(r'^revision\s*=\s*["\']([^"\']+)["\']', re.M)
+_DOWN = re.compile(r'^down_revision\s*=\s*(.+)$', re.M)
+
+
+def _heads() -> set[str]:
+    """The head revisions of the migration scripts, read from their text (no Alembic import)."""
+    revisions, downs = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if rev is None:
+            continue
+        revisions.add(rev.group(1))
+        if down is not None:
+            downs.update(re.findall(r'["\']([^"\']+)["\']', down.group(1)))
+    return revisions - downs
+
+
+def _up_to_date(engine: Engine) -> bool:
+    """The store already stands at every head: nothing to run (every CLI command migrates, and
+    loading Alembic and its scripts cost more than the command itself; issue 15)."""
+    from sqlalchemy import inspect, text
+
+    try:
+        with engine.connect() as c:
+            if not inspect(c).has_table("alembic_version"):
+                return False
+            current = {r[0] for r in c.execute(text("SELECT version_num FROM alembic_version"))}
+    except Exception:  # noqa: BLE001 — any doubt: let Alembic decide
+        return False
+    heads = _heads()
+    return bool(heads) and current == heads
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration of every program's branch (idempotent)."""
+    if _up_to_date(engine):
+        return
     from alembic import command
     from alembic.config import Config
 

@@ -5,9 +5,9 @@ from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import store.cnlic.models  # noqa: F401  (program 1's tables, on the same metadata)
-from service.programs import import_store_models
 
-import_store_models()  # programs 2–4: store/<program>/models.py, where present
+# programs 2–4's tables (store/<program>/models.py) are created by their own migration branches;
+# their models are not imported here, so running the migrations never loads the programs
 
 connection = context.config.attributes["connection"]
 context.configure(
