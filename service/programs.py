@@ -136,6 +136,8 @@ def program_of_key(journal_key: str) -> ProgramHooks | None:
 
 
 def import_store_models() -> None:
+    """Put every program's tables on ``SQLModel.metadata`` (for comparing the models with the
+    migrated schema; running the migrations needs none of them)."""
     for p in programs():
         if p.store_models:
             importlib.import_module(p.store_models)

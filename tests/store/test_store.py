@@ -37,6 +37,9 @@ def ev(seq: int, kind: str, on: date = date(2027, 3, 1), actor=("secretariat", "
 
 
 def test_migrations_are_idempotent_and_the_models_match_them(engine):
+    from service.programs import import_store_models
+
+    import_store_models()  # programs 2–4's tables too: their migrations made them
     migrate(engine)  # a second run changes nothing
     with engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
