@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.models import _json, _ts
@@ -61,7 +61,7 @@ class DemoCandidateRow(SQLModel, table=True):
     publicity: dict[str, Any] | None = _json(nullable=True)
     platform: bool = False
     reviewed: bool | None = None
-    review_reason: str = ""
+    review_reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     yes: int | None = None
     no: int | None = None
     abstain: int | None = None

@@ -49,7 +49,7 @@ class RoundRow(SQLModel, table=True):
     zones: int
     closed_on: date | None = None
     last_seq: int = 0
-    updated_at: datetime = _ts()
+    updated_at: datetime = _ts(nullable=True)  # as migration guangdong_0001 made it
 
 
 class FilingRow(SQLModel, table=True):
@@ -80,7 +80,7 @@ class FilingRow(SQLModel, table=True):
     signed: list[dict[str, Any]] = _json()
     attachments: int = 0
     last_seq: int = 0
-    updated_at: datetime = _ts()
+    updated_at: datetime = _ts(nullable=True)  # as migration guangdong_0001 made it
 
 
 class DraftRow(SQLModel, table=True):
@@ -94,7 +94,7 @@ class DraftRow(SQLModel, table=True):
     summary: dict[str, Any] = _json()
     contact: dict[str, Any] = _json()
     updated_by: str = Field(max_length=200)
-    updated_at: datetime = _ts()
+    updated_at: datetime = _ts(nullable=True)  # as migration guangdong_0001 made it
 
 
 class DocumentRow(SQLModel, table=True):
@@ -109,5 +109,5 @@ class DocumentRow(SQLModel, table=True):
     data_year: int
     content: dict[str, Any] = _json()
     saved_by: str = Field(max_length=200)
-    saved_at: datetime = _ts()
+    saved_at: datetime = _ts(nullable=True)  # as migration guangdong_0001 made it
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
