@@ -27,23 +27,28 @@ def runnable(path: Path):
     return shift_scenario(scenario, years) if years else scenario
 
 
-async def record_scenario(path: Path, out: Path) -> list[Path]:
-    scenario = runnable(path)
-    target = out / path.stem
+async def write_histories(client, workflow_ids: list[str], target: Path) -> list[Path]:
+    """Every run of each workflow id as ``<id>.<nn>.json`` under ``target`` (a fresh directory):
+    the one writer every program's recorder uses."""
     if target.exists():
         shutil.rmtree(target)
     written = []
+    for workflow_id in workflow_ids:
+        for n, history in enumerate(await run_chain(client, workflow_id), 1):
+            file = target / f"{workflow_id}.{n:02d}.json"
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(json.dumps(history.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
+            written.append(file)
+    return written
+
+
+async def record_scenario(path: Path, out: Path) -> list[Path]:
+    scenario = runnable(path)
     async with Simulation(scenario.overrides) as sim:
         await sim.run(scenario)
         ids = [c.workflow_id for c in repo.clusters(sim.engine)] + [sim.service.program_id]
         ids += [f"recognition-cnlic-{r.year}" for r in repo.recognitions(sim.engine)]
-        for workflow_id in ids:
-            for n, history in enumerate(await run_chain(sim.env.client, workflow_id), 1):
-                file = target / f"{workflow_id}.{n:02d}.json"
-                file.parent.mkdir(parents=True, exist_ok=True)
-                file.write_text(json.dumps(history.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
-                written.append(file)
-    return written
+        return await write_histories(sim.env.client, ids, out / path.stem)
 
 
 async def record_examples(examples: Path, out: Path) -> list[Path]:

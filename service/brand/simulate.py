@@ -328,9 +328,7 @@ def run_file(path: Any, shift_years: int, as_json: bool, check_expect: bool) -> 
 async def record(path: Path, out: Path) -> list[Path]:
     """Run an example (moved on by whole years if its first date has passed) and write every
     history of its workflows under ``out/brand-<stem>/`` (the replay test's corpus)."""
-    import shutil
-
-    from audit.history import run_chain
+    from audit.record import write_histories
     from service.cnlic.simulate import Simulation
     from workflows.brand.contracts import BATCH_WORKFLOW_ID
 
@@ -338,17 +336,7 @@ async def record(path: Path, out: Path) -> list[Path]:
     years = years_to_run(s, datetime.now(SHANGHAI).date())
     if years:
         s = shift(s, years)
-    target = out / f"brand-{path.stem}"
-    if target.exists():
-        shutil.rmtree(target)
-    written = []
     async with Simulation() as sim:
         await Runner(sim, s).run()
         ids = [r.workflow_id for r in repo.pilots(sim.engine)] + [BATCH_WORKFLOW_ID]
-        for wid in ids:
-            for n, history in enumerate(await run_chain(sim.env.client, wid), 1):
-                f = target / f"{wid}.{n:02d}.json"
-                f.parent.mkdir(parents=True, exist_ok=True)
-                f.write_text(json.dumps(history.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
-                written.append(f)
-    return written
+        return await write_histories(sim.env.client, ids, out / f"brand-{path.stem}")

@@ -4,12 +4,10 @@ into ``tests/histories/demonstration-<scenario>/``: the rounds' and the clusters
 
 from __future__ import annotations
 
-import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 
-from audit.history import run_chain
+from audit.record import write_histories
 from domain.calendar import SHANGHAI
 from service.demonstration.simulate import RoundSimulation, load_demo, shift_demo, years_to_run
 from store.cnlic import lifecycle as cnlic_repo
@@ -19,20 +17,10 @@ from store.demonstration import rounds as repo
 async def record_scenario(path: Path, out: Path) -> list[Path]:
     s = load_demo(path)
     s = shift_demo(s, years_to_run(s, datetime.now(SHANGHAI).date()))
-    target = out / f"demonstration-{path.stem}"
-    if target.exists():
-        shutil.rmtree(target)
-    written = []
     async with RoundSimulation() as sim:
         await sim.run_demo(s)
         ids = [c.workflow_id for c in cnlic_repo.clusters(sim.engine)] + [r.workflow_id for r in repo.rounds(sim.engine)]
-        for workflow_id in ids:
-            for n, history in enumerate(await run_chain(sim.env.client, workflow_id), 1):
-                file = target / f"{workflow_id}.{n:02d}.json"
-                file.parent.mkdir(parents=True, exist_ok=True)
-                file.write_text(json.dumps(history.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
-                written.append(file)
-    return written
+        return await write_histories(sim.env.client, ids, out / f"demonstration-{path.stem}")
 
 
 async def record_examples(examples: Path, out: Path) -> list[Path]:
