@@ -15,7 +15,7 @@ from temporalio.worker import Replayer
 from audit.history import RecordedEvent, recorded_events, recorded_head, run_chain, spec_for, workflow_id_for
 from audit.verify import VerifyReport, verify_rows
 from domain.journal import canonical
-from service.temporal import CONVERTER, WORKFLOWS, sandbox_runner
+from service.temporal import CONVERTER, PROGRAM1_WORKFLOWS, all_workflows, sandbox_runner
 from store.cnlic import lifecycle as repo
 
 
@@ -65,12 +65,23 @@ class ReplayReport:
         return out
 
 
-def replayer() -> Replayer:
-    return Replayer(workflows=WORKFLOWS, data_converter=CONVERTER, workflow_runner=sandbox_runner())
+def replayer(workflows: list | None = None) -> Replayer:
+    """A replayer of ``workflows`` (every program's by default)."""
+    return Replayer(workflows=workflows if workflows is not None else all_workflows(), data_converter=CONVERTER,
+                    workflow_runner=sandbox_runner())
 
 
-async def replay_histories(histories: list[WorkflowHistory]) -> list[RunReplay]:
-    engine = replayer()
+def workflows_for(journal_key: str) -> list:
+    """The workflows whose histories a journal key's audit replays: its own program's only, so
+    replaying a cluster of program 1 loads none of programs 2–4."""
+    from service.programs import program_of_key
+
+    hooks = program_of_key(journal_key)
+    return list(hooks.workflows) if hooks is not None else list(PROGRAM1_WORKFLOWS)
+
+
+async def replay_histories(histories: list[WorkflowHistory], workflows: list | None = None) -> list[RunReplay]:
+    engine = replayer(workflows)
     runs = []
     for history in histories:
         result = await engine.replay_workflow(history, raise_on_replay_failure=False)
@@ -118,7 +129,7 @@ async def replay_cluster(client: Client, engine: Engine, cluster_key: str) -> Re
     workflow_id = workflow_id_for(cluster_key)
     spec = spec_for(cluster_key)
     chain = await run_chain(client, workflow_id)
-    runs = await replay_histories(chain)
+    runs = await replay_histories(chain, workflows_for(cluster_key))
     derived = recorded_events(chain, spec)
     rows = repo.journal(engine, cluster_key)
     report = ReplayReport(

@@ -87,7 +87,9 @@ class ProgramHooks:
     workflows: Sequence[type] = ()
     # (engine, client, task_queue) → the activity callables the worker registers
     activities: Callable[[Any, Any, str], list[Any]] | None = None
-    passthrough: tuple[str, ...] = ()  # modules the workflow sandbox shares (the program's contracts)
+    # modules the workflow sandbox shares beyond the kernel's (which already covers ``workflows``,
+    # ``domain``, ``activities`` and ``store``): a program's own library outside those, if any
+    passthrough: tuple[str, ...] = ()
     mount: Callable[[Any], None] | None = None  # (FastAPI app) → include the program's routers
     cli: Callable[[Any], None] | None = None  # (typer app) → add the program's commands
     # (client, engine, task_queue) → load the program's demo set into an empty store; returns labels

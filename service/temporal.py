@@ -26,11 +26,24 @@ from workflows.cnlic.recognition import RecognitionWorkflow
 from service import programs
 
 CONVERTER = pydantic_data_converter
-# program 1's workflows, then those of programs 2–4 present in this build (service.programs)
-WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow, *programs.workflows()]
-# modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md)
+PROGRAM1_WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow]
+# modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md): the
+# whole ``workflows`` package covers every program's workflows and contracts
 PASSTHROUGH = ("domain", "transitions", "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "activities",
-               "store", "workflows", "yaml", "holidays", "chinese_calendar", *programs.passthrough())
+               "store", "workflows", "yaml", "holidays", "chinese_calendar")
+
+
+def all_workflows() -> list:
+    """Program 1's workflows, then those of programs 2–4 present in this build (service.programs);
+    imported only when asked, so a command about program 1 never loads the others (issue 15)."""
+    return [*PROGRAM1_WORKFLOWS, *programs.workflows()]
+
+
+def __getattr__(name: str):
+    if name == "WORKFLOWS":  # every program's workflows, as the worker registers them
+        return all_workflows()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _INDEXED = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -69,8 +82,10 @@ def binary(name: str) -> str:
     raise FileNotFoundError(f"{name} not found beside {sys.executable}; run `make test` or `make run` to install it")
 
 
-def sandbox_runner() -> SandboxedWorkflowRunner:
-    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
+def sandbox_runner(extra: tuple[str, ...] = ()) -> SandboxedWorkflowRunner:
+    """The sandbox sharing ``PASSTHROUGH`` and any ``extra`` modules a program names."""
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH,
+                                                                                                    *extra))
 
 
 def _tuning() -> dict:
@@ -115,10 +130,10 @@ def make_worker(client: Client, activities: LifecycleActivities, task_queue: str
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=WORKFLOWS,
+        workflows=all_workflows(),
         activities=[*activities.all(), *programs.activities(activities.engine, activities.client, task_queue)],
         activity_executor=ThreadPoolExecutor(max_workers=t["activity_threads"]),
-        workflow_runner=sandbox_runner(),
+        workflow_runner=sandbox_runner(programs.passthrough()),
         **options,
     )
 
