@@ -575,6 +575,15 @@ def _where(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str, type
     return (f"{where}（{last}）" if last and not unknown else where), last, owner
 
 
+def _choice_labels(owner: Any, field: Any) -> dict[str, str]:
+    """The Chinese labels a schema gives its coded choices (``x-labels``), so a refused choice is
+    named in words, never by its code."""
+    info = getattr(owner, "model_fields", {}).get(field) if owner is not None else None
+    extra = info.json_schema_extra if info is not None and isinstance(info.json_schema_extra, dict) else {}
+    labels = extra.get("x-labels") or {}
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+
+
 def refusal(e: ValidationError, model: type[ActionData]) -> DomainError:
     """The first problem as one Chinese line naming the field, with the rule's code where a
     rule owns the field (a missing reason, an out-of-range score, an unknown panel field)."""
@@ -584,7 +593,9 @@ def refusal(e: ValidationError, model: type[ActionData]) -> DomainError:
     where, last, owner = _where(model, tuple(err.get("loc", ())))
     ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in dict(err.get("ctx") or {}).items()}
     if "expected" in ctx:
-        ctx["expected"] = str(ctx["expected"]).replace("'", "").replace(" or ", "、").replace(", ", "、")
+        labels = _choice_labels(owner, last)
+        ctx["expected"] = "、".join(labels.get(c, c) for c in
+                                   str(ctx["expected"]).replace("'", "").replace(" or ", ", ").split(", "))
     template = _MESSAGES.get(err["type"]) or _MORE.get(err["type"])
     try:
         what = template.format(**ctx) if template else err.get("msg", "无效")
