@@ -1,0 +1,122 @@
+"""Shared by the benchmarks of programs 2–4 (issue 15 item 4: ``demonstration_round.py``,
+``guangdong_round.py``, ``brand_batch.py``): a wall clock split by phase, the steps each phase
+applied, peak resident memory of this process (worker, client, store) and of the time-skipping
+test server it started, and the Temporal history of the main workflows. Not a benchmark itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+
+@dataclass
+class Phase:
+    name: str
+    seconds: float = 0.0
+    steps: int = 0
+
+
+@dataclass
+class Clock:
+    """``with clock.phase("recommend"): …; clock.step()`` — wall seconds and steps per phase."""
+
+    phases: list[Phase] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+    _current: Phase | None = None
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[Phase]:
+        found = next((p for p in self.phases if p.name == name), None)
+        if found is None:
+            found = Phase(name)
+            self.phases.append(found)
+        before, self._current = self._current, found
+        t0 = time.perf_counter()
+        try:
+            yield found
+        finally:
+            found.seconds += time.perf_counter() - t0
+            self._current = before
+
+    def step(self, n: int = 1) -> None:
+        if self._current is not None:
+            self._current.steps += n
+
+    @property
+    def steps(self) -> int:
+        return sum(p.steps for p in self.phases)
+
+    @property
+    def wall(self) -> float:
+        return time.perf_counter() - self.started
+
+    def lines(self) -> list[str]:
+        out = []
+        for p in self.phases:
+            rate = f"{p.steps / p.seconds:6.1f} steps/s" if p.steps and p.seconds else " " * 14
+            out.append(f"  {p.name:<22} {p.seconds:8.1f} s  {p.steps:5d} steps  {rate}")
+        return out
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (the test server is started through a child process)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = [int(x) for x in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            out += kids
+            todo += kids
+    return out
+
+
+def _status_kb(pid: int, field_name: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (worker, activities, store, client), in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_peak_rss_mb() -> float:
+    """Peak resident set of the live child processes (the time-skipping test server), in MB;
+    read before the simulation closes them."""
+    return sum(_status_kb(pid, "VmHWM") for pid in _children(os.getpid())) / 1024
+
+
+async def history_events(client: Any, workflow_ids: list[str], concurrency: int = 8) -> dict[str, tuple[int, int]]:
+    """Workflow id → (runs, history events over every run of it)."""
+    from audit.history import run_chain
+
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(wid: str) -> tuple[str, tuple[int, int]]:
+        async with gate:
+            chain = await run_chain(client, wid)
+            return wid, (len(chain), sum(len(h.events) for h in chain))
+
+    return dict(await asyncio.gather(*(one(w) for w in workflow_ids)))
+
+
+def figure_line(what: str, clock: Clock, server_mb: float) -> str:
+    """The one line a reader (and the smoke test) looks for."""
+    wall = clock.wall
+    return (f"{what}: {clock.steps} steps in {wall:.1f} s ({clock.steps / wall:.1f} steps/s), "
+            f"peak RSS {peak_rss_mb():.0f} MB (test server {server_mb:.0f} MB)")
