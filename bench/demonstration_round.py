@@ -179,7 +179,7 @@ async def run(clusters: int, recommend: int, industries: int) -> int:
             else:
                 name = "program-1 records"
             with clock.phase(name):
-                await sim.advance_to(on)
+                await clock.advance(sim, on)
                 if isinstance(item, RoundStep):
                     await sim.round_step(item.round, item.action, item.data, item.by)
                 elif isinstance(item, ViolationStep):
@@ -190,8 +190,7 @@ async def run(clusters: int, recommend: int, industries: int) -> int:
                     await sim.act(item.cluster, item.action, item.data, item.by)
                 clock.step()
         await staff_steps(sim, clock, when)
-        with clock.phase("to the end"):
-            await sim.advance_to(s.until, hour=23)
+        await clock.advance(sim, s.until, hour=23)
         server_mb = children_peak_rss_mb()
         row = repo.round_row(sim.engine, ROUND)
         candidates = repo.candidates(sim.engine, ROUND)
@@ -224,7 +223,7 @@ async def staff_steps(sim: RoundSimulation, clock: Clock, when: dict) -> None:
     leader = User("leader", "leader", "张会长")
     quotas = {q["association"]: q["quota"] for q in when["quotas"]}
     with clock.phase("first review"):
-        await sim.advance_to(when["deadline"] + timedelta(days=3))
+        await clock.advance(sim, when["deadline"] + timedelta(days=3))
         await sim.round_step(ROUND, "close_recommendation", {}, secretariat)
         clock.step()
         passed: Counter[str] = Counter()
@@ -240,7 +239,7 @@ async def staff_steps(sim: RoundSimulation, clock: Clock, when: dict) -> None:
         await sim.round_step(ROUND, "complete_first_review", {}, secretariat)
         clock.step()
     with clock.phase("committee vote"):
-        await sim.advance_to(when["deadline"] + timedelta(days=11))
+        await clock.advance(sim, when["deadline"] + timedelta(days=11))
         listed = sorted(c.cluster_key for c in repo.candidates(sim.engine, ROUND) if c.reviewed)
         short = set(listed[1::25][:2]) if len(listed) > 4 else set()  # two candidates short of 2/3 (need 6 of 9)
         votes = [{"cluster_key": k, "yes": 5, "no": 3, "abstain": 1} if k in short else
@@ -250,28 +249,28 @@ async def staff_steps(sim: RoundSimulation, clock: Clock, when: dict) -> None:
         clock.step()
     with clock.phase("notice, objections"):
         notice_on = when["deadline"] + timedelta(days=12)
-        await sim.advance_to(notice_on)
+        await clock.advance(sim, notice_on)
         await sim.round_step(ROUND, "publish_notice", {"published_on": notice_on.isoformat()}, secretariat)
         clock.step()
         proposed = list((repo.round_row(sim.engine, ROUND).snapshot or {}).get("proposed") or [])
         for n, k in enumerate(proposed[:2]):
-            await sim.advance_to(notice_on + timedelta(days=2 + n))
+            await clock.advance(sim, notice_on + timedelta(days=2 + n))
             await sim.round_step(ROUND, "record_objection", {"cluster_key": k, "received_on": (notice_on + timedelta(days=2 + n)).isoformat(),
                                                              "source": "群众来信", "text": "反映该集群个别企业存在环保问题"}, secretariat)
             clock.step()
         for n, k in enumerate(proposed[:2]):
-            await sim.advance_to(notice_on + timedelta(days=5))
+            await clock.advance(sim, notice_on + timedelta(days=5))
             await sim.round_step(ROUND, "resolve_objection",
                                  {"objection_id": f"objection-{n + 1}", "upheld": n == 0,
                                   "reason": "经核实属实，移出建议名单" if n == 0 else "经核实，所反映企业已整改验收，近五年无违规记录"},
                                  secretariat)
             clock.step()
     with clock.phase("approve"):
-        await sim.advance_to(notice_on + timedelta(days=12))
+        await clock.advance(sim, notice_on + timedelta(days=12))
         await sim.round_step(ROUND, "approve", {}, leader)
         clock.step()
     with clock.phase("commend"):
-        await sim.advance_to(when["conference"])
+        await clock.advance(sim, when["conference"])
         await sim.round_step(ROUND, "commend", {"held_on": when["conference"].isoformat(),
                                                 "document_number": f"中轻联综字〔{when['y']}〕15号"}, secretariat)
         clock.step()

@@ -228,6 +228,22 @@ def test_a_vote_sheet_of_sixty_candidates_is_recorded_though_an_ordinary_list_ho
     assert e.value.code == "too_many_items"
 
 
+def test_a_step_tried_on_a_trial_copy_leaves_the_round_as_it_was_and_shares_only_what_no_step_changes():
+    r = on_notice()
+    r.drain()
+    before = (r.seq, r.stage, list(r.objections), {k: (c.reviewed, c.removed_by) for k, c in r.candidates.items()})
+    t = r.trial()
+    apply_step(t, "record_objection", {"cluster_key": "cer-1", "received_on": "2028-05-11", "source": "来信",
+                                       "text": "反映数据偏高"}, SECRETARIAT, (), date(2028, 5, 11))
+    apply_step(t, "resolve_objection", {"objection_id": "objection-1", "upheld": True, "reason": "属实"}, SECRETARIAT, (),
+               date(2028, 5, 12))
+    assert t.candidates["cer-1"].removed_by == "objection-1" and t.seq == before[0] + 2
+    assert (r.seq, r.stage, list(r.objections), {k: (c.reviewed, c.removed_by) for k, c in r.candidates.items()}) == before
+    assert r.events == [] and r.candidates["cer-1"] is not t.candidates["cer-1"]
+    assert t.candidates["cer-1"].form is r.candidates["cer-1"].form
+    assert t.candidates["cer-1"].eligibility is r.candidates["cer-1"].eligibility and t.policy is r.policy
+
+
 # ------------------------------------------------------------------ public notice and objections
 
 
