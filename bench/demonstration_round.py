@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from program_figures import Clock, children_peak_rss_mb, figure_line, history_events  # noqa: E402
+from program_figures import Clock, Server, figure_line, history_events  # noqa: E402
 
 from domain.calendar import add_years  # noqa: E402
 from domain.roles import User  # noqa: E402
@@ -191,7 +191,7 @@ async def run(clusters: int, recommend: int, industries: int) -> int:
                 clock.step()
         await staff_steps(sim, clock, when)
         await clock.advance(sim, s.until, hour=23)
-        server_mb = children_peak_rss_mb()
+        server = Server.now()
         row = repo.round_row(sim.engine, ROUND)
         candidates = repo.candidates(sim.engine, ROUND)
         honoured = sum(1 for c in candidates if c.honoured)
@@ -200,7 +200,7 @@ async def run(clusters: int, recommend: int, industries: int) -> int:
         journal = len(cnlic_repo.journal(sim.engine))
         rejections = Counter(r.code for r in sim.rejections)
     failed = Counter(f for c in candidates for f in c.failed)
-    print(figure_line(f"demonstration round, {len(s.base.clusters)} clusters", clock, server_mb))
+    print(figure_line(f"demonstration round, {len(s.base.clusters)} clusters", clock, server))
     for line in clock.lines():
         print(line)
     runs, n = events[round_workflow_id(ROUND)]

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from program_figures import Clock, children_peak_rss_mb, figure_line, history_events  # noqa: E402
+from program_figures import Clock, Server, figure_line, history_events  # noqa: E402
 
 from domain.guangdong.zones import ZONES  # noqa: E402
 from service.guangdong.simulate import Runner, parse_scenario  # noqa: E402
@@ -76,10 +76,9 @@ async def run(rounds: int) -> int:
                 await runner.do(step)
                 clock.step(1 if step.action == "open_round" else len(step.zones))
             per_year[step.data_year] = per_year.get(step.data_year, 0.0) + time.perf_counter() - t0
-        with clock.phase("to the end"):
-            await clock.advance(sim, s.until, hour=23)
-            await sim.settle()
-        server_mb = children_peak_rss_mb()
+        await clock.advance(sim, s.until, hour=23)
+        await sim.settle()
+        server = Server.now()
         years = sorted(per_year)
         finals = {y: repo.filings(sim.engine, y) for y in years}
         ids = [round_workflow_id(y) for y in years]
@@ -87,7 +86,7 @@ async def run(rounds: int) -> int:
         events = await history_events(sim.env.client, ids + filings)
         journal = sum(1 for _ in runner.timeline())
     print(figure_line(f"guangdong round{'s' if rounds > 1 else ''}, {len(ZONES)} zones × {rounds} year(s)",
-                      clock, server_mb))
+                      clock, server))
     for line in clock.lines():
         print(line)
     ok = True

@@ -125,8 +125,39 @@ async def history_events(client: Any, workflow_ids: list[str], concurrency: int 
     return dict(await asyncio.gather(*(one(w) for w in workflow_ids)))
 
 
-def figure_line(what: str, clock: Clock, server_mb: float) -> str:
-    """The one line a reader (and the smoke test) looks for."""
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process so far: steadier than wall time on a shared machine."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of the live child processes (the test server); read before they close."""
+    total = 0
+    for pid in _children(os.getpid()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Server:
+    """The test server's peak memory and CPU, read while it still runs."""
+
+    peak_mb: float
+    cpu_s: float
+
+    @classmethod
+    def now(cls) -> "Server":
+        return cls(children_peak_rss_mb(), children_cpu_seconds())
+
+
+def figure_line(what: str, clock: Clock, server: Server) -> str:
+    """The one line a reader (and the smoke test) looks for, then where the CPU went."""
     wall = clock.wall
     return (f"{what}: {clock.steps} steps in {wall:.1f} s ({clock.steps / wall:.1f} steps/s), "
-            f"peak RSS {peak_rss_mb():.0f} MB (test server {server_mb:.0f} MB)")
+            f"peak RSS {peak_rss_mb():.0f} MB (test server {server.peak_mb:.0f} MB); "
+            f"CPU {cpu_seconds():.1f} s (test server {server.cpu_s:.1f} s)")
