@@ -25,6 +25,7 @@ import sys
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,9 +33,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from program_figures import Clock, Server, figure_line, history_events  # noqa: E402
 
 from domain.brand.policy import get_policy  # noqa: E402
-from service.brand.simulate import Runner, Step, application_of, parse  # noqa: E402
-from store.brand import repo  # noqa: E402
-from workflows.brand.contracts import BATCH_WORKFLOW_ID, pilot_workflow_id  # noqa: E402
 
 PROVINCES = (("江西省", "景德镇市"), ("广东省", "佛山市"), ("浙江省", "温州市"), ("江苏省", "苏州市"), ("山东省", "淄博市"),
              ("福建省", "泉州市"), ("河北省", "保定市"), ("河南省", "许昌市"), ("湖北省", "孝感市"), ("湖南省", "醴陵市"),
@@ -83,7 +81,11 @@ PHASES = {"seal_application": "seal", "recommend": "province recommends", "hold_
 
 
 async def run(pilots: int) -> int:
+    # the platform is imported here, not at the top: ``--help`` answers at once
+    from service.brand.simulate import Runner, Step, parse
     from service.cnlic.simulate import Simulation
+    from store.brand import repo
+    from workflows.brand.contracts import BATCH_WORKFLOW_ID, pilot_workflow_id
 
     quota = get_policy().province_quota
     clock = Clock()
@@ -120,9 +122,11 @@ async def run(pilots: int) -> int:
     return 0 if decided == pilots else 1
 
 
-async def one(runner: Runner, sim, item, when: date) -> None:
+async def one(runner: Any, sim: Any, item: Any, when: date) -> None:
     """One agenda item as ``Runner.run`` applies it (a refusal is kept, not raised)."""
     from domain.errors import DomainError
+    from service.brand.simulate import Step, application_of
+    from store.brand import repo
 
     try:
         if isinstance(item, Step):

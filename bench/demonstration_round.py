@@ -30,6 +30,7 @@ import sys
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,11 +39,6 @@ from program_figures import Clock, Server, figure_line, history_events  # noqa: 
 
 from domain.calendar import add_years  # noqa: E402
 from domain.roles import User  # noqa: E402
-from service.demonstration.simulate import RoundSimulation, RoundStep, ViolationStep, parse_demo  # noqa: E402
-from store.cnlic import lifecycle as cnlic_repo  # noqa: E402
-from store.demonstration import rounds as repo  # noqa: E402
-from workflows.cnlic.contracts import designation_workflow_id  # noqa: E402
-from workflows.demonstration.contracts import round_workflow_id  # noqa: E402
 
 ROUND = "bench-round"
 INDUSTRIES = (("陶瓷", "cer", "中国陶瓷工业协会"), ("家具", "fur", "中国家具协会"), ("皮革", "lea", "中国皮革协会"),
@@ -156,6 +152,13 @@ PHASE_OF = {"register": "onboard titles", "open": "open round", "recommend": "re
 
 
 async def run(clusters: int, recommend: int, industries: int) -> int:
+    # the platform is imported here, not at the top: ``--help`` answers at once
+    from service.demonstration.simulate import RoundSimulation, RoundStep, ViolationStep, parse_demo
+    from store.cnlic import lifecycle as cnlic_repo
+    from store.demonstration import rounds as repo
+    from workflows.cnlic.contracts import designation_workflow_id
+    from workflows.demonstration.contracts import round_workflow_id
+
     clock = Clock()
     async with RoundSimulation() as sim:
         today = await sim.today()
@@ -216,9 +219,11 @@ async def run(clusters: int, recommend: int, industries: int) -> int:
     return 0 if row is not None and row.stage == "commended" else 1
 
 
-async def staff_steps(sim: RoundSimulation, clock: Clock, when: dict) -> None:
+async def staff_steps(sim: Any, clock: Clock, when: dict) -> None:
     """What the secretariat and the leader decide from what the round shows: first review,
     vote, notice and objections, approval, commendation."""
+    from store.demonstration import rounds as repo
+
     secretariat = User("secretariat", "secretariat", "综合业务部")
     leader = User("leader", "leader", "张会长")
     quotas = {q["association"]: q["quota"] for q in when["quotas"]}

@@ -31,9 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from program_figures import Clock, Server, figure_line, history_events  # noqa: E402
 
 from domain.guangdong.zones import ZONES  # noqa: E402
-from service.guangdong.simulate import Runner, parse_scenario  # noqa: E402
-from store.guangdong import repo  # noqa: E402
-from workflows.guangdong.contracts import filing_workflow_id, round_workflow_id  # noqa: E402
 
 PHASE = {("open_round", "province_department"): "open round", ("submit", "zone_office"): "zones file",
          ("sign_off", "local_government"): "local sign-off", ("sign_off", "prefecture_bureau"): "prefecture sign-off",
@@ -59,7 +56,11 @@ def scenario(first_year: int, rounds: int) -> dict:
 
 
 async def run(rounds: int) -> int:
+    # the platform is imported here, not at the top: ``--help`` answers at once
     from service.cnlic.simulate import Simulation
+    from service.guangdong.simulate import Runner, parse_scenario
+    from store.guangdong import repo
+    from workflows.guangdong.contracts import filing_workflow_id, round_workflow_id
 
     clock = Clock()
     async with Simulation() as sim:
