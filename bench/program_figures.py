@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import resource
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Clock:
         if found is None:
             found = Phase(name)
             self.phases.append(found)
+            if os.environ.get("BENCH_PROGRESS"):  # to attach a profiler to one phase
+                print(f"[{self.wall:7.1f} s] {name}", file=sys.stderr, flush=True)
         before, self._current = self._current, found
         t0 = time.perf_counter()
         try:
