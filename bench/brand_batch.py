@@ -40,7 +40,10 @@ PROVINCES = (("江西省", "景德镇市"), ("广东省", "佛山市"), ("浙江
              ("云南省", "昆明市"), ("贵州省", "遵义市"), ("山西省", "晋城市"), ("吉林省", "长春市"), ("黑龙江省", "哈尔滨市"),
              ("重庆市", "重庆市"), ("天津市", "天津市"), ("上海市", "上海市"), ("北京市", "北京市"), ("内蒙古自治区", "包头市"),
              ("甘肃省", "天水市"), ("青海省", "西宁市"), ("宁夏回族自治区", "银川市"), ("新疆维吾尔自治区", "昌吉市"),
-             ("海南省", "海口市"), ("西藏自治区", "拉萨市"))
+             ("海南省", "海口市"), ("西藏自治区", "拉萨市"),
+             # 计划单列市 and the 兵团 recommend as provinces do (申报书: 省、自治区、直辖市或计划单列市)
+             ("大连市", "大连市"), ("青岛市", "青岛市"), ("宁波市", "宁波市"), ("厦门市", "厦门市"), ("深圳市", "深圳市"),
+             ("新疆生产建设兵团", "石河子市"))
 INDUSTRIES = ("陶瓷", "家具", "纺织", "五金", "食品", "皮革", "茶叶", "塑料")
 MIIT = {"role": "miit_reviewer", "name": "工业和信息化部科技司"}
 
@@ -118,6 +121,9 @@ async def run(pilots: int) -> int:
     codes = Counter(r["code"] for r in runner.rejections)
     print("refusals: " + (", ".join(f"{k} {v}" for k, v in sorted(codes.items())) or "none")
           + " (one expected: the province's fourth recommendation)")
+    for r in runner.rejections:
+        if r["code"] != "province_quota_exceeded":
+            print(f"  {r['on']} {r['pilot'] or '（批次）'} {r['action']}: [{r['code']}] {r['reason']}")
     decided = sum(v for k, v in stages.items() if k not in ("filed", "sealed", "recommended"))
     return 0 if decided == pilots else 1
 
@@ -137,8 +143,9 @@ async def one(runner: Any, sim: Any, item: Any, when: date) -> None:
                              f"filing of {item['key']} not recorded")
         await sim.settle()
     except DomainError as e:
-        runner.rejections.append({"on": when.isoformat(), "pilot": getattr(item, "pilot", None) or item.get("key"),
-                                  "event": "rejected", "action": getattr(item, "action", "file_application"),
+        step = isinstance(item, Step)
+        runner.rejections.append({"on": when.isoformat(), "pilot": item.pilot if step else item["key"],
+                                  "event": "rejected", "action": item.action if step else "file_application",
                                   "code": e.code, "reason": e.message})
 
 
