@@ -11,9 +11,10 @@ The scenario is generated like ``examples/guangdong/round-2026.yaml`` (the progr
 checks it) without its late and returned zones: the province opens the round in January for the
 previous year's data (due 31 March, the policy's default), each zone's office files its 94-field
 考核表 and 年度工作总结 (``service.guangdong.sample``), the local government and the prefecture's
-经贸局 sign off, and the province receives all 36. ``--rounds N`` runs N consecutive yearly
-rounds in one simulation (the second and later show whether a year's cost grows with the store
-and the histories before it).
+经贸局 sign off, the province receives all 36 and exports its summary table (all zones × key
+fields, year on year, XLSX). ``--rounds N`` runs N consecutive yearly rounds in one simulation
+(the second and later show whether a year's cost grows with the store and the histories before
+it).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def scenario(first_year: int, rounds: int) -> dict:
 async def run(rounds: int) -> int:
     # the platform is imported here, not at the top: ``--help`` answers at once
     from service.cnlic.simulate import Simulation
-    from service.guangdong.simulate import Runner, parse_scenario
+    from service.guangdong.reports import summary, summary_xlsx
+    from service.guangdong.simulate import Runner, actor_for, parse_scenario
     from store.guangdong import repo
     from workflows.guangdong.contracts import filing_workflow_id, round_workflow_id
 
@@ -79,6 +81,12 @@ async def run(rounds: int) -> int:
             per_year[step.data_year] = per_year.get(step.data_year, 0.0) + time.perf_counter() - t0
         await clock.advance(sim, s.until, hour=23)
         await sim.settle()
+        province = actor_for("province_department", None)
+        sheets = {}
+        with clock.phase("province summary XLSX"):
+            for year in sorted(per_year):  # the province reads all zones × key fields, year on year
+                sheets[year] = len(summary_xlsx(summary(sim.engine, province, year)))
+                clock.step()
         server = Server.now()
         years = sorted(per_year)
         finals = {y: repo.filings(sim.engine, y) for y in years}
@@ -96,7 +104,8 @@ async def run(rounds: int) -> int:
         ok = ok and received == len(ZONES)
         runs, n = events[round_workflow_id(y)]
         filing_events = [events[filing_workflow_id(y, z.key)][1] for z in ZONES]
-        print(f"data year {y}: {per_year[y]:.1f} s; {received}/{len(finals[y])} received; history events: round {n} "
+        print(f"data year {y}: {per_year[y]:.1f} s; {received}/{len(finals[y])} received; summary XLSX "
+              f"{sheets[y] // 1024} KB; history events: round {n} "
               f"in {runs} run(s), filings {sum(filing_events)} ({sum(filing_events) / len(filing_events):.0f} per zone, "
               f"max {max(filing_events)})")
     print(f"timeline items {journal}; refusals: " + (", ".join(f"{r.zone} {r.action} [{r.code}]"
