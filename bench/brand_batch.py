@@ -113,10 +113,9 @@ async def run(pilots: int) -> int:
     print(figure_line(f"brand batch, {pilots} pilots in {-(-pilots // quota)} provinces", clock, server))
     for line in clock.lines():
         print(line)
-    runs, n = events[BATCH_WORKFLOW_ID]
-    per_pilot = [events[pilot_workflow_id(k)][1] for k in rows]
+    per_pilot = [events[pilot_workflow_id(k)].events for k in rows]
     print(f"batch {year}-10: pilots by stage: {', '.join(f'{k} {v}' for k, v in sorted(stages.items()))}")
-    print(f"history events: batch workflow {n} in {runs} run(s); pilots {sum(per_pilot)} "
+    print(f"history: batch workflow {events[BATCH_WORKFLOW_ID]}; pilots {sum(per_pilot)} "
           f"({sum(per_pilot) / len(per_pilot):.0f} per pilot, max {max(per_pilot)}); journal rows {journal}")
     codes = Counter(r["code"] for r in runner.rejections)
     print("refusals: " + (", ".join(f"{k} {v}" for k, v in sorted(codes.items())) or "none")

@@ -206,14 +206,14 @@ async def run(clusters: int, recommend: int, industries: int) -> int:
     print(figure_line(f"demonstration round, {len(s.base.clusters)} clusters", clock, server))
     for line in clock.lines():
         print(line)
-    runs, n = events[round_workflow_id(ROUND)]
+    history = events[round_workflow_id(ROUND)]
     print(f"round: stage {row.stage if row else '—'}, valid titles {row.valid_titles if row else '—'}, "
           f"cap {row.cap if row else '—'}; {len(candidates)} recommended, {sum(1 for c in candidates if not c.eligible)} "
           f"failing a condition ({', '.join(f'{k} {v}' for k, v in sorted(failed.items())) or 'none'}), "
           f"{sum(1 for c in candidates if c.reviewed)} through first review, {sum(1 for c in candidates if c.passed)} "
           f"voted through, {len(row.snapshot.get('approved') or []) if row else 0} approved, {honoured} honoured")
-    print(f"history events: round {n} in {runs} run(s); cluster lifecycles {sum(v[1] for v in lifecycles.values())} "
-          f"in {sum(v[0] for v in lifecycles.values())} runs ({sum(v[1] for v in lifecycles.values()) / len(lifecycles):.0f} "
+    print(f"history: round {history}; cluster lifecycles {sum(v.events for v in lifecycles.values())} events in "
+          f"{sum(v.runs for v in lifecycles.values())} runs ({sum(v.events for v in lifecycles.values()) / len(lifecycles):.0f} "
           f"per cluster); journal rows {journal}")
     print("refusals: " + (", ".join(f"{k} {v}" for k, v in sorted(rejections.items())) or "none"))
     return 0 if row is not None and row.stage == "commended" else 1

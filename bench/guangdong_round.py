@@ -102,11 +102,9 @@ async def run(rounds: int) -> int:
     for y in years:
         received = sum(1 for f in finals[y] if f.step == "received")
         ok = ok and received == len(ZONES)
-        runs, n = events[round_workflow_id(y)]
-        filing_events = [events[filing_workflow_id(y, z.key)][1] for z in ZONES]
+        filing_events = [events[filing_workflow_id(y, z.key)].events for z in ZONES]
         print(f"data year {y}: {per_year[y]:.1f} s; {received}/{len(finals[y])} received; summary XLSX "
-              f"{sheets[y] // 1024} KB; history events: round {n} "
-              f"in {runs} run(s), filings {sum(filing_events)} ({sum(filing_events) / len(filing_events):.0f} per zone, "
+              f"{sheets[y] // 1024} KB; history: round {events[round_workflow_id(y)]}, filings {sum(filing_events)} ({sum(filing_events) / len(filing_events):.0f} per zone, "
               f"max {max(filing_events)})")
     print(f"timeline items {journal}; refusals: " + (", ".join(f"{r.zone} {r.action} [{r.code}]"
                                                              for r in runner.rejections[:5]) or "none")

@@ -121,16 +121,27 @@ def children_peak_rss_mb() -> float:
     return sum(_status_kb(pid, "VmHWM") for pid in _children(os.getpid())) / 1024
 
 
-async def history_events(client: Any, workflow_ids: list[str], concurrency: int = 8) -> dict[str, tuple[int, int]]:
-    """Workflow id → (runs, history events over every run of it)."""
+@dataclass(frozen=True)
+class History:
+    runs: int
+    events: int
+    kb: float  # the events' protobuf size, every run
+
+    def __str__(self) -> str:
+        return f"{self.events} events ({self.kb:.0f} KB) in {self.runs} run{'s' if self.runs > 1 else ''}"
+
+
+async def history_events(client: Any, workflow_ids: list[str], concurrency: int = 8) -> dict[str, History]:
+    """Workflow id → its history over every run."""
     from audit.history import run_chain
 
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(wid: str) -> tuple[str, tuple[int, int]]:
+    async def one(wid: str) -> tuple[str, History]:
         async with gate:
             chain = await run_chain(client, wid)
-            return wid, (len(chain), sum(len(h.events) for h in chain))
+            return wid, History(len(chain), sum(len(h.events) for h in chain),
+                                sum(e.ByteSize() for h in chain for e in h.events) / 1024)
 
     return dict(await asyncio.gather(*(one(w) for w in workflow_ids)))
 

@@ -35,7 +35,7 @@ def _bench(script: str, *args: str) -> str:
 def test_the_selection_round_benchmark_runs_a_round_to_its_commendation_and_prints_its_figures():
     out = _bench("demonstration_round.py", "--clusters", "30", "--recommend", "12")
     assert "demonstration round, 30 clusters:" in out and "steps/s" in out and "peak RSS" in out
-    assert "stage commended" in out and "first review" in out and "history events: round" in out
+    assert "stage commended" in out and "first review" in out and "history: round" in out
 
 
 def test_the_guangdong_round_benchmark_runs_a_round_of_the_36_zones_and_prints_its_figures():
