@@ -6,6 +6,7 @@ holds that journal's chain head). Every write is idempotent."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -31,6 +32,8 @@ from workflows.demonstration.contracts import (
     TitlesInput,
     TitlesResult,
 )
+
+HONOUR_CONCURRENCY = 8  # honour Updates in flight at once
 
 
 class RoundActivities:
@@ -80,21 +83,31 @@ class RoundActivities:
         out = HonourResult()
         data = {"round": inp.round_key, "label": inp.label, "document_number": inp.document_number,
                 "held_on": inp.held_on.isoformat()}
-        for key in inp.clusters:
-            handle = self.client.get_workflow_handle(designation_workflow_id(key))
-            try:
-                await handle.execute_update("honour", ClusterHonour(actor=inp.actor, data=data), result_type=RecordResult)
-            except WorkflowUpdateFailedError as e:
-                cause = getattr(e, "cause", None)
-                out.skipped[key] = getattr(cause, "message", None) or str(e)
-                continue
-            except RPCError as e:
-                if e.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                    out.skipped[key] = "该集群的共建已结束"
-                    continue
-                raise
-            out.honoured.append(key)
-            activity.heartbeat(key)
+        gate = asyncio.Semaphore(HONOUR_CONCURRENCY)
+
+        async def one(key: str) -> str | None:
+            """None when honoured, else why not."""
+            async with gate:
+                handle = self.client.get_workflow_handle(designation_workflow_id(key))
+                try:
+                    await handle.execute_update("honour", ClusterHonour(actor=inp.actor, data=data),
+                                                result_type=RecordResult)
+                except WorkflowUpdateFailedError as e:
+                    cause = getattr(e, "cause", None)
+                    return getattr(cause, "message", None) or str(e)
+                except RPCError as e:
+                    if e.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+                        return "该集群的共建已结束"
+                    raise
+                activity.heartbeat(key)
+                return None
+
+        # a few clusters at a time (each is its own workflow), reported in the approved order
+        for key, skipped in zip(inp.clusters, await asyncio.gather(*(one(k) for k in inp.clusters))):
+            if skipped is None:
+                out.honoured.append(key)
+            else:
+                out.skipped[key] = skipped
         return out
 
     def all(self) -> list[Any]:

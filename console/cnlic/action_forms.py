@@ -226,7 +226,7 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None,
             elif get_origin(ann) is list and _model_in(get_args(ann)[0]) is not None:
                 record = _model_in(get_args(ann)[0])
                 assert record is not None
-                shown = _rows_in(values, f"f_{path}.")
+                shown = _rows_in(values, f"f_{path}.", _max_items(f))
                 base = PANEL_ROWS if name == "panel" else (FIRM_ROWS if name == "leading_firms" else
                                                             OPINION_ROWS if name == "opinions" else SCORE_ROWS)
                 out.append(_group(path, f, record, today, rows=max(base, shown)))
@@ -251,7 +251,7 @@ def items_of(action: str, today: date, values: Mapping[str, str] | None = None,
                     record = _model_in(get_args(_optional(g.annotation)[0])[0])
                     assert record is not None
                     out.append(_group(f"{path}.{n}", g, record, today,
-                                      rows=max(SCORE_ROWS, _rows_in(values, f"f_{path}.{n}."))))
+                                      rows=max(SCORE_ROWS, _rows_in(values, f"f_{path}.{n}.", _max_items(g)))))
             else:
                 i = _input(path, name, f, today)
                 if i is not None:
@@ -276,13 +276,19 @@ def _without(model: type[BaseModel], names: Mapping[str, Any]) -> type[BaseModel
     return view
 
 
-def _rows_in(values: Mapping[str, str] | None, prefix: str) -> int:
+def _max_items(f: Any) -> int:
+    """The most rows a list field takes: its schema's ``max_length`` (a vote sheet holds a row
+    per candidate, up to a meeting's decisions), else the ordinary list limit."""
+    return next((m.max_length for m in f.metadata if getattr(m, "max_length", None) is not None), LIMITS.list_items)
+
+
+def _rows_in(values: Mapping[str, str] | None, prefix: str, most: int = LIMITS.list_items) -> int:
     if not values:
         return 0
     rows = [int(k[len(prefix):].split(".", 1)[0]) for k in values
             if k.startswith(prefix) and k[len(prefix):].split(".", 1)[0].isdecimal()]
-    # a posted row number is not trusted: one more row than a list may hold, so the schema says "too many"
-    return min(max(rows) + 1, LIMITS.list_items + 1) if rows else 0
+    # a posted row number is not trusted: one more row than the list may hold, so the schema says "too many"
+    return min(max(rows) + 1, most + 1) if rows else 0
 
 
 def with_body_choices(items: list[Item], choices: Mapping[str, str], kinds: Mapping[str, str] | None = None

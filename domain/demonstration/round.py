@@ -10,6 +10,7 @@ declarative table (``STEPS``) in the manner of ``domain.cnlic.machine``; ``may``
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
@@ -101,6 +102,18 @@ class Round(RoundNotice, RoundClocks):
     clocks: dict[str, Clock] = field(default_factory=dict)
     arm_requests: list[ClockRequest] = field(default_factory=list)
     attachments: int = 0
+
+    def trial(self) -> "Round":
+        """A copy to try a step on (the workflow's validator runs each Update on one). What no
+        step changes is shared — the policy, the titles counted at the opening, each
+        candidate's 推荐表, publicity pack and eligibility — and the rest deep-copied, so trying
+        a step costs little however many candidates the round holds (a whole deep copy took
+        ~60 ms an Update at 60 candidates and ~0.4 s at 500: quadratic over a round)."""
+        memo: dict[int, Any] = {id(self.policy): self.policy, id(self.cobuilt): self.cobuilt}
+        for c in self.candidates.values():
+            for part in (c.form, c.eligibility, c.publicity):
+                memo[id(part)] = part
+        return copy.deepcopy(self, memo)
 
     def drain(self) -> list[RoundEvent]:
         out, self.events = self.events, []

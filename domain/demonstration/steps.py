@@ -7,6 +7,7 @@ workflow can be called by any client.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, Mapping, Sequence
 
@@ -15,8 +16,19 @@ from domain.demonstration.eligibility import JournalFact
 from domain.demonstration.forms import parse_publicity, parse_recommendation
 from domain.demonstration.round import STEPS, Round
 from domain.errors import DomainError
-from domain.limits import check_data
+from domain.limits import LIMITS, Limits, check_data
 from domain.roles import Actor
+
+# the steps whose data holds a row per candidate (the vote sheet, the approved list): their
+# lists are bounded like a meeting's decisions, as their schemas say (``service.demonstration.
+# actions``), not by the 50 items of an ordinary list — a round of 300 clusters has ~57 places
+ROW_PER_CANDIDATE = ("record_vote", "approve")
+ROUND_LIST_LIMITS = replace(LIMITS, list_items=LIMITS.meeting_decisions)
+
+
+def limits_for(action: str) -> Limits:
+    """The limits an action's data is checked against (by the service and by the workflow)."""
+    return ROUND_LIST_LIMITS if action in ROW_PER_CANDIDATE else LIMITS
 
 
 def _key(data: Mapping[str, Any], what: str = "cluster_key") -> str:
@@ -58,7 +70,7 @@ def apply_step(r: Round, action: str, data: Mapping[str, Any], actor: Actor, ind
         raise DomainError("action_unknown", f"评选没有“{action}”这一步（可选：{'、'.join(STEPS)}）")
     if not isinstance(data, Mapping):
         raise DomainError("invalid_data", "操作数据（data）应为对象")
-    check_data(dict(data))
+    check_data(dict(data), limits_for(action))
     _STEPS[action](r, data, actor, list(industries), today, facts)
 
 

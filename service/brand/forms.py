@@ -441,7 +441,8 @@ class HoldBatchData(Form):
     batch_id: str = Field(title="批次", description="YYYY-MM，如 2027-10", pattern=r"^\d{4}-\d{2}$")
     held_on: date | None = Field(None, title="评审日期", ge=EARLIEST, le=LATEST, description="留空即今天")
     decisions: dict[Annotated[str, Field(max_length=60)], Decision] = Field(
-        title="评审决定", description="试点编号 → approve（批准为试点）、refuse（不予批准）或 defer（转入下一批次）")
+        title="评审决定", description="试点编号 → approve（批准为试点）、refuse（不予批准）或 defer（转入下一批次）",
+        max_length=LIMITS.meeting_decisions)
 
 
 ACTION_SCHEMAS: dict[str, type[Form]] = {

@@ -6,7 +6,7 @@ becomes the rule's ``DomainError`` (code + Chinese message)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Awaitable, Callable, Mapping
 
@@ -24,7 +24,7 @@ from domain.brand.pilot import Pilot, new_state
 from domain.brand.policy import DEFAULT_POLICY_VERSION, get_policy
 from domain.calendar import SHANGHAI
 from domain.errors import DomainError
-from domain.limits import check_data
+from domain.limits import LIMITS, check_data
 from domain.roles import Actor, User
 from service.brand import forms
 from service.cnlic.lifecycle import domain_error_from, temporal_error, timeout_error
@@ -45,6 +45,7 @@ from workflows.brand.contracts import (
 )
 
 QUERY_TIMEOUT = timedelta(seconds=3)
+BATCH_LIMITS = replace(LIMITS, mapping_keys=LIMITS.meeting_decisions)
 
 
 def facts(row: BrandPilotRow) -> access.PilotFacts:
@@ -208,7 +209,9 @@ class BrandService:
     async def hold_batch(self, user: User, data: Any) -> BatchResult:
         access.check_batch(user)
         parsed = forms.parse(forms.HoldBatchData, data, "批次论证评审")
-        check_data(parsed.model_dump(mode="json"), what="批次论证评审")
+        # a batch decides every pilot the provinces recommended (36 recommenders × 3 a year, plus
+        # deferrals): bounded like a meeting's decisions, not by the 100 keys of an ordinary mapping
+        check_data(parsed.model_dump(mode="json"), BATCH_LIMITS, what="批次论证评审")
         inp = HoldBatchInput(actor=user.actor, batch_id=parsed.batch_id, decisions=dict(parsed.decisions),
                              held_on=parsed.held_on)
         try:

@@ -23,6 +23,7 @@ from domain.demonstration.clocks import plan_clock
 from domain.demonstration.eligibility import evaluate
 from domain.demonstration.policy import DEFAULT_POLICY_VERSION, get_policy
 from domain.demonstration.round import STEPS, open_round
+from domain.demonstration.steps import limits_for
 from domain.errors import DomainError
 from domain.limits import check_data
 from domain.roles import User
@@ -111,7 +112,7 @@ class RoundService:
             raise DomainError("action_unknown", f"评选没有“{action}”这一步")
         access.check_reads(user)
         payload = checked(action, data if data is not None else {})
-        check_data(payload)
+        check_data(payload, limits_for(action))
         row = repo.round_row(self.engine, key)
         if row is None:
             raise DomainError("round_unknown", f"没有编号为 {key} 的评选")

@@ -78,6 +78,17 @@ def _candidate(s: Session, round_key: str, cluster_key: str) -> DemoCandidateRow
                                                  DemoCandidateRow.cluster_key == cluster_key)).first()
 
 
+def _candidates_of(s: Session, round_key: str, keys: Iterable[str]) -> dict[str, DemoCandidateRow]:
+    """The candidates named by one event (the vote, the approved list, the honours) in one
+    query, not one query per candidate."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    rows = s.exec(select(DemoCandidateRow).where(DemoCandidateRow.round_key == round_key,
+                                                 col(DemoCandidateRow.cluster_key).in_(keys))).all()
+    return {c.cluster_key: c for c in rows}
+
+
 def _derive(s: Session, round_key: str, workflow_id: str, e: Any, snapshot: dict[str, Any]) -> None:
     d = e.data
     if e.kind == "recommended":
@@ -94,28 +105,24 @@ def _derive(s: Session, round_key: str, workflow_id: str, e: Any, snapshot: dict
             c.reviewed, c.review_reason = bool(d["passed"]), d.get("reason") or ""
             s.add(c)
     elif e.kind == "vote":
-        for key, v in (d.get("results") or {}).items():
-            c = _candidate(s, round_key, key)
-            if c is not None:
-                c.yes, c.no, c.abstain, c.passed = v["yes"], v["no"], v["abstain"], v["passed"]
-                s.add(c)
+        results = d.get("results") or {}
+        for key, c in _candidates_of(s, round_key, results).items():
+            v = results[key]
+            c.yes, c.no, c.abstain, c.passed = v["yes"], v["no"], v["abstain"], v["passed"]
+            s.add(c)
     elif e.kind == "objection_resolved" and d.get("upheld"):
         c = _candidate(s, round_key, d["cluster_key"])
         if c is not None:
             c.removed_by = d["id"]
             s.add(c)
     elif e.kind == "approved":
-        for key in d.get("clusters") or []:
-            c = _candidate(s, round_key, key)
-            if c is not None:
-                c.approved = True
-                s.add(c)
+        for c in _candidates_of(s, round_key, d.get("clusters") or []).values():
+            c.approved = True
+            s.add(c)
     elif e.kind == "honours":
-        for key in d.get("honoured") or []:
-            c = _candidate(s, round_key, key)
-            if c is not None:
-                c.honoured = True
-                s.add(c)
+        for c in _candidates_of(s, round_key, d.get("honoured") or []).values():
+            c.honoured = True
+            s.add(c)
     elif e.kind == "attachment":
         from store import attachments
 

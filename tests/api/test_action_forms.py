@@ -139,6 +139,23 @@ def test_a_posted_row_number_cannot_make_the_form_grow_without_bound():
     assert len(table.rows) == 51
 
 
+def test_a_vote_sheet_takes_a_row_per_candidate_up_to_its_own_bound_not_the_fifty_of_a_panel():
+    from datetime import date
+
+    from console.cnlic.action_forms import Group, data_from_form, items_of
+    from domain.limits import LIMITS
+    from service.demonstration.actions import STEP_SCHEMAS
+
+    sheet = {f"f_votes.{i}.cluster_key": f"c-{i:02d}" for i in range(60)}
+    sheet |= {f"f_votes.{i}.yes": "7" for i in range(60)} | {"f_members_present": "甲\n乙"}
+    data = data_from_form("record_vote", sheet, date(2027, 6, 1), STEP_SCHEMAS)
+    assert [v["cluster_key"] for v in data["votes"]] == [f"c-{i:02d}" for i in range(60)]
+    assert all(v["yes"] == 7 for v in data["votes"])
+    items = items_of("record_vote", date(2027, 6, 1), {"f_votes.999999999.yes": "1"}, STEP_SCHEMAS)
+    table = next(i for i in items if isinstance(i, Group))
+    assert len(table.rows) == LIMITS.meeting_decisions + 1
+
+
 @pytest.mark.parametrize("action", [a for a in __import__("service.cnlic.actions", fromlist=["x"]).ACTION_SCHEMAS
                                     if a != "hold_meeting"])
 def test_every_actions_form_renders_without_json_and_an_empty_submission_is_empty_data(action):

@@ -20,3 +20,37 @@ def test_the_journal_write_benchmark_runs_and_prints_a_figure_per_size():
                            "--writes", "3", "--no-postgres"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("sqlite      after") == 2
+
+
+# programs 2–4 at a tiny size (issue 15 item 4): each prints its figure line and its phases
+
+
+def _bench(script: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_selection_round_benchmark_runs_a_round_to_its_commendation_and_prints_its_figures():
+    out = _bench("demonstration_round.py", "--clusters", "30", "--recommend", "12")
+    assert "demonstration round, 30 clusters:" in out and "steps/s" in out and "peak RSS" in out
+    assert "stage commended" in out and "first review" in out and "history: round" in out
+
+
+def test_the_guangdong_round_benchmark_runs_a_round_of_the_36_zones_and_prints_its_figures():
+    out = _bench("guangdong_round.py")
+    assert "guangdong round, 36 zones × 1 year(s):" in out and "steps/s" in out
+    assert "36/36 received" in out and "province receives" in out
+
+
+def test_the_brand_batch_benchmark_runs_a_batch_and_prints_its_figures():
+    out = _bench("brand_batch.py", "--pilots", "4")
+    assert "brand batch, 4 pilots in 2 provinces:" in out and "steps/s" in out and "MIIT batch" in out
+    assert "province_quota_exceeded 1" in out
+
+
+def test_every_program_benchmark_documents_its_command():
+    for script in ("demonstration_round.py", "guangdong_round.py", "brand_batch.py"):
+        out = _bench(script, "--help")
+        assert f"bench/{script}" in out and "usage:" in out

@@ -11,6 +11,7 @@ from domain.demonstration.eligibility import JournalFact, TitleFact
 from domain.demonstration.forms import parse_recommendation
 from domain.demonstration.policy import DEMONSTRATION_2017 as P
 from domain.demonstration.round import STEPS, Round, Stage, notice_end, open_round
+from domain.demonstration.steps import apply_step
 from domain.errors import DomainError
 from domain.journal import head_of
 from tests.unit.test_demonstration_forms import recommendation
@@ -204,6 +205,43 @@ def test_equal_votes_are_ordered_by_the_platform_flag():
     r.close_recommendation(SECRETARIAT, date(2028, 4, 16))
     voted(r, {"cer-1": 5, "cer-2": 5, "fur-1": 6})
     assert [k for k, _ in r.vote_results()] == ["fur-1", "cer-2", "cer-1"]
+
+
+def test_a_vote_sheet_of_sixty_candidates_is_recorded_though_an_ordinary_list_holds_fifty():
+    # 300 valid titles: cap 60; a round of that size sends the committee one row per candidate
+    titles = [TitleFact(f"cer-{i}", "陶瓷", "valid", date(2030, 1, 1)) for i in range(300)]
+    r = open_round("conf-big", P, titles=titles, conference_on=date(2028, 6, 1), recommendation_deadline=DEADLINE,
+                   quotas={CERAMICS.name: 60}, actor=SECRETARIAT, today=OPENED)
+    keys = [f"cer-{i}" for i in range(60)]
+    for k in keys:
+        recommend(r, k)
+    r.close_recommendation(SECRETARIAT, DEADLINE.replace(day=16))
+    for k in keys:
+        apply_step(r, "review", {"cluster_key": k, "passed": True}, SECRETARIAT, (), date(2028, 4, 20))
+    apply_step(r, "complete_first_review", {}, SECRETARIAT, (), date(2028, 4, 25))
+    sheet = {"members_present": [f"委员{i}" for i in range(9)], "votes": [{"cluster_key": k, "yes": 8} for k in keys]}
+    apply_step(r, "record_vote", sheet, SECRETARIAT, (), date(2028, 5, 5))
+    assert len(r.proposed()) == 60
+    with pytest.raises(DomainError) as e:  # other lists keep the ordinary bound
+        apply_step(r, "set_quotas", {"quotas": {f"协会{i}": 0 for i in range(51)} | {"x": [0] * 51}}, SECRETARIAT, (),
+                   date(2028, 5, 6))
+    assert e.value.code == "too_many_items"
+
+
+def test_a_step_tried_on_a_trial_copy_leaves_the_round_as_it_was_and_shares_only_what_no_step_changes():
+    r = on_notice()
+    r.drain()
+    before = (r.seq, r.stage, list(r.objections), {k: (c.reviewed, c.removed_by) for k, c in r.candidates.items()})
+    t = r.trial()
+    apply_step(t, "record_objection", {"cluster_key": "cer-1", "received_on": "2028-05-11", "source": "来信",
+                                       "text": "反映数据偏高"}, SECRETARIAT, (), date(2028, 5, 11))
+    apply_step(t, "resolve_objection", {"objection_id": "objection-1", "upheld": True, "reason": "属实"}, SECRETARIAT, (),
+               date(2028, 5, 12))
+    assert t.candidates["cer-1"].removed_by == "objection-1" and t.seq == before[0] + 2
+    assert (r.seq, r.stage, list(r.objections), {k: (c.reviewed, c.removed_by) for k, c in r.candidates.items()}) == before
+    assert r.events == [] and r.candidates["cer-1"] is not t.candidates["cer-1"]
+    assert t.candidates["cer-1"].form is r.candidates["cer-1"].form
+    assert t.candidates["cer-1"].eligibility is r.candidates["cer-1"].eligibility and t.policy is r.policy
 
 
 # ------------------------------------------------------------------ public notice and objections

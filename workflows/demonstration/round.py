@@ -15,7 +15,6 @@ journal after each step, so the state stays the round's own facts.
 from __future__ import annotations
 
 import asyncio
-import copy
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
@@ -137,7 +136,7 @@ class DemonstrationRoundWorkflow:
         if self._round is None:
             raise ApplicationError("评选正在开始，请稍后再试", {"code": "round_opening"}, type="round_opening",
                                    non_retryable=True)
-        trial = copy.deepcopy(self._round)
+        trial = self._round.trial()  # shares what no step changes: cheap at any number of candidates
         try:
             apply_step(trial, action, inp.data, inp.actor, inp.industries, today())
         except DomainError as e:
