@@ -90,12 +90,14 @@ async def with_heads(live: int) -> tuple[float, int]:
                                          "indicators": {"output": 100, "value": 500, "firms": 300}}}, actor)
 
         await asyncio.gather(*(onboard(i) for i in range(live)))
-        await asyncio.sleep(2)
-        started = time.perf_counter()
-        reports = await AuditService(svc.client, svc.engine).verify(None, "bench")
-        elapsed = time.perf_counter() - started
-        assert all(r.ok for r in reports), [r.summary() for r in reports if not r.ok][:3]
-        return elapsed, len(reports)
+        await asyncio.sleep(5)  # every lifecycle has journaled its start and gone to sleep
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            reports = await AuditService(svc.client, svc.engine).verify(None, "bench")
+            times.append(time.perf_counter() - started)
+            assert all(r.ok for r in reports), [r.summary() for r in reports if not r.ok][:3]
+        return min(times), len(reports)
 
 
 def main(journals: int, rows: int, url: str | None, live: int) -> None:
@@ -120,8 +122,9 @@ def main(journals: int, rows: int, url: str | None, live: int) -> None:
     if live:
         elapsed, n = asyncio.run(with_heads(live))
         per = elapsed / n
-        print(f"verify --all with Temporal heads: {elapsed:.2f} s for {n} live lifecycles = {per * 1000:.1f} ms each; "
-              f"≈ {per * journals:.1f} s for {journals} (the chain part scales as above)")
+        print(f"verify --all with Temporal heads: {elapsed:.2f} s (best of 3) for {n} live lifecycles = "
+              f"{per * 1000:.1f} ms each; ≈ {per * journals:.1f} s for {journals} journals' heads, "
+              "plus the chain part above")
 
 
 if __name__ == "__main__":
