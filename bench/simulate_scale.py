@@ -199,18 +199,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def children_peak_mb() -> float:
-    """The peak resident set of this process's children now alive (the time-skipping server)."""
-    total = 0.0
+def cpu_s() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def children() -> tuple[float, float]:
+    """The peak resident set (MB) and CPU time (s) of this process's children now alive: the
+    time-skipping server."""
+    peak, cpu = 0.0, 0.0
     me = str(os.getpid())
-    for status in Path("/proc").glob("[0-9]*/status"):
+    tick = os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            fields = dict(line.split(":", 1) for line in (proc / "status").read_text().splitlines() if ":" in line)
+            if fields.get("PPid", "").strip() != me:
+                continue
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
-            total += int(fields["VmHWM"].split()[0]) / 1024
-    return total
+        peak += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
+        cpu += (int(stat[11]) + int(stat[12])) / tick  # utime, stime
+    return peak, cpu
 
 
 async def run_one(path: Path, profile_to: str | None) -> dict:
@@ -222,12 +234,15 @@ async def run_one(path: Path, profile_to: str | None) -> dict:
     sim = Simulation(scenario.overrides)
     async with sim:
         began = time.perf_counter()
+        cpu = cpu_s()
         items = await sim.run(scenario)
         ran = time.perf_counter() - began
-        server = children_peak_mb()
+        cpu = cpu_s() - cpu
+        server, server_cpu = children()
     problems = check_expectations(scenario, items)
     return {"clusters": len(scenario.clusters), "steps": len(scenario.steps), "load_s": loaded, "run_s": ran,
             "total_s": time.perf_counter() - started, "rss_mb": peak_rss_mb(), "server_mb": server,
+            "cpu_s": cpu, "server_cpu_s": server_cpu,
             "timeline": len(items), "rejections": len(sim.rejections),
             "rejected": [f"{r.on} {r.cluster} {r.action}: [{r.code}] {r.reason}" for r in sim.rejections[:5]],
             "problems": problems[:5], "problem_count": len(problems)}
@@ -270,7 +285,7 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"designation simulate, N clusters × {YEARS} years from {base_year} (each in a fresh process)")
     print(f"{'N':>5} {'steps':>7} {'seconds':>9} {'steps/s':>8} {'s/cluster':>10} {'peak RSS':>9} {'server':>8}"
-          f"  {'KiB':>5}  check")
+          f" {'CPU':>7} {'server':>7}  {'KiB':>5}  check")
     rows = []
     for n in sizes:
         path = folder / f"simulate-{n}.yaml"
@@ -285,7 +300,8 @@ def main() -> int:
         check = "ok" if not r["problem_count"] and not r["rejections"] else \
             f"{r['problem_count']} unexpected, {r['rejections']} refused"
         print(f"{n:>5} {steps:>7} {r['run_s']:>8.1f}s {steps / r['run_s']:>8.1f} {r['run_s'] / n:>9.2f}s "
-              f"{r['rss_mb']:>7.0f}MB {r['server_mb']:>6.0f}MB  {path.stat().st_size // 1024:>5}  {check}", flush=True)
+              f"{r['rss_mb']:>7.0f}MB {r['server_mb']:>6.0f}MB {r['cpu_s']:>6.1f}s {r['server_cpu_s']:>6.1f}s"
+              f"  {path.stat().st_size // 1024:>5}  {check}", flush=True)
         for line in r["rejected"] + r["problems"]:
             print(f"        {line}")
         rows.append((n, r["run_s"]))

@@ -9,7 +9,7 @@ import json
 import tempfile
 import unicodedata
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Mapping
@@ -92,7 +92,8 @@ def load_scenario(path: str | Path, today: date | None) -> Scenario:
     except OSError as e:
         raise ScenarioError(f"{path}: 无法读取（{e.__class__.__name__}）") from None
     try:
-        data = yamlfmt.load(raw, str(path), aliases=True)  # scenarios share panels through x- anchors
+        # scenarios share panels and data through x- anchors, so expand to more values than other files
+        data = yamlfmt.load(raw, str(path), limits=replace(LIMITS, file_nodes=LIMITS.scenario_nodes), aliases=True)
     except yamlfmt.FileInvalid as e:
         raise ScenarioError(e.message) from None
     return parse_scenario(data, today, str(path))
