@@ -9,12 +9,14 @@ import json
 import tempfile
 import unicodedata
 from contextlib import AsyncExitStack
+from itertools import groupby
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Mapping
 from uuid import uuid4
 
+from sqlalchemy import select as sa_select
 from temporalio.testing import WorkflowEnvironment
 
 from activities.cnlic.lifecycle import CalendarOverrides, LifecycleActivities
@@ -27,10 +29,14 @@ from domain.limits import LIMITS
 from domain.cnlic.machine import ACTIONS
 from domain.cnlic.policy import get_policy
 from domain.cnlic.rules import compose_title
-from domain.cnlic.model import Actor, Stage
+from domain.cnlic.model import Actor, Region, Stage
+from domain.cnlic.naming import same_region
 from service.cnlic.lifecycle import LifecycleService, actor_from
 from service.temporal import CONVERTER, binary, ensure_search_attributes, make_worker, quiet_runtime
+from service.cnlic.agenda import Phases, refusal_key, row_key, segments
 from store.cnlic import lifecycle as repo
+from store.cnlic.readmodel import clusters_by_key
+from store.models import JournalRow
 from store.db import make_engine, migrate
 from workflows.cnlic.contracts import NAMESPACE
 
@@ -250,6 +256,14 @@ class Rejection:
     code: str
     reason: str
     at: datetime
+    phase: int = 0  # where the timeline lists it (service.cnlic.agenda)
+    position: int = 0
+
+
+# a segment's items run at once, this many at a time; then the server is given up to this much
+# of its own time to go idle (it skips ahead at once when idle; no clock falls due at 10:00)
+SEGMENT_CONCURRENCY = 32
+SEGMENT_SETTLE = timedelta(minutes=10)
 
 
 class Simulation:
@@ -261,6 +275,7 @@ class Simulation:
         self.worker_options = worker_options
         self.database_url = database_url
         self.rejections: list[Rejection] = []
+        self.phases = Phases()
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> "Simulation":
@@ -309,37 +324,53 @@ class Simulation:
         if stage != Stage.DESIGNATED:
             await self.advance_to(parse_date(start.get("on"), "start.on"))
         registered = await self.service.register(cluster, start, by, override)
-        await self._until(lambda: (row := repo.cluster(self.engine, registered.key)) is not None and row.last_seq > 0,
-                          f"registration of {registered.key} not recorded")
+        await self._registered(registered.key)
         await self.settle()
         return registered
 
     async def act(self, cluster: str | None, action: str, data: Mapping[str, Any], by: Actor):
         """Apply one action now; a refusal is returned (and remembered), not raised."""
         try:
-            if action == "hold_meeting":
-                held_on = parse_date(data["held_on"], "held_on") if data.get("held_on") else None
-                result = await self.service.hold_meeting(data.get("decisions") or {}, by, held_on)
-                await self._until_recorded(result.meeting_id, set(result.decisions) - set(result.refused))
-            elif action == "record_joint_document" and cluster is None:
-                result = await self.service.record_joint_document(data, by)
-                documented = set(result.document.clusters if result.document else [])
-                await self._until(lambda: all((row := repo.cluster(self.engine, key)) is None or row.stage != "approved"
-                                              for key in documented),
-                                  f"joint document {result.meeting_id}: not recorded by {sorted(documented)}")
-            else:
-                result = await self.service.act(str(cluster), action, data, by)
-            await self.settle()
-            return result
+            result = await self._call(cluster, action, data, by)
         except DomainError as e:
-            rejection = Rejection(await self.today(), cluster, action, e.code, e.message, datetime.now(SHANGHAI))
-            self.rejections.append(rejection)
-            return rejection
+            return await self._refuse(cluster, action, e)
+        await self._confirm(action, cluster, result)
+        await self.settle()
+        return result
 
-    async def settle(self) -> None:
+    async def _call(self, cluster: str | None, action: str, data: Mapping[str, Any], by: Actor):
+        if action == "hold_meeting":
+            held_on = parse_date(data["held_on"], "held_on") if data.get("held_on") else None
+            return await self.service.hold_meeting(data.get("decisions") or {}, by, held_on)
+        if action == "record_joint_document" and cluster is None:
+            return await self.service.record_joint_document(data, by)
+        return await self.service.act(str(cluster), action, data, by)
+
+    async def _confirm(self, action: str, cluster: str | None, result: Any) -> None:
+        """Wait until the store shows what a program-wide step sent on to the clusters."""
+        if action == "hold_meeting":
+            await self._until_recorded(result.meeting_id, set(result.decisions) - set(result.refused))
+        elif action == "record_joint_document" and cluster is None:
+            documented = set(result.document.clusters if result.document else [])
+            await self._until(lambda: all((row := repo.cluster(self.engine, key)) is None or row.stage != "approved"
+                                          for key in documented),
+                              f"joint document {result.meeting_id}: not recorded by {sorted(documented)}")
+
+    async def _registered(self, key: str) -> None:
+        await self._until(lambda: (row := repo.cluster(self.engine, key)) is not None and row.last_seq > 0,
+                          f"registration of {key} not recorded")
+
+    async def _refuse(self, cluster: str | None, action: str, e: DomainError, position: int = 0) -> Rejection:
+        rejection = Rejection(await self.today(), cluster, action, e.code, e.message, datetime.now(SHANGHAI),
+                              self.phases.current, position)
+        self.rejections.append(rejection)
+        return rejection
+
+    async def settle(self, longest: timedelta = timedelta(seconds=1)) -> None:
         """Let the server finish what the last step started (signals, continue-as-new): the
-        time-skipping server cannot move its clock while a task is outstanding."""
-        await self.env.sleep(timedelta(seconds=1))
+        time-skipping server cannot move its clock while a task is outstanding, and moves it at
+        once when none is (``longest`` is how long, in its time, to wait for that)."""
+        await self.env.sleep(longest)
 
     async def _until_recorded(self, meeting_id: str, keys: set[str]) -> None:
         """A meeting's decisions reach the clusters by signal; wait until each recorded its own."""
@@ -357,52 +388,108 @@ class Simulation:
             await asyncio.sleep(0.02)
 
     async def run(self, scenario: Scenario) -> list[dict[str, Any]]:
+        """Every registration and step on its day at 10:00 (the clocks fire at 00:00 in between),
+        a day's items in segments that run at once (service.cnlic.agenda); the timeline lists what
+        they recorded as a run of one item at a time would."""
         agenda: list[tuple[date, int, Any]] = []
         for i, c in enumerate(scenario.clusters):
             when = c.start_on if c.start.get("stage") != Stage.DESIGNATED else await self.today()
             agenda.append((when, -len(scenario.clusters) + i, c))
         agenda += [(s.on, s.index, s) for s in scenario.steps]
         agenda.sort(key=lambda item: (item[0], item[1]))
-        for when, _, item in agenda:
+        for when, group in groupby(agenda, key=lambda item: item[0]):
             await self.advance_to(when)
-            if isinstance(item, ClusterEntry):
-                try:
-                    await self.register(item.raw, item.start, item.by)
-                except DomainError as e:
-                    self.rejections.append(Rejection(await self.today(), item.key, "register", e.code, e.message,
-                                                     datetime.now(SHANGHAI)))
-            else:
-                await self.act(item.cluster, item.action, item.data, item.by)
+            for segment in segments([item for _, _, item in group], _cluster_of, _program_wide, _claim_of, _clash):
+                await self._run_segment(segment)
         await self.advance_to(scenario.until, hour=23)
         return await self.timeline([c.key for c in scenario.clusters], scenario.until)
+
+    async def _run_segment(self, items: list[Any]) -> None:
+        self.phases.begin(_cluster_of(item) for item in items)
+        gate = asyncio.Semaphore(SEGMENT_CONCURRENCY)
+        confirm: list[Any] = []
+
+        async def one(position: int, item: Any) -> None:
+            async with gate:
+                if isinstance(item, ClusterEntry):
+                    try:
+                        await self.service.register(item.raw, item.start, item.by)
+                    except DomainError as e:
+                        await self._refuse(item.key, "register", e, position)
+                        return
+                    confirm.append(lambda: self._registered(item.key))
+                else:
+                    try:
+                        result = await self._call(item.cluster, item.action, item.data, item.by)
+                    except DomainError as e:
+                        await self._refuse(item.cluster, item.action, e, position)
+                        return
+                    confirm.append(lambda: self._confirm(item.action, item.cluster, result))
+
+        await asyncio.gather(*(one(n, item) for n, item in enumerate(items)))
+        await self.settle(SEGMENT_SETTLE)
+        for check in confirm:
+            await check()
+        self.phases.end()
 
     def journal(self, cluster_key: str | None = None) -> list:
         return repo.journal(self.engine, cluster_key)
 
     async def timeline(self, keys: list[str], until: date) -> list[dict[str, Any]]:
-        items: list[tuple[date, datetime, int, dict[str, Any]]] = []
-        for row in repo.journal(self.engine):
+        items: list[tuple[tuple, dict[str, Any]]] = []
+        t = JournalRow.__table__.c
+        with self.engine.connect() as conn:  # the whole journal: columns, not ORM objects
+            rows = conn.execute(sa_select(t.id, t.cluster_key, t.seq, t.on, t.kind, t.actor_role, t.actor_name, t.data,
+                                          t.recorded_at)).all()
+        for row in rows:
             item = journal_item(row)
             if item is not None:
-                items.append((row.on, row.recorded_at, row.id or 0, item))
+                items.append((row_key(row.on, *self.phases.place(row.cluster_key, row.recorded_at), row.recorded_at,
+                                      row.id or 0), item))
         for rec in repo.recognitions(self.engine):
-            items.append((rec.announced_on, rec.recorded_at, 0, {
+            items.append((row_key(rec.announced_on, *self.phases.place(None, rec.recorded_at), rec.recorded_at, 0), {
                 "on": rec.announced_on.isoformat(), "event": "annual_recognition", "year": rec.year,
                 "recognised": rec.recognised, "overdue": rec.overdue, "revoked": rec.revoked,
                 "rectifying": rec.rectifying}))
         for r in self.rejections:
-            items.append((r.on, r.at, 0, {"on": r.on.isoformat(), "cluster": r.cluster, "event": "rejected",
-                                          "action": r.action, "code": r.code, "reason": r.reason}))
-        items.sort(key=lambda t: (t[0], _aware(t[1]), t[2]))
-        out = [t[3] for t in items]
+            items.append((refusal_key(r.on, r.phase, r.position, _aware(r.at)), {
+                "on": r.on.isoformat(), "cluster": r.cluster, "event": "rejected", "action": r.action, "code": r.code,
+                "reason": r.reason}))
+        items.sort(key=lambda t: t[0])
+        out = [t[1] for t in items]
+        finals = clusters_by_key(self.engine, keys)
         for key in keys:
-            row = repo.cluster(self.engine, key)
+            row = finals.get(key)
             if row is None:
                 continue
             out.append({"on": until.isoformat(), "cluster": key, "event": "final", "stage": row.stage,
                         "title": row.title_status, "valid_until": row.valid_until.isoformat() if row.valid_until else None,
                         "name": row.title})
         return out
+
+
+def _cluster_of(item: Any) -> str | None:
+    return item.key if isinstance(item, ClusterEntry) else item.cluster
+
+
+def _program_wide(item: Any) -> bool:
+    """The meeting and a meeting's joint document reach every cluster they decide."""
+    return isinstance(item, Step) and item.cluster is None
+
+
+def _claim_of(item: Any) -> tuple[str, Region] | None:
+    """What the one-lifecycle-per-region-and-industry rule compares a registration by."""
+    if not isinstance(item, ClusterEntry):
+        return None
+    try:
+        profile = profile_from_dict(item.raw)
+    except DomainError:
+        return None
+    return profile.industry, profile.region
+
+
+def _clash(a: tuple[str, Region], b: tuple[str, Region]) -> bool:
+    return a[0] == b[0] and same_region(a[1], b[1])
 
 
 def _aware(moment: datetime) -> datetime:
