@@ -13,7 +13,6 @@ from pathlib import Path
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -24,8 +23,8 @@ from workflows.cnlic.designation import SEARCH_ATTRIBUTES, DesignationWorkflow
 from workflows.cnlic.program import ProgramWorkflow
 from workflows.cnlic.recognition import RecognitionWorkflow
 from service import programs
+from service.converter import CONVERTER  # pydantic, its type adapters shared (issue 15)
 
-CONVERTER = pydantic_data_converter
 # program 1's workflows, then those of programs 2–4 present in this build (service.programs)
 WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow, *programs.workflows()]
 # modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md)
