@@ -248,10 +248,73 @@ async def run_one(path: Path, profile_to: str | None) -> dict:
             "problems": problems[:5], "problem_count": len(problems)}
 
 
-def one(path: Path) -> None:
+def segment_sizes(path: Path) -> tuple[int, int]:
+    """The scenario's items and the segments the simulator runs them in (service.cnlic.agenda)."""
+    from itertools import groupby
+
+    from service.cnlic import simulate
+
+    scenario = simulate.load_scenario(path, None)
+    agenda = sorted([(c.start_on, -1, c) for c in scenario.clusters] + [(s.on, s.index, s) for s in scenario.steps],
+                    key=lambda item: (item[0], item[1]))
+    count = 0
+    for _, group in groupby(agenda, key=lambda item: item[0]):
+        count += len(simulate.segments([item for _, _, item in group], simulate._cluster_of, simulate._program_wide))
+    return len(agenda), count
+
+
+async def bare_floor(path: Path) -> dict:
+    """Temporal's own share: as many Updates as the scenario has items, each doing what a step's
+    workflow task does at least (two local activities and a search-attribute upsert), against
+    as many bare workflows as it has clusters, in segments of its average size, on the same
+    time-skipping server with the worker built the same way — no domain, no store, no clocks."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from temporalio.testing import WorkflowEnvironment
+    from temporalio.worker import Worker
+    from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop
+    from service.temporal import CONVERTER, PASSTHROUGH, WORKER_TUNING, binary, ensure_search_attributes, quiet_runtime
+    from service.cnlic.simulate import load_scenario
+
+    clusters = len(load_scenario(path, None).clusters)
+    items, segments = segment_sizes(path)
+    width = max(1, round(items / segments))
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=binary("temporal-test-server"),
+                                                        data_converter=CONVERTER, runtime=quiet_runtime())
+    try:
+        await ensure_search_attributes(env.client, env.client.namespace, can_list=False)
+        runner = SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            *PASSTHROUGH, "bare_workflow"))
+        async with Worker(env.client, task_queue="bare", workflows=[BareWorkflow], activities=[bare_noop],
+                          workflow_runner=runner, activity_executor=ThreadPoolExecutor(WORKER_TUNING["activity_threads"]),
+                          max_cached_workflows=WORKER_TUNING["max_cached_workflows"]):
+            handles = [await env.client.start_workflow(BareWorkflow.run, BareInput(f"b{i}"), id=f"bare-{i}",
+                                                       task_queue="bare") for i in range(clusters)]
+            step = BareStep(local=2, regular=0, upsert=True)
+            cpu, started = cpu_s(), time.perf_counter()
+            for first in range(0, items, width):
+                await asyncio.gather(*(handles[(first + k) % clusters].execute_update(BareWorkflow.act, step)
+                                       for k in range(min(width, items - first))))
+                await env.sleep(timedelta(seconds=1))
+            elapsed, cpu = time.perf_counter() - started, cpu_s() - cpu
+            server, server_cpu = children()
+            for h in handles:
+                await h.signal(BareWorkflow.finish)
+    finally:
+        await env.shutdown()
+    return {"items": items, "segments": segments, "width": width, "run_s": elapsed, "cpu_s": cpu,
+            "server_cpu_s": server_cpu}
+
+
+def one(path: Path, bare: bool = False) -> None:
     import asyncio
 
-    print("RESULT " + json.dumps(asyncio.run(run_one(path, None)), ensure_ascii=False), flush=True)
+    result = asyncio.run(bare_floor(path) if bare else run_one(path, None))
+    print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
 
 
 def write(n: int, base_year: int, path: Path) -> tuple[int, int]:
@@ -267,10 +330,16 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="a directory to keep the scenario files in")
     parser.add_argument("--write", type=int, default=None, help="only write the scenario of this many clusters")
     parser.add_argument("--out", type=Path, default=None, help="where --write puts it")
+    parser.add_argument("--bare", action="store_true",
+                        help="also time Temporal's own share: the same number of Updates on bare workflows")
     parser.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--one-bare", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         one(args.one)
+        return 0
+    if args.one_bare:
+        one(args.one_bare, bare=True)
         return 0
     base_year = args.year or datetime.now(SHANGHAI).date().year + 1
     if args.write:
@@ -305,6 +374,16 @@ def main() -> int:
         for line in r["rejected"] + r["problems"]:
             print(f"        {line}")
         rows.append((n, r["run_s"]))
+        if args.bare:
+            done = subprocess.run([sys.executable, __file__, "--one-bare", str(path)], capture_output=True, text=True)
+            found = re.search(r"^RESULT (.*)$", done.stdout, re.M)
+            if done.returncode != 0 or not found:
+                print(f"      bare: failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+                continue
+            b = json.loads(found.group(1))
+            print(f"{'bare':>5} {b['items']:>7} {b['run_s']:>8.1f}s {b['items'] / b['run_s']:>8.1f} {'':>10} {'':>9} "
+                  f"{'':>8} {b['cpu_s']:>6.1f}s {b['server_cpu_s']:>6.1f}s  ({b['segments']} segments of "
+                  f"{b['width']}: Temporal alone, ×{r['run_s'] / b['run_s']:.1f} faster)", flush=True)
     if len(rows) >= 2:
         (n0, t0), (n1, t1) = rows[-2], rows[-1]
         print(f"growth {n0} → {n1} clusters: ×{n1 / n0:.1f} clusters, ×{t1 / t0:.2f} time "
