@@ -231,7 +231,7 @@ async def run_one(path: Path, profile_to: str | None) -> dict:
     started = time.perf_counter()
     scenario = load_scenario(path, datetime.now(SHANGHAI).date())
     loaded = time.perf_counter() - started
-    sim = Simulation(scenario.overrides)
+    sim = Simulation(scenario.overrides, sandboxed=False)  # as simulate_file runs it
     async with sim:
         began = time.perf_counter()
         cpu = cpu_s()
@@ -267,17 +267,17 @@ async def bare_floor(path: Path) -> dict:
     """Temporal's own share: as many Updates as the scenario has items, each doing what a step's
     workflow task does at least (two local activities and a search-attribute upsert), against
     as many bare workflows as it has clusters, in segments of its average size, on the same
-    time-skipping server with the worker built the same way — no domain, no store, no clocks."""
+    time-skipping server with the worker built the same way (unsandboxed, as the simulator runs) —
+    no domain, no store, no clocks."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
     from temporalio.testing import WorkflowEnvironment
-    from temporalio.worker import Worker
-    from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+    from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop
-    from service.temporal import CONVERTER, PASSTHROUGH, WORKER_TUNING, binary, ensure_search_attributes, quiet_runtime
+    from service.temporal import CONVERTER, WORKER_TUNING, binary, ensure_search_attributes, quiet_runtime
     from service.cnlic.simulate import load_scenario
 
     clusters = len(load_scenario(path, None).clusters)
@@ -287,10 +287,8 @@ async def bare_floor(path: Path) -> dict:
                                                         data_converter=CONVERTER, runtime=quiet_runtime())
     try:
         await ensure_search_attributes(env.client, env.client.namespace, can_list=False)
-        runner = SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(
-            *PASSTHROUGH, "bare_workflow"))
         async with Worker(env.client, task_queue="bare", workflows=[BareWorkflow], activities=[bare_noop],
-                          workflow_runner=runner, activity_executor=ThreadPoolExecutor(WORKER_TUNING["activity_threads"]),
+                          workflow_runner=UnsandboxedWorkflowRunner(), activity_executor=ThreadPoolExecutor(WORKER_TUNING["activity_threads"]),
                           max_cached_workflows=WORKER_TUNING["max_cached_workflows"]):
             handles = [await env.client.start_workflow(BareWorkflow.run, BareInput(f"b{i}"), id=f"bare-{i}",
                                                        task_queue="bare") for i in range(clusters)]

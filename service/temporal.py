@@ -109,15 +109,15 @@ def make_worker(client: Client, activities: LifecycleActivities, task_queue: str
         max_concurrent_activities=t["max_concurrent_activities"],
         max_concurrent_local_activities=t["max_concurrent_local_activities"],
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=t["sticky_seconds"]),
+        workflow_runner=sandbox_runner(),
     )
-    options.update(kwargs)
+    options.update(kwargs)  # e.g. the simulator's unsandboxed runner (service.cnlic.simulate)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=[*activities.all(), *programs.activities(activities.engine, activities.client, task_queue)],
         activity_executor=ThreadPoolExecutor(max_workers=t["activity_threads"]),
-        workflow_runner=sandbox_runner(),
         **options,
     )
 
