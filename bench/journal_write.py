@@ -39,7 +39,7 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ROWS_PER_LIFECYCLE = 40
 LIVE = 10  # lifecycles the timed writes append to
 SECRETARIAT = Actor("secretariat", "综合业务部")
-SCHEMAS = {"after": "head", "before": "0004"}  # 0004: the schema before the write indexes (0005)
+SCHEMAS = {"after": "heads", "before": "0004"}  # 0004: the schema before the write indexes (0005)
 
 
 def upgrade(engine, revision: str) -> None:

@@ -49,14 +49,14 @@ def test_a_store_written_before_the_indexes_upgrades_and_downgrades_with_its_row
     snapshot = {"stage": "applied", "procedure": "designation", "title_status": "none", "policy_version": "cnlic-2022",
                 "seq": 1}
     assert repo.record_events(engine, "designation-ceramics", "r1", profile, snapshot, events, []) == 1
-    alembic(engine, "upgrade", "head")
+    alembic(engine, "upgrade", "heads")
     assert indexes(engine, "journal")["ix_journal_workflow_seq"] == ["workflow_id", "seq"]
     assert repo.record_events(engine, "designation-ceramics", "r1", profile, snapshot, events, []) == 0
 
 
 def test_sqlite_answers_the_record_lookup_and_the_recognition_query_from_indexes(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
-    alembic(engine, "upgrade", "head")
+    alembic(engine, "upgrade", "heads")
     with engine.connect() as c:
         lookup = c.execute(text("EXPLAIN QUERY PLAN SELECT seq FROM journal WHERE workflow_id = 'w' AND seq IN (1, 2)"))
         titles = c.execute(text("""EXPLAIN QUERY PLAN SELECT * FROM journal WHERE kind = 'title' AND "on" <= '2027-12-31'"""))
