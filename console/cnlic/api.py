@@ -381,7 +381,7 @@ async def list_clusters(
                       tier=tier or None, industry=industry or None, province=province or None, overdue=overdue,
                       query=q or None)
     p = await console.clusters(user, f, within, page, per_page)
-    overdue = await console.overdue_items([c.key for c in p.items if c.overdue])
+    overdue = console.overdue_of(p)
     return ClusterPage(total=p.total, page=p.page, per_page=p.per_page, pages=p.pages,
                        items=[summary(c, overdue.get(c.key)) for c in p.items])
 
