@@ -117,7 +117,7 @@ class Simulation:
 
     async def start_worker(self) -> None:
         runner = {} if self.sandboxed else {"workflow_runner": UnsandboxedWorkflowRunner()}
-        self.worker = make_worker(self.env.client, self.activities, self.task_queue, **runner)
+        self.worker = make_worker(self.env.client, self.activities, self.task_queue, **runner, **self.worker_options)
         await self._stack.enter_async_context(self.worker)
 
     async def now(self) -> datetime:
