@@ -67,10 +67,10 @@ class Rejection:
     position: int = 0
 
 
-# a segment's items run at once, this many at a time; then the server is given up to this much
-# of its own time to go idle (it skips ahead at once when idle; no clock falls due at 10:00)
+# a segment's items run at once, this many at a time; then the simulator waits until the
+# server is idle, up to this many seconds
 SEGMENT_CONCURRENCY = 32
-SEGMENT_SETTLE = timedelta(minutes=10)
+SEGMENT_IDLE_WAIT = 120
 
 
 class Simulation:
@@ -180,11 +180,24 @@ class Simulation:
         self.rejections.append(rejection)
         return rejection
 
-    async def settle(self, longest: timedelta = timedelta(seconds=1)) -> None:
+    async def settle(self) -> None:
         """Let the server finish what the last step started (signals, continue-as-new): the
-        time-skipping server cannot move its clock while a task is outstanding, and moves it at
-        once when none is (``longest`` is how long, in its time, to wait for that)."""
-        await self.env.sleep(longest)
+        time-skipping server cannot move its clock while a task is outstanding."""
+        await self.env.sleep(timedelta(seconds=1))
+
+    async def _idle(self, longest: float = SEGMENT_IDLE_WAIT) -> None:
+        """Wait until the server has nothing outstanding (what a segment started: signals,
+        continue-as-new, clocks an action made due): a one-second settle returns at once when the
+        server skips ahead, which it does only when idle, and after a real second when it is busy.
+        Each pass moves the server's clock about a second, so a day's segments stay in office
+        hours however many there are."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + longest
+        while loop.time() < deadline:
+            started = loop.time()
+            await self.settle()
+            if loop.time() - started < 0.5:
+                return
 
     async def _until_recorded(self, meeting_id: str, keys: set[str]) -> None:
         """A meeting's decisions reach the clusters by signal; wait until each recorded its own."""
@@ -241,7 +254,7 @@ class Simulation:
                     confirm.append(lambda: self._confirm(item.action, item.cluster, result))
 
         await asyncio.gather(*(one(n, item) for n, item in enumerate(items)))
-        await self.settle(SEGMENT_SETTLE)
+        await self._idle()
         for check in confirm:
             await check()
         self.phases.end()
