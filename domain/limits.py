@@ -30,6 +30,9 @@ class Limits:
     file_bytes: int = 1024 * 1024
     file_depth: int = 32  # nesting, counted through YAML aliases
     file_nodes: int = 100_000  # values once YAML aliases are expanded: a billion laughs stops here
+    # a simulator scenario shares its data through x- anchors, each step expanding one: a full
+    # cycle is ~2,500 values a cluster, 300 clusters × 12 years ~750,000 (bench/simulate_scale.py)
+    scenario_nodes: int = 1_000_000
     # a bulk-onboarding XLSX (issue 10): the upload's size (the HTTP limit for its path) and data rows
     import_file_bytes: int = 2 * 1024 * 1024
     import_rows: int = 2_000

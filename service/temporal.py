@@ -13,7 +13,6 @@ from pathlib import Path
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -24,8 +23,8 @@ from workflows.cnlic.designation import SEARCH_ATTRIBUTES, DesignationWorkflow
 from workflows.cnlic.program import ProgramWorkflow
 from workflows.cnlic.recognition import RecognitionWorkflow
 from service import programs
+from service.converter import CONVERTER  # pydantic, its type adapters shared (issue 15)
 
-CONVERTER = pydantic_data_converter
 PROGRAM1_WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow]
 # modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md): the
 # whole ``workflows`` package covers every program's workflows and contracts
@@ -125,15 +124,15 @@ def make_worker(client: Client, activities: LifecycleActivities, task_queue: str
         max_concurrent_activities=t["max_concurrent_activities"],
         max_concurrent_local_activities=t["max_concurrent_local_activities"],
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=t["sticky_seconds"]),
+        workflow_runner=sandbox_runner(),
     )
-    options.update(kwargs)
+    options.update(kwargs)  # e.g. the simulator's unsandboxed runner (service.cnlic.simulate)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=all_workflows(),
         activities=[*activities.all(), *programs.activities(activities.engine, activities.client, task_queue)],
         activity_executor=ThreadPoolExecutor(max_workers=t["activity_threads"]),
-        workflow_runner=sandbox_runner(programs.passthrough()),
         **options,
     )
 

@@ -13,13 +13,16 @@ from cli.main import CliError, app
 
 def _scenario_program(path: Path):
     """The hooks of the program a scenario names (``program: demonstration`` …), None for program 1."""
+    from dataclasses import replace
+
     from domain import yamlfmt
     from domain.limits import LIMITS
     from service.programs import PROGRAM_MODULES, program
 
     try:
         with path.open("rb") as f:
-            data = yamlfmt.load(f.read(LIMITS.file_bytes + 1), str(path), aliases=True)
+            data = yamlfmt.load(f.read(LIMITS.file_bytes + 1), str(path),
+                                limits=replace(LIMITS, file_nodes=LIMITS.scenario_nodes), aliases=True)
     except (OSError, yamlfmt.FileInvalid):
         return None  # program 1's loader says what is wrong with the file
     name = data.get("program") if isinstance(data, dict) else None

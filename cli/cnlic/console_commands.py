@@ -210,7 +210,7 @@ def cluster_list(
             f = ClusterFilter(stage=stage, title_status=title_status, tier=tier, industry=industry,
                               province=province, overdue=overdue)
             result = await console.clusters(user, f, within, page, per_page)
-            return result, await console.overdue_items([c.key for c in result.items if c.overdue])
+            return result, console.overdue_of(result)
 
     result, late = asyncio.run(go())
     if as_json:

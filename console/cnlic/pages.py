@@ -209,7 +209,7 @@ async def clusters(request: Request) -> HTMLResponse:
         if e.code not in ("invalid_filter", "page_out_of_range", "invalid_data"):
             raise
         problem, status = e.message, status_for(e.code)
-    overdue_items = await console.overdue_items([c.key for c in result.items if c.overdue])
+    overdue_items = console.overdue_of(result)
     return page(request, "clusters.html", user, status_code=status, result=result, f=f, within=within,
                 overdue=q.get("overdue") or "", facets=console.facets(user), query=params, problem=problem,
                 overdue_items=overdue_items, page_url=lambda n: "/clusters?" + urlencode({**params, "page": n}))

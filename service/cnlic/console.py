@@ -207,13 +207,22 @@ class ConsoleService:
 
     async def clusters(self, user: User, f: readmodel.ClusterFilter, within: int | None = None, page: int = 1,
                        per_page: int = 50) -> readmodel.Page:
+        """A page of the user's list, with the overdue deadlines of its clusters (``overdue_of``)."""
+        today = await self.today()
         if within is not None:
-            f = readmodel.ClusterFilter(**{**f.__dict__, "due_by": self.due_by(await self.today(), within)})
-        result = readmodel.list_clusters(self.engine, access.scope_of(user), f, page, per_page)
+            f = readmodel.ClusterFilter(**{**f.__dict__, "due_by": self.due_by(today, within)})
+        result = readmodel.list_clusters(self.engine, access.scope_of(user), f, page, per_page, overdue_on=today)
         if page > result.pages:
             raise DomainError("page_out_of_range", f"第 {page} 页不存在：符合条件的集群共 {result.total} 个，"
                                                    f"{result.pages} 页（每页 {result.per_page} 个）")
         return result
+
+    @staticmethod
+    def overdue_of(result: readmodel.Page) -> dict[str, list[OverdueItem]]:
+        """The overdue deadlines read with a page of the list, each with its days overdue."""
+        today = result.as_of
+        return {k: [OverdueItem(d.what, d.due, (today - d.due).days) for d in rows]
+                for k, rows in result.overdue.items()} if today is not None else {}
 
     async def overdue_items(self, keys: list[str]) -> dict[str, list[OverdueItem]]:
         """The overdue deadlines of a page of clusters, each with its due date and days overdue."""

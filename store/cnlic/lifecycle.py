@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import groupby
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Text, cast, func, insert, update
+from sqlalchemy import Text, bindparam, cast, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -153,11 +153,31 @@ def record_events(
     return len(rows)
 
 
+_CLUSTER = Cluster.__table__
+_DEADLINE = DeadlineRow.__table__
+_READ_MODEL = ("name", "industry", "product", "tier", "province", "city", "county", "region_code", "workflow_id",
+               "stage", "procedure", "title_status", "title", "valid_until", "conferred_on", "expired_on",
+               "next_deadline", "next_deadline_what", "overdue", "policy_version", "cycle", "last_seq", "live",
+               "updated_at")
+_DEADLINE_COLUMNS = ("cluster_key", "key", "what", "due", "armed_on", "anchor", "reminders", "calendar_version",
+                     "provisional", "basis", "overdue_since")
+# built once: Core statements on the tables (no ORM bulk-update evaluation, a compiled-cache hit
+# each time), since every journal write refreshes the read model (issue 15: 20% of the simulator's
+# worker time went into building and evaluating the ORM update)
+_LAST_SEQ = select(_CLUSTER.c.last_seq).where(_CLUSTER.c.key == bindparam("k"))
+_UPDATE_CLUSTER = update(_CLUSTER).where(_CLUSTER.c.key == bindparam("k")).values(
+    {name: bindparam(f"v_{name}") for name in _READ_MODEL})
+_OPEN_DEADLINES = (select(*(_DEADLINE.c[name] for name in _DEADLINE_COLUMNS))
+                   .where(_DEADLINE.c.cluster_key == bindparam("k")).order_by(_DEADLINE.c.id))
+_CLEAR_DEADLINES = delete(_DEADLINE).where(_DEADLINE.c.cluster_key == bindparam("k"))
+
+
 def _refresh_read_model(s: Session, key: str, workflow_id: str, profile: ClusterProfile, snapshot: dict[str, Any],
                         events: list[Event], deadlines: list[Any], now: datetime) -> None:
     """The cluster's row and its open deadlines, unless a later record already wrote them
     (``last_seq``); the deadlines are rewritten only when they changed."""
-    last_seq = s.execute(select(Cluster.last_seq).where(Cluster.key == key)).scalar_one_or_none()
+    conn = s.connection()
+    last_seq = conn.execute(_LAST_SEQ, {"k": key}).scalar_one_or_none()
     if last_seq is None:
         s.add(Cluster(key=key, workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
                       title_status=snapshot["title_status"], policy_version=snapshot["policy_version"],
@@ -169,7 +189,7 @@ def _refresh_read_model(s: Session, key: str, workflow_id: str, profile: Cluster
     if snapshot["seq"] < last_seq:
         return
     region = profile.region
-    s.execute(update(Cluster).where(Cluster.key == key).values(
+    values = dict(
         name=profile.name, industry=profile.industry, product=profile.product, tier=profile.tier,
         province=region.province, city=region.city, county=region.county, region_code=region.code,
         workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
@@ -179,19 +199,16 @@ def _refresh_read_model(s: Session, key: str, workflow_id: str, profile: Cluster
         next_deadline_what=snapshot.get("next_deadline_what"), overdue=bool(snapshot.get("overdue")),
         policy_version=snapshot["policy_version"], cycle=snapshot.get("cycle", 0), last_seq=snapshot["seq"],
         live=snapshot["stage"] not in LIVE_STAGES_ENDED, updated_at=now,
-    ))
+    )
+    conn.execute(_UPDATE_CLUSTER, {"k": key, **{f"v_{name}": value for name, value in values.items()}})
     wanted = [dict(cluster_key=key, key=d.key, what=d.what, due=d.due, armed_on=d.armed_on, anchor=d.anchor,
                    reminders=[r.isoformat() for r in d.reminders], calendar_version=d.calendar_version,
                    provisional=d.provisional, basis=d.basis[:500], overdue_since=d.overdue_since) for d in deadlines]
-    columns = [DeadlineRow.__table__.c[name] for name in ("cluster_key", "key", "what", "due", "armed_on", "anchor",
-                                                           "reminders", "calendar_version", "provisional", "basis",
-                                                           "overdue_since")]
-    have = [dict(r._mapping) for r in s.execute(select(*columns).where(DeadlineRow.cluster_key == key)
-                                                .order_by(DeadlineRow.id))]
+    have = [dict(r._mapping) for r in conn.execute(_OPEN_DEADLINES, {"k": key})]
     if have != wanted:
-        s.execute(delete(DeadlineRow).where(DeadlineRow.cluster_key == key))
+        conn.execute(_CLEAR_DEADLINES, {"k": key})
         if wanted:
-            s.execute(insert(DeadlineRow), wanted)
+            conn.execute(insert(_DEADLINE), wanted)
 
 
 def _d(value: Any) -> date | None:

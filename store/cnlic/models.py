@@ -18,7 +18,12 @@ class Cluster(SQLModel, table=True):
 
     __tablename__ = "cluster"
     __table_args__ = (
-        *(Index(f"ix_cluster_{c}", c) for c in ("stage", "title_status", "industry", "province", "next_deadline", "tier")),
+        *(Index(f"ix_cluster_{c}", c) for c in ("title_status", "next_deadline", "tier")),
+        # a page of a stage's list in key order, whole or in an association's or a province's
+        # scope (migration 0011; each also serves its leading column alone)
+        Index("ix_cluster_stage_key", "stage", "key"),
+        Index("ix_cluster_industry_stage_key", "industry", "stage", "key"),
+        Index("ix_cluster_province_stage_key", "province", "stage", "key"),
         Index("ix_cluster_region_industry", "region_code", "industry"),
         Index("ix_cluster_overdue", "overdue"),
     )

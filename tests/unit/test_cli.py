@@ -116,7 +116,7 @@ def test_diagram_contains_every_stage(capsys):
      "meeting.yaml:2:10: 日期 2026-13-45 无效：月份应为 1–12"),
     (("act", "c-1", "withdraw", "--data"), "data.yaml", "reason: &r x\nagain: *r\n", "data.yaml:2:8: "),
     (("simulate",), "bomb.yaml", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)), "bomb.yaml:6:5: 展开别名后超过"),
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)), "bomb.yaml:7:5: 展开别名后超过"),  # scenarios: LIMITS.scenario_nodes
     (("score",), "sheet.json", '{"part1": NaN}', "sheet.json:1:11: NaN 不是有效的 JSON 数值"),
     (("calendar", "import"), "2027.yaml", "holidays: [2027-10-01, 2027-10-32]\n", "2027.yaml:1:24: 日期 2027-10-32 无效"),
     (("calendar", "is-workday", "2027-10-01", "--calendar-file"), "cal.json", "[" * 50_000, "cal.json:1:33: 嵌套超过"),
