@@ -4,6 +4,7 @@ its dependencies; every write is idempotent (workflow id + event sequence)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -36,6 +37,9 @@ from workflows.cnlic.contracts import (
 )
 
 
+CALENDAR_TTL = 2.0  # seconds a checked service calendar is used without asking the store again
+
+
 @dataclass
 class CalendarOverrides:
     """Day-level overrides merged over the service calendar (the simulator's scenario block)."""
@@ -62,22 +66,29 @@ class LifecycleActivities:
         self.task_queue = task_queue
         self.overrides = overrides
         self.faults: dict[str, int] = {}  # activity name -> times to fail after committing
+        self._calendar: tuple[float, WorkCalendar] | None = None
 
     def _after_commit(self, name: str) -> None:
         if self.faults.get(name, 0) > 0:
             self.faults[name] -= 1
             raise InjectedFault(f"injected failure after {name} committed")
 
-    def calendar(self) -> WorkCalendar:
-        cal = service_calendar(self.engine)
-        if self.overrides:
-            cal = cal.with_overrides(self.overrides.holidays, self.overrides.workdays)
-        return cal
+    def calendar(self, fresh: bool = False) -> WorkCalendar:
+        """The service calendar, checked against the store at most every ``CALENDAR_TTL`` seconds
+        (each check is a query; issue 15), and at once when asked (``deadlines recompute`` after
+        an import of a year's schedule)."""
+        now = time.monotonic()
+        if fresh or self._calendar is None or now - self._calendar[0] > CALENDAR_TTL:
+            cal = service_calendar(self.engine)
+            if self.overrides:
+                cal = cal.with_overrides(self.overrides.holidays, self.overrides.workdays)
+            self._calendar = (now, cal)
+        return self._calendar[1]
 
     @activity.defn
     def plan_deadlines(self, inp: PlanDeadlinesInput) -> PlanResult:
         policy = get_policy(inp.policy_version)
-        calendar = self.calendar()
+        calendar = self.calendar(fresh=inp.fresh_calendar)
         plans = []
         for req in inp.requests:
             if req.what == "meeting" and not req.params.get("skip_current_quarter"):

@@ -137,6 +137,7 @@ class PlanDeadlinesInput:
     cluster_key: str
     policy_version: str
     requests: list[DeadlineRequest]
+    fresh_calendar: bool = False  # re-read the stored schedules now (after a calendar import)
 
 
 @dataclass

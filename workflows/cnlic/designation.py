@@ -481,7 +481,7 @@ class DesignationWorkflow:
             if requests:
                 st = self._lc.state
                 result = await self._plan(PlanDeadlinesInput(workflow.info().workflow_id, st.key, st.policy_version,
-                                                             requests))
+                                                             requests, fresh_calendar=True))
                 out = self._lc.apply_recomputed(result.plans, inp.reason, inp.actor, day)
                 await self._commit(out, day)
             return RecomputeResult(out.events)
