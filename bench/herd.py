@@ -50,7 +50,7 @@ async def skip(sim: Simulation, until: datetime) -> None:
     await sim.env.client.test_service.unlock_time_skipping_with_sleep(req, timeout=timedelta(minutes=10))
 
 
-def at(day: date, hour: int = 0, minute: int = 0) -> datetime:
+def beijing(day: date, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
 
 
@@ -80,7 +80,7 @@ async def main(n: int) -> None:
             await asyncio.sleep(0.5)
         print(f"{n} titles onboarded and journaled in {time.perf_counter() - started:.1f} s; "
               f"first annual report due {due}")
-        await skip(sim, at(due, 23, 59))  # the reminders 30 and 7 days before are herds on the way
+        await skip(sim, beijing(due, 23, 59))  # the reminders 30 and 7 days before are herds on the way
         await asyncio.sleep(3)
         midnight = datetime(due.year, due.month, due.day, tzinfo=SHANGHAI) + timedelta(days=1)
         step = time.perf_counter()
