@@ -13,9 +13,9 @@ from sqlmodel import col, select
 
 from domain.brand.machine import TERMINAL
 from domain.brand.model import Event, PilotProfile
-from domain.journal import event_hash
 from store.brand.models import BrandBatchRow, BrandPilotRow
-from store.db import session
+from store import journal as kernel_journal
+from store.db import session, write_lock
 from store.models import JournalRow
 
 
@@ -29,8 +29,7 @@ def _d(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
-def idem_key(workflow_id: str, seq: int) -> str:
-    return f"{workflow_id}#{seq}"
+idem_key = kernel_journal.idem_key
 
 
 def claim(engine: Engine, profile: PilotProfile, workflow_id: str, policy_version: str, today: date) -> bool:
@@ -62,20 +61,10 @@ def record(engine: Engine, workflow_id: str, run_id: str, journal: str, events: 
            profile: PilotProfile | None = None, snapshot: dict[str, Any] | None = None,
            batch: dict[str, Any] | None = None) -> int:
     events = list(events)
-    written = 0
-    head = prev_head
-    with session(engine) as s:
-        seqs = [e.seq for e in events]
-        existing = set(s.exec(select(JournalRow.seq).where(JournalRow.workflow_id == workflow_id,
-                                                           col(JournalRow.seq).in_(seqs))).all()) if seqs else set()
-        for e in events:
-            prev, head = head, event_hash(head, journal, e)
-            if e.seq in existing:
-                continue
-            s.add(JournalRow(prev_hash=prev, hash=head, idem_key=idem_key(workflow_id, e.seq), cluster_key=journal,
-                             workflow_id=workflow_id, run_id=run_id, seq=e.seq, on=e.on, kind=e.kind,
-                             actor_role=e.actor.role, actor_name=e.actor.name, data=e.data, recorded_at=_now()))
-            written += 1
+    with write_lock(engine), session(engine) as s:
+        new = kernel_journal.append(s, workflow_id, run_id, journal, events, prev_head)
+        written = len(new)
+        for e in new:
             if profile is not None and e.kind in NOTIFIED:
                 _notify(s, workflow_id, journal, e, profile, snapshot or {})
         last = events[-1].seq if events else 0

@@ -19,8 +19,9 @@ from sqlmodel import Session, col, delete, select
 
 from domain.calendar import add_years, quarter_of
 from domain.cnlic import labels
-from domain.journal import GENESIS, event_hash
+from domain.journal import GENESIS
 from domain.cnlic.model import ClusterProfile, Event, Region
+from store import journal as kernel_journal
 from store.db import session, write_lock
 from store.models import JournalRow, OutboxRow
 from store.cnlic.models import (
@@ -53,8 +54,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def idem_key(workflow_id: str, seq: int) -> str:
-    return f"{workflow_id}#{seq}"
+idem_key = kernel_journal.idem_key  # kept for callers of program 1's store
 
 
 # ---------------------------------------------------------------- registration
@@ -128,45 +128,13 @@ def record_events(
     their side records, refresh the read model. Returns the rows written (0 on a retry)."""
     events = list(events)
     key = profile.key
-    head = prev_head
     now = _now()
     with write_lock(engine), session(engine) as s:
-        rows = []
-        for e in events:
-            prev, head = head, event_hash(head, key, e)
-            rows.append(dict(prev_hash=prev, hash=head, idem_key=idem_key(workflow_id, e.seq), cluster_key=key,
-                             workflow_id=workflow_id, run_id=run_id, seq=e.seq, on=e.on, kind=e.kind,
-                             actor_role=e.actor.role, actor_name=e.actor.name, data=e.data, recorded_at=now))
-        written = _append(s, rows)
-        for e in events:
-            if e.seq in written:
-                _derive(s, key, workflow_id, e, snapshot)
+        written = kernel_journal.append(s, workflow_id, run_id, key, events, prev_head, now)
+        for e in written:
+            _derive(s, key, workflow_id, e, snapshot)
         _refresh_read_model(s, key, workflow_id, profile, snapshot, events, list(deadlines), now)
     return len(written)
-
-
-def _append(s: Session, rows: list[dict[str, Any]]) -> set[int]:
-    """Insert the rows not journaled yet (their ``idem_key`` is unique) in one statement and
-    return the sequence numbers actually written: a retried write writes nothing again. On
-    SQLite and PostgreSQL the conflict is skipped by the database itself (no lookup first)."""
-    if not rows:
-        return set()
-    dialect = s.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        dialect_insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        stmt = dialect_insert(JournalRow).on_conflict_do_nothing(index_elements=["idem_key"]).returning(JournalRow.seq)
-        return {r[0] for r in s.execute(stmt, rows)}
-    seqs = [r["seq"] for r in rows]
-    workflow_id = rows[0]["workflow_id"]
-    # ix_journal_workflow_seq: a point lookup whatever the journal's size (issue 9, 15)
-    existing = set(s.exec(select(JournalRow.seq).where(JournalRow.workflow_id == workflow_id,
-                                                     col(JournalRow.seq).in_(seqs))).all())
-    new = [r for r in rows if r["seq"] not in existing]
-    if new:
-        s.execute(insert(JournalRow), new)
-    return {r["seq"] for r in new}
 
 
 _CLUSTER = Cluster.__table__

@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 
 from domain.demonstration import labels
 from domain.demonstration.clocks import CLOCKS
-from domain.journal import GENESIS, event_hash
-from store.db import session
+from domain.journal import GENESIS
+from store import journal as kernel_journal
+from store.db import session, write_lock
 from store.demonstration.models import DemoCandidateRow, DemoRoundRow
 from store.models import JournalRow, OutboxRow
 
@@ -35,21 +36,12 @@ def record_round(engine: Engine, workflow_id: str, run_id: str, round_key: str, 
     rows written (0 on a retry)."""
     events = list(events)
     key = journal_key(round_key)
-    written, head = 0, prev_head
-    with session(engine) as s:
-        seqs = [e.seq for e in events]
-        existing = set(s.exec(select(JournalRow.seq).where(JournalRow.workflow_id == workflow_id,
-                                                           col(JournalRow.seq).in_(seqs))).all()) if seqs else set()
-        for e in events:
-            prev, head = head, event_hash(head, key, e)
-            if e.seq in existing:
-                continue
-            s.add(JournalRow(prev_hash=prev, hash=head, idem_key=f"{workflow_id}#{e.seq}", cluster_key=key,
-                             workflow_id=workflow_id, run_id=run_id, seq=e.seq, on=e.on, kind=e.kind,
-                             actor_role=e.actor.role, actor_name=e.actor.name, data=e.data, recorded_at=_now()))
-            s.flush()
+    with write_lock(engine), session(engine) as s:
+        new = kernel_journal.append(s, workflow_id, run_id, key, events, prev_head)
+        written = len(new)
+        for e in new:
             _derive(s, round_key, workflow_id, e, snapshot)
-            written += 1
+            s.flush()
         row = s.get(DemoRoundRow, round_key)
         if row is None:
             row = DemoRoundRow(key=round_key, workflow_id=workflow_id, stage=snapshot["stage"],

@@ -16,9 +16,9 @@ from domain.guangdong import access
 from domain.guangdong.labels import role_label, step_label
 from domain.guangdong.model import Event
 from domain.guangdong.zones import PROVINCE, ZONES, Zone
-from domain.journal import event_hash
 from domain.roles import User
-from store.db import session
+from store import journal as kernel_journal
+from store.db import session, write_lock
 from store.guangdong.models import DocumentRow, DraftRow, FilingRow, RoundRow, ZoneRow
 from store.models import JournalRow, OutboxRow, UserRow
 
@@ -65,20 +65,10 @@ def zone(engine: Engine, key: str) -> Zone | None:
 def record(engine: Engine, workflow_id: str, run_id: str, key: str, entity: str, data_year: int, zone_key: str,
            city: str, events: Iterable[Event], prev_head: str, snapshot: dict[str, Any]) -> int:
     events = list(events)
-    written = 0
-    head = prev_head
-    with session(engine) as s:
-        seqs = [e.seq for e in events]
-        existing = set(s.exec(select(JournalRow.seq).where(JournalRow.workflow_id == workflow_id,
-                                                           col(JournalRow.seq).in_(seqs))).all()) if seqs else set()
-        for e in events:
-            prev, head = head, event_hash(head, key, e)
-            if e.seq in existing:
-                continue
-            s.add(JournalRow(idem_key=f"{workflow_id}#{e.seq}", cluster_key=key, workflow_id=workflow_id, run_id=run_id,
-                             seq=e.seq, on=e.on, kind=e.kind, actor_role=e.actor.role, actor_name=e.actor.name,
-                             data=e.data, recorded_at=_now(), prev_hash=prev, hash=head))
-            written += 1
+    with write_lock(engine), session(engine) as s:
+        new = kernel_journal.append(s, workflow_id, run_id, key, events, prev_head)
+        written = len(new)
+        for e in new:
             _derive(s, workflow_id, key, e, data_year, zone_key)
         last = events[-1].seq if events else 0
         if entity == "round":
