@@ -82,12 +82,13 @@ def add_token(engine: Engine, user_id: int, token_hash: str, prefix: str, label:
 
 def user_by_token(engine: Engine, token_hash: str) -> UserRow | None:
     now = _now()
-    with session(engine) as s:
-        token = s.exec(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)).first()
-        if token is None or token.revoked_at is not None:
+    with session(engine) as s:  # one round trip: the token with its user
+        found = s.exec(select(ApiTokenRow, UserRow).join(UserRow, col(UserRow.id) == col(ApiTokenRow.user_id))
+                       .where(ApiTokenRow.token_hash == token_hash)).first()
+        if found is None:
             return None
-        user = s.get(UserRow, token.user_id)
-        if user is None or not user.active:
+        token, user = found
+        if token.revoked_at is not None or not user.active:
             return None
         if token.last_used_at is None or now - _aware(token.last_used_at) > TOKEN_TOUCH:
             token.last_used_at = now

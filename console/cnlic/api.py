@@ -375,15 +375,18 @@ async def list_clusters(
     q: Annotated[str | None, Query(max_length=100, description="编号、名称或称号中的文字")] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> ClusterPage:
+) -> Response:
     """集群列表（读模型），按范围、筛选条件和分页。"""
     f = ClusterFilter(stage=stage.value if stage else None, title_status=title_status.value if title_status else None,
                       tier=tier or None, industry=industry or None, province=province or None, overdue=overdue,
                       query=q or None)
     p = await console.clusters(user, f, within, page, per_page)
     overdue = console.overdue_of(p)
-    return ClusterPage(total=p.total, page=p.page, per_page=p.per_page, pages=p.pages,
+    body = ClusterPage(total=p.total, page=p.page, per_page=p.per_page, pages=p.pages,
                        items=[summary(c, overdue.get(c.key)) for c in p.items])
+    # built and checked by its model just above: serialised once, not validated a second time
+    # by FastAPI's response_model (a third of the route's own time at 50 rows, issue 15 row 7)
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.get("/clusters/{key}", response_model=ClusterDetailOut, responses=responses(401, 403, 404, 503))

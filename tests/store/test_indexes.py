@@ -17,7 +17,7 @@ from tests.support import cluster
 
 WRITE_INDEXES = {
     "journal": {"ix_journal_workflow_seq": ["workflow_id", "seq"], "ix_journal_kind_on": ["kind", "on"]},
-    "cluster": {"ix_cluster_overdue": ["overdue"]},
+    "cluster": {"ix_cluster_overdue_stage_key": ["overdue", "stage", "key"]},  # 0005's, widened by 0012
     "deadline": {"ix_deadline_overdue_since": ["overdue_since"]},
 }
 
