@@ -14,7 +14,7 @@ was deferred, waits for the next batch.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -25,7 +25,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.brand.model import Event
     from domain.brand.policy import get_policy
     from domain.brand.rules import batch_by_id, batch_for, check_quota
-    from domain.calendar import SHANGHAI
     from domain.errors import DomainError
     from domain.journal import head_of
     from domain.roles import SYSTEM_ACTOR, Actor
@@ -42,19 +41,12 @@ with workflow.unsafe.imports_passed_through():
         RecordInput,
         WaitingPilot,
     )
+    from workflows.common import start_of, today
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 HEARTBEAT = timedelta(seconds=10)
 RECENT = 10
-
-
-def today() -> date:
-    return workflow.now().astimezone(SHANGHAI).date()
-
-
-def start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
 
 
 def reject(code: str, message: str) -> ApplicationError:

@@ -12,7 +12,7 @@ as new at each title cycle with the compact state.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -20,7 +20,6 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.brand.pilot import Outcome, Pilot, new_state
-    from domain.calendar import SHANGHAI
     from domain.errors import DomainError
     from domain.journal import head_of
     from domain.roles import Actor
@@ -39,23 +38,12 @@ with workflow.unsafe.imports_passed_through():
         RecordInput,
         journal_key,
     )
+    from workflows.common import rejection, start_of, today
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 HEARTBEAT = timedelta(seconds=10)
 MAX_SLEEP = timedelta(days=365)
-
-
-def today() -> date:
-    return workflow.now().astimezone(SHANGHAI).date()
-
-
-def start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
-
-
-def rejection(e: DomainError) -> ApplicationError:
-    return ApplicationError(e.message, e.as_dict(), type=e.code, non_retryable=True)
 
 
 @workflow.defn(name="BrandPilotWorkflow")

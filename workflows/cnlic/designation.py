@@ -20,7 +20,6 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.cnlic.lifecycle import LifecycleActivities
     from domain.attachments import check_attach, check_meta
-    from domain.calendar import SHANGHAI
     from domain.errors import DomainError
     from domain.journal import head_of
     from domain.cnlic.lifecycle import Lifecycle, Outcome, new_state
@@ -44,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         RecordInput,
         RecordResult,
     )
+    from workflows.common import rejection, start_of, today
 
 CLUSTER_STAGE = SearchAttributeKey.for_keyword("ClusterStage")
 TITLE_STATUS = SearchAttributeKey.for_keyword("TitleStatus")
@@ -80,19 +80,6 @@ CLARIFIED_RULES = "program1-clarified-v1"
 LEAN_HISTORY = "lean-history-v1"
 # a local activity is retried by the worker within this, then the workflow task fails and is retried
 LOCAL_TIMEOUT = timedelta(seconds=30)
-
-
-def today() -> date:
-    return workflow.now().astimezone(SHANGHAI).date()
-
-
-def start_of(day: date) -> datetime:
-    """00:00 Beijing time of ``day``: when that day's clocks fire."""
-    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
-
-
-def rejection(e: DomainError) -> ApplicationError:
-    return ApplicationError(e.message, e.as_dict(), type=e.code, non_retryable=True)
 
 
 def initial_search_attributes(inp: DesignationInput) -> TypedSearchAttributes:

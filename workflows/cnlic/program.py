@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         recognition_workflow_id,
     )
     from workflows.cnlic.recognition import RecognitionWorkflow
+    from workflows.common import today
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
@@ -48,10 +49,6 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 HEARTBEAT = timedelta(seconds=10)
 RECENT_MEETINGS = 20
 ANNOUNCE_AT_HOUR = 9  # the list is announced in office hours, after that day's clocks
-
-
-def today() -> date:
-    return workflow.now().astimezone(SHANGHAI).date()
 
 
 def reject(code: str, message: str) -> ApplicationError:

@@ -15,7 +15,7 @@ journal after each step, so the state stays the round's own facts.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -23,7 +23,6 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.demonstration.round import RoundActivities
-    from domain.calendar import SHANGHAI
     from domain.demonstration.policy import get_policy
     from domain.demonstration.round import STEPS, Round, open_round
     from domain.demonstration.steps import apply_step
@@ -40,24 +39,13 @@ with workflow.unsafe.imports_passed_through():
         TitlesInput,
         journal_key,
     )
+    from workflows.common import rejection, start_of, today
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 HEARTBEAT = timedelta(seconds=10)
 MAX_SLEEP = timedelta(days=365)
 HONOUR_LABEL = "轻工业创新升级示范特色区域和产业集群"
-
-
-def today() -> date:
-    return workflow.now().astimezone(SHANGHAI).date()
-
-
-def start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
-
-
-def rejection(e: DomainError) -> ApplicationError:
-    return ApplicationError(e.message, e.as_dict(), type=e.code, non_retryable=True)
 
 
 def _activity(fn, arg):

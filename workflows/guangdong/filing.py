@@ -10,14 +10,12 @@ service saved, a handful of actions and three timers at most — 36 of them run 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.calendar import SHANGHAI
     from domain.errors import DomainError
     from domain.guangdong.filing import Filing, new_state
     from domain.guangdong.model import Event, filing_key, journal_key
@@ -30,22 +28,11 @@ with workflow.unsafe.imports_passed_through():
         FilingView,
         RecordInput,
     )
+    from workflows.common import rejection, start_of, today
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 ROLES = ("zone_office", "local_government", "prefecture_bureau", "province_department")
-
-
-def today() -> date:
-    return workflow.now().astimezone(SHANGHAI).date()
-
-
-def start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
-
-
-def rejection(e: DomainError) -> ApplicationError:
-    return ApplicationError(e.message, e.as_dict(), type=e.code, non_retryable=True)
 
 
 @workflow.defn(name="GuangdongFilingWorkflow")

@@ -10,7 +10,7 @@ nothing else: the filings keep their own clocks and actions."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -18,7 +18,6 @@ from temporalio.exceptions import ChildWorkflowError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.calendar import SHANGHAI
     from domain.guangdong.model import Event, journal_key, round_key
     from domain.journal import head_of
     from domain.roles import SYSTEM_ACTOR
@@ -32,13 +31,10 @@ with workflow.unsafe.imports_passed_through():
         filing_workflow_id,
     )
     from workflows.guangdong.filing import ZoneFilingWorkflow
+    from workflows.common import today
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
-
-
-def today() -> date:
-    return workflow.now().astimezone(SHANGHAI).date()
 
 
 @workflow.defn(name="GuangdongRoundWorkflow")
