@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_console import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, cli, console_service, token_for  # noqa: F401
+from tests.e2e.browser import chromium_page, demo_log_in
+from tests.e2e.test_console import ARTIFACTS, cli, console_service, token_for  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 ZONE = "gd-foshan-xiqiao-textiles"
@@ -33,61 +34,43 @@ def _fill_in_excel(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def _login(page, url: str, who: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", f"{who}-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/todo")
-
-
 def test_a_zone_office_uploads_its_filled_form_and_the_county_signs_it_off_in_a_real_browser(
         console_service, tmp_path):  # noqa: F811
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     year = date.today().year - 1  # the demo's round: last year's data
     url = console_service.url
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
-            page.set_default_timeout(30_000)
-            _login(page, url, "zone")
-            page.click(f"#program-todo tr[data-key='{ZONE}'] a")
-            page.wait_for_url(f"**/guangdong/rounds/{year}/zones/{ZONE}")
-            assert page.inner_text("#step") == "示范区填报"
-            # submitting the draft as it stands is refused, naming what is missing
-            page.click("form[data-action=submit] button")
-            assert "去年企业获取的专利总数：未填写" in page.inner_text("p.refusal")
+    with chromium_page() as page:
+        demo_log_in(page, url, "zone")
+        page.click(f"#program-todo tr[data-key='{ZONE}'] a")
+        page.wait_for_url(f"**/guangdong/rounds/{year}/zones/{ZONE}")
+        assert page.inner_text("#step") == "示范区填报"
+        # submitting the draft as it stands is refused, naming what is missing
+        page.click("form[data-action=submit] button")
+        assert "去年企业获取的专利总数：未填写" in page.inner_text("p.refusal")
 
-            with page.expect_download() as download:
-                page.click("#download-form")
-            workbook = tmp_path / "考核表.xlsx"
-            workbook.write_bytes(_fill_in_excel(Path(download.value.path()).read_bytes()))
-            page.set_input_files("#upload-form input[type=file]", str(workbook))
-            page.click("#upload-form button[type=submit]")
-            page.wait_for_url("**?done=upload_form")
-            assert page.locator("tr[data-field=patents] td").nth(1).inner_text() == "420"
-            page.click("form[data-action=submit] button")
-            page.wait_for_url("**?done=submit")
-            assert page.inner_text("#step") == "待市县人民政府审核"
-            page.screenshot(path=str(ARTIFACTS / "guangdong-submitted.png"), full_page=False)
-            page.click("header .who button")  # 退出
+        with page.expect_download() as download:
+            page.click("#download-form")
+        workbook = tmp_path / "考核表.xlsx"
+        workbook.write_bytes(_fill_in_excel(Path(download.value.path()).read_bytes()))
+        page.set_input_files("#upload-form input[type=file]", str(workbook))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_url("**?done=upload_form")
+        assert page.locator("tr[data-field=patents] td").nth(1).inner_text() == "420"
+        page.click("form[data-action=submit] button")
+        page.wait_for_url("**?done=submit")
+        assert page.inner_text("#step") == "待市县人民政府审核"
+        page.screenshot(path=str(ARTIFACTS / "guangdong-submitted.png"), full_page=False)
+        page.click("header .who button")  # 退出
 
-            _login(page, url, "county")
-            page.click(f"#program-todo tr[data-key='{ZONE}'] a")
-            page.wait_for_url(f"**/guangdong/rounds/{year}/zones/{ZONE}")
-            page.fill("form[data-action=sign_off] textarea[name=opinion]", "经审核，数据属实，同意报送佛山市经贸局。")
-            page.click("form[data-action=sign_off] button")
-            page.wait_for_url("**?done=sign_off")
-            assert page.inner_text("#step") == "待地级市经贸局审核"
-            journal = page.inner_text("#journal")
-            assert "佛山市南海区人民政府（演示）" in journal and "同意报送佛山市经贸局" in journal
-            page.screenshot(path=str(ARTIFACTS / "guangdong-signed-off.png"), full_page=False)
-        finally:
-            browser.close()
+        demo_log_in(page, url, "county")
+        page.click(f"#program-todo tr[data-key='{ZONE}'] a")
+        page.wait_for_url(f"**/guangdong/rounds/{year}/zones/{ZONE}")
+        page.fill("form[data-action=sign_off] textarea[name=opinion]", "经审核，数据属实，同意报送佛山市经贸局。")
+        page.click("form[data-action=sign_off] button")
+        page.wait_for_url("**?done=sign_off")
+        assert page.inner_text("#step") == "待地级市经贸局审核"
+        journal = page.inner_text("#journal")
+        assert "佛山市南海区人民政府（演示）" in journal and "同意报送佛山市经贸局" in journal
+        page.screenshot(path=str(ARTIFACTS / "guangdong-signed-off.png"), full_page=False)
 
 
 def test_the_cli_shows_the_round_writes_the_form_and_the_summary_and_the_prefecture_returns_a_filing(
