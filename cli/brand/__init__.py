@@ -35,21 +35,11 @@ def register(app: typer.Typer) -> None:
 
 @contextlib.asynccontextmanager
 async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
-    from cli.cnlic.console_commands import _users
+    from cli.cnlic.console_commands import temporal_client, token_user
     from service.brand.pilots import BrandService
-    from service.runtime import START_HINT, RuntimeProblem, Settings, connect
 
-    if not token:
-        raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
-    users = _users()
-    user = users.by_token(token)
-    if user is None:
-        raise CliError("令牌无效或已吊销")
-    settings = Settings.for_client()
-    try:
-        client = await connect(settings, attempts=5)
-    except RuntimeProblem as e:
-        raise CliError(f"{e}。{START_HINT}") from None
+    users, user = token_user(token)
+    client, settings = await temporal_client()
     yield BrandService(client, users.engine, task_queue=settings.task_queue), user
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.cnlic.console_commands import TOKEN, _echo_json, _table, _users
+from cli.cnlic.console_commands import TOKEN, _echo_json, _table, _users, token_user
 from cli.main import CliError, app, read_input
 
 bodies_app = typer.Typer(help="意见单位名录：全国性行业协（学）会、中心与省级地方轻工行业组织（由综合业务部维护）",
@@ -22,12 +22,7 @@ def _service():
 
 
 def _secretariat(token: str | None):
-    if not token:
-        raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
-    user = _users().by_token(token)
-    if user is None:
-        raise CliError("令牌无效或已吊销")
-    return user
+    return token_user(token)[1]
 
 
 @bodies_app.command("list")

@@ -51,24 +51,38 @@ def _users():
     return UserService(engine)
 
 
-@contextlib.asynccontextmanager
-async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
-    """The console service over the running Temporal and the store, and the token's user."""
-    from service.cnlic.console import ConsoleService
-    from service.cnlic.lifecycle import LifecycleService
-    from service.runtime import START_HINT, RuntimeProblem, Settings, connect
-
+def token_user(token: str | None) -> tuple[Any, Any]:
+    """The store's users and the user a command's API token names (every command that acts as
+    someone); a missing or revoked token is one line."""
     if not token:
         raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
     users = _users()
     user = users.by_token(token)
     if user is None:
         raise CliError("令牌无效或已吊销")
+    return users, user
+
+
+async def temporal_client() -> tuple[Any, Any]:
+    """A client of the running service's Temporal and the settings it was found with; when none
+    runs, one line saying how to start it."""
+    from service.runtime import START_HINT, RuntimeProblem, Settings, connect
+
     settings = Settings.for_client()
     try:
-        client = await connect(settings, attempts=5)
+        return await connect(settings, attempts=5), settings
     except RuntimeProblem as e:
         raise CliError(f"{e}。{START_HINT}") from None
+
+
+@contextlib.asynccontextmanager
+async def _service(token: str | None) -> AsyncIterator[tuple[Any, Any]]:
+    """The console service over the running Temporal and the store, and the token's user."""
+    from service.cnlic.console import ConsoleService
+    from service.cnlic.lifecycle import LifecycleService
+
+    users, user = token_user(token)
+    client, settings = await temporal_client()
     lifecycle = LifecycleService(client, users.engine, task_queue=settings.task_queue)
     yield ConsoleService(lifecycle, users.engine, temporal_ui=settings.ui_url), user
 

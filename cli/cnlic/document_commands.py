@@ -11,7 +11,7 @@ from typing import Callable
 
 import typer
 
-from cli.cnlic.console_commands import TOKEN, _echo_json, _table, _users
+from cli.cnlic.console_commands import TOKEN, _echo_json, _table, token_user
 from cli.main import CliError, app
 from domain.cnlic.documents import Document
 
@@ -26,12 +26,7 @@ OUT = typer.Option(None, "--out", "-o", help="输出文件或目录（默认：�
 def _service(token: str | None):
     from service.cnlic.documents import DocumentService
 
-    if not token:
-        raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
-    users = _users()
-    user = users.by_token(token)
-    if user is None:
-        raise CliError("令牌无效或已吊销")
+    users, user = token_user(token)
     return DocumentService(users.engine), user
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from cli.cnlic.console_commands import TOKEN, _echo_json, _users
+from cli.cnlic.console_commands import TOKEN, _echo_json, _users, token_user
 from cli.main import CliError, app, read_input
 from domain.errors import DomainError
 from domain.cnlic.thresholds import TIER_LABELS, ThresholdsInvalid
@@ -93,12 +93,7 @@ def import_table(file: Path = typer.Argument(..., help="填好的达标值表 XL
     """上传达标值表，建立新版本；内容未变时不建立新版本；错误逐行列出（退出码 2）。"""
     from service.cnlic.thresholds import errors_by_row, import_table_xlsx
 
-    if not token:
-        raise CliError("需要 API 令牌：--token 或环境变量 DESIGNATION_TOKEN（用 designation user token 生成）")
-    users = _users()
-    user = users.by_token(token)
-    if user is None:
-        raise CliError("令牌无效或已吊销")
+    users, user = token_user(token)
     try:
         filed = import_table_xlsx(users.engine, user, read_input(file))
     except ThresholdsInvalid as e:
