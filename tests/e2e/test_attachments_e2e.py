@@ -8,45 +8,32 @@ import hashlib
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.test_console import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, cli, console_service, token_for  # noqa: F401
+from tests.e2e.browser import chromium_page, demo_log_in
+from tests.e2e.test_console import ARTIFACTS, cli, console_service, token_for  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 PLAN = b"%PDF-1.7\n" + "安吉县竹产业发展规划（县人民政府批准）".encode() + b"\n%%EOF\n"
 
 
 def test_an_applicant_uploads_a_plan_in_a_real_browser_and_it_is_in_the_evidence_pack(console_service, tmp_path):  # noqa: F811
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
     plan = tmp_path / "安吉县竹产业发展规划.pdf"
     plan.write_bytes(PLAN)
     sha = hashlib.sha256(PLAN).hexdigest()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
-            page.set_default_timeout(30_000)
-            page.goto(f"{console_service.url}/login")
-            page.fill("input[name=username]", "applicant")
-            page.fill("input[name=password]", "applicant-demo")
-            page.click("button[type=submit]")
-            page.goto(f"{console_service.url}/clusters/demo-bamboo")
-            form = page.locator("form[data-form=attach]")
-            form.locator("select[name=purpose]").select_option("application")
-            form.locator("input[type=file]").set_input_files(str(plan))
-            form.locator("input[name=note]").fill("§三(一) 县级以上政府批准的发展规划")
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector(f"tr[data-sha256='{sha}']")
-            assert "已上传附件：安吉县竹产业发展规划.pdf" in page.content()
-            page.screenshot(path=str(ARTIFACTS / "attachment-upload.png"), full_page=True)
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        demo_log_in(page, console_service.url, "applicant")
+        page.goto(f"{console_service.url}/clusters/demo-bamboo")
+        form = page.locator("form[data-form=attach]")
+        form.locator("select[name=purpose]").select_option("application")
+        form.locator("input[type=file]").set_input_files(str(plan))
+        form.locator("input[name=note]").fill("§三(一) 县级以上政府批准的发展规划")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector(f"tr[data-sha256='{sha}']")
+        assert "已上传附件：安吉县竹产业发展规划.pdf" in page.content()
+        page.screenshot(path=str(ARTIFACTS / "attachment-upload.png"), full_page=True)
     auditor = {"Authorization": f"Bearer {token_for(console_service, 'auditor')}"}
     pack = httpx.get(f"{console_service.url}/api/clusters/demo-bamboo/evidence", headers=auditor, timeout=120)
     assert pack.status_code == 200
