@@ -41,6 +41,11 @@ PROGRAM_LABELS: dict[str, str] = {
 }
 
 
+class ScenarioError(Exception):
+    """A malformed scenario file, for any program's runner (``designation simulate FILE``): one
+    line saying where and what."""
+
+
 @dataclass(frozen=True)
 class NavLink:
     """A link on the console's navigation bar, shown to the roles named (all when empty)."""

@@ -44,11 +44,8 @@ from domain.roles import User
 from service.brand import samples
 from service.brand.forms import ACTION_SCHEMAS
 from service.brand.pilots import BrandService
+from service.programs import ScenarioError
 from store.brand import repo
-
-
-class ScenarioError(Exception):
-    pass
 
 
 @dataclass

@@ -20,13 +20,7 @@ from domain.cnlic.rules import compose_title
 from domain.errors import DomainError
 from domain.limits import LIMITS
 from service.cnlic.lifecycle import actor_from
-
-
-# ---------------------------------------------------------------- the scenario file
-
-
-class ScenarioError(Exception):
-    """A malformed scenario: one line saying where and what."""
+from service.programs import ScenarioError
 
 
 # ---------------------------------------------------------------- the scenario file

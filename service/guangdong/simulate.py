@@ -24,15 +24,12 @@ from domain.guangdong.zones import BY_KEY, ZONES, Zone
 from domain.limits import LIMITS
 from domain.roles import User
 from service.guangdong.rounds import GuangdongService
+from service.programs import ScenarioError
 from service.guangdong.sample import sample_contact, sample_form, sample_summary
 from store.guangdong import repo
 
 ZONE_ACTIONS = ("save_draft", "submit", "sign_off", "return_filing", "receive")
 PROVINCE_NAME = "广东省经济贸易委员会"
-
-
-class ScenarioError(Exception):
-    """A malformed scenario: one line saying where and what."""
 
 
 @dataclass
