@@ -13,15 +13,16 @@ from tests.e2e.test_console import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 
 @contextmanager
-def chromium_page() -> Iterator:
+def chromium_page(height: int = 1400) -> Iterator:
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium "
+                    f"(`apt-get install -y chromium`, which .ci/run does when it can)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
+            page = browser.new_page(viewport={"width": 1280, "height": height}, locale="zh-CN")
             page.set_default_timeout(30_000)
             yield page
         finally:

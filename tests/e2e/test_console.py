@@ -122,106 +122,97 @@ def test_the_cli_manages_users_and_acts_lists_and_refuses_through_the_service(co
 
 
 def test_the_secretariat_accepts_an_application_in_a_real_browser(console_service):
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: the browser test needs Debian's chromium "
-                    f"(`apt-get install -y chromium`, which .ci/run does when it can)")
-    ensure_opinions_in(console_service)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-            page.set_default_timeout(30_000)
-            page.goto(f"{console_service.url}/")
-            assert "/login" in page.url
-            page.fill("input[name=username]", "secretariat")
-            page.fill("input[name=password]", "secretariat-demo")
-            page.click("button[type=submit]")
-            page.wait_for_selector("svg.lifecycle")
-            page.screenshot(path=str(ARTIFACTS / "console-overview.png"), full_page=True)
+    from tests.e2e.browser import chromium_page  # here: that module imports this one's constants
 
-            page.click("header nav >> text=集群")
-            page.click("a[href='/clusters/demo-porcelain']")
-            assert page.inner_text("#stage") == "申请"
-            page.click("form[data-action=accept_application] button[type=submit]")
-            page.wait_for_url("**/clusters/demo-porcelain?done=accept_application")
-            assert page.inner_text("#stage") == "受理"
-            visit = page.locator("tr[data-deadline=site_visit]")
-            assert visit.count() == 1 and "考评批准" in visit.inner_text() and "个工作日" in visit.inner_text()
-            assert page.locator("svg.timeline .deadline-bar").count() >= 1
-            page.screenshot(path=str(ARTIFACTS / "console-accepted.png"), full_page=True)
+    with chromium_page(height=900) as page:
+        ensure_opinions_in(console_service)
+        page.goto(f"{console_service.url}/")
+        assert "/login" in page.url
+        page.fill("input[name=username]", "secretariat")
+        page.fill("input[name=password]", "secretariat-demo")
+        page.click("button[type=submit]")
+        page.wait_for_selector("svg.lifecycle")
+        page.screenshot(path=str(ARTIFACTS / "console-overview.png"), full_page=True)
 
-            # the council leader approves the site visit with too few senior experts: refused inline
-            page.click("header form button")  # 退出
-            page.fill("input[name=username]", "leader")
-            page.fill("input[name=password]", "leader-demo")
-            page.click("button[type=submit]")
-            page.goto(f"{console_service.url}/clusters/demo-porcelain")
-            # the panel is a table of rows generated from the schema (no JSON): five experts, one senior
-            form = page.locator("form[data-action=approve_site_visit]")
-            fields = ["industry_management", "policy_research", "technology", "environment", "standards"]
-            for i, field in enumerate(fields):
-                form.locator(f"input[name='f_panel.{i}.name']").fill(f"专家{i + 1}")
-                form.locator(f"select[name='f_panel.{i}.field']").select_option(field)
-                form.locator(f"input[name='f_panel.{i}.region_code']").fill("110105")
-            form.locator("input[name='f_panel.0.senior']").check()
-            form.locator("input[name='f_panel.0.lead']").check()
-            rows = form.locator("table[data-rows='f_panel'] tbody tr")
-            count = rows.count()
-            form.locator("button.add-row").click()  # the page's script adds a blank row; a blank row is no member
-            assert rows.count() == count + 1
-            assert form.locator(f"input[name='f_panel.{count}.name']").input_value() == ""
-            form.locator("button[type=submit]").click()
-            refusal = page.locator("form[data-action=approve_site_visit] .refusal")
-            refusal.wait_for()
-            assert "panel_too_few_senior" in refusal.inner_text() and "高级职称" in refusal.inner_text()
-            assert page.inner_text("#stage") == "受理"
-            refusal.scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS / "console-refused.png"), full_page=True)
+        page.click("header nav >> text=集群")
+        page.click("a[href='/clusters/demo-porcelain']")
+        assert page.inner_text("#stage") == "申请"
+        page.click("form[data-action=accept_application] button[type=submit]")
+        page.wait_for_url("**/clusters/demo-porcelain?done=accept_application")
+        assert page.inner_text("#stage") == "受理"
+        visit = page.locator("tr[data-deadline=site_visit]")
+        assert visit.count() == 1 and "考评批准" in visit.inner_text() and "个工作日" in visit.inner_text()
+        assert page.locator("svg.timeline .deadline-bar").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "console-accepted.png"), full_page=True)
 
-            # the typed rows are kept on the refusal: make three seniors, the demo expert the lead, and approve
-            form = page.locator("form[data-action=approve_site_visit]")
-            assert form.locator("input[name='f_panel.4.name']").input_value() == "专家5"
-            form.locator("input[name='f_panel.0.name']").fill("李专家")
-            form.locator("input[name='f_panel.1.senior']").check()
-            form.locator("input[name='f_panel.2.senior']").check()
-            form.locator("button[type=submit]").click()
-            page.wait_for_url("**/clusters/demo-porcelain?done=approve_site_visit")
-            assert page.inner_text("#stage") == "考评"
+        # the council leader approves the site visit with too few senior experts: refused inline
+        page.click("header form button")  # 退出
+        page.fill("input[name=username]", "leader")
+        page.fill("input[name=password]", "leader-demo")
+        page.click("button[type=submit]")
+        page.goto(f"{console_service.url}/clusters/demo-porcelain")
+        # the panel is a table of rows generated from the schema (no JSON): five experts, one senior
+        form = page.locator("form[data-action=approve_site_visit]")
+        fields = ["industry_management", "policy_research", "technology", "environment", "standards"]
+        for i, field in enumerate(fields):
+            form.locator(f"input[name='f_panel.{i}.name']").fill(f"专家{i + 1}")
+            form.locator(f"select[name='f_panel.{i}.field']").select_option(field)
+            form.locator(f"input[name='f_panel.{i}.region_code']").fill("110105")
+        form.locator("input[name='f_panel.0.senior']").check()
+        form.locator("input[name='f_panel.0.lead']").check()
+        rows = form.locator("table[data-rows='f_panel'] tbody tr")
+        count = rows.count()
+        form.locator("button.add-row").click()  # the page's script adds a blank row; a blank row is no member
+        assert rows.count() == count + 1
+        assert form.locator(f"input[name='f_panel.{count}.name']").input_value() == ""
+        form.locator("button[type=submit]").click()
+        refusal = page.locator("form[data-action=approve_site_visit] .refusal")
+        refusal.wait_for()
+        assert "panel_too_few_senior" in refusal.inner_text() and "高级职称" in refusal.inner_text()
+        assert page.inner_text("#stage") == "受理"
+        refusal.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "console-refused.png"), full_page=True)
 
-            # the lead expert records the site report: findings line by line, the 附件一 score sheet table
-            page.click("header form button")  # 退出
-            page.fill("input[name=username]", "expert")
-            page.fill("input[name=password]", "expert-demo")
-            page.click("button[type=submit]")
-            page.goto(f"{console_service.url}/clusters/demo-porcelain")
-            report = page.locator("form[data-action=record_site_report]")
-            for i, t in enumerate(("产业规模居全国前列", "龙头企业带动作用强", "公共服务平台完善", "绿色转型成效明显")):
-                report.locator(f"input[name='f_opinions.{i}.title']").fill(t)  # 附件四: each opinion with its text
-                report.locator(f"textarea[name='f_opinions.{i}.text']").fill(f"{t}：详细阐述。")
-            report.locator("textarea[name=f_recommendations]").fill("加强区域品牌建设\n推进智能制造\n完善标准体系\n培育专业人才")
-            sheet = {"part1_met": "12", "part1": "52", "part2_first5_met": "5", "part2": "18", "part3": "9", "part4": "9",
-                     "total": "80"}  # the total is not the sum: the rule refuses it inline
-            for name, value in sheet.items():
-                report.locator(f"input[name='f_score_sheet.{name}']").fill(value)
-            report.locator("select[name='f_score_sheet.part2_vetoes_clear']").select_option("yes")
-            report.locator("select[name=f_recommend]").select_option("yes")
-            report.locator("input[name='f_indicators.output.value']").fill("86")
-            report.locator("input[name='f_indicators.output.rank']").fill("2")
-            assert "各部分之和 88" in report.locator(".score-sum").inner_text()  # shown as typed, beside the total
-            report.locator("button[type=submit]").click()
-            refusal = page.locator("form[data-action=record_site_report] .refusal")
-            refusal.wait_for()
-            assert "score_total_mismatch" in refusal.inner_text() or "总得分" in refusal.inner_text()
-            report = page.locator("form[data-action=record_site_report]")
-            report.locator("input[name='f_score_sheet.total']").fill("88")
-            report.locator("button[type=submit]").click()
-            page.wait_for_url("**/clusters/demo-porcelain?done=record_site_report")
-            assert page.inner_text("#stage") == "行业意见"
-            page.screenshot(path=str(ARTIFACTS / "console-site-report.png"), full_page=True)
-        finally:
-            browser.close()
+        # the typed rows are kept on the refusal: make three seniors, the demo expert the lead, and approve
+        form = page.locator("form[data-action=approve_site_visit]")
+        assert form.locator("input[name='f_panel.4.name']").input_value() == "专家5"
+        form.locator("input[name='f_panel.0.name']").fill("李专家")
+        form.locator("input[name='f_panel.1.senior']").check()
+        form.locator("input[name='f_panel.2.senior']").check()
+        form.locator("button[type=submit]").click()
+        page.wait_for_url("**/clusters/demo-porcelain?done=approve_site_visit")
+        assert page.inner_text("#stage") == "考评"
+
+        # the lead expert records the site report: findings line by line, the 附件一 score sheet table
+        page.click("header form button")  # 退出
+        page.fill("input[name=username]", "expert")
+        page.fill("input[name=password]", "expert-demo")
+        page.click("button[type=submit]")
+        page.goto(f"{console_service.url}/clusters/demo-porcelain")
+        report = page.locator("form[data-action=record_site_report]")
+        for i, t in enumerate(("产业规模居全国前列", "龙头企业带动作用强", "公共服务平台完善", "绿色转型成效明显")):
+            report.locator(f"input[name='f_opinions.{i}.title']").fill(t)  # 附件四: each opinion with its text
+            report.locator(f"textarea[name='f_opinions.{i}.text']").fill(f"{t}：详细阐述。")
+        report.locator("textarea[name=f_recommendations]").fill("加强区域品牌建设\n推进智能制造\n完善标准体系\n培育专业人才")
+        sheet = {"part1_met": "12", "part1": "52", "part2_first5_met": "5", "part2": "18", "part3": "9", "part4": "9",
+                 "total": "80"}  # the total is not the sum: the rule refuses it inline
+        for name, value in sheet.items():
+            report.locator(f"input[name='f_score_sheet.{name}']").fill(value)
+        report.locator("select[name='f_score_sheet.part2_vetoes_clear']").select_option("yes")
+        report.locator("select[name=f_recommend]").select_option("yes")
+        report.locator("input[name='f_indicators.output.value']").fill("86")
+        report.locator("input[name='f_indicators.output.rank']").fill("2")
+        assert "各部分之和 88" in report.locator(".score-sum").inner_text()  # shown as typed, beside the total
+        report.locator("button[type=submit]").click()
+        refusal = page.locator("form[data-action=record_site_report] .refusal")
+        refusal.wait_for()
+        assert "score_total_mismatch" in refusal.inner_text() or "总得分" in refusal.inner_text()
+        report = page.locator("form[data-action=record_site_report]")
+        report.locator("input[name='f_score_sheet.total']").fill("88")
+        report.locator("button[type=submit]").click()
+        page.wait_for_url("**/clusters/demo-porcelain?done=record_site_report")
+        assert page.inner_text("#stage") == "行业意见"
+        page.screenshot(path=str(ARTIFACTS / "console-site-report.png"), full_page=True)
     assert (ARTIFACTS / "console-accepted.png").stat().st_size > 10_000
 
 
