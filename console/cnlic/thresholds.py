@@ -116,7 +116,7 @@ def _parse_table(path: str, body: Any) -> Any:
     """A refused body in Chinese, naming the field by its title (``console.schema_route``)."""
     from pydantic import ValidationError
 
-    from service.cnlic.actions import refusal
+    from service.refusals import refusal
 
     try:
         return ThresholdTableIn.model_validate(body)

@@ -475,7 +475,7 @@ def schema_for(action: str) -> type[Form]:
 
 def parse(model: type[Form], data: Any, what: str) -> Form:
     """Data of a form (API body, console form, CLI file), refused in Chinese by its schema."""
-    from service.cnlic.actions import refusal  # the one Chinese wording of schema refusals (shared)
+    from service.refusals import refusal  # the one Chinese wording of schema refusals (the kernel)
 
     if not isinstance(data, dict):
         raise DomainError("invalid_data", f"“{what}”的数据应为对象 {{…}}")

@@ -13,7 +13,7 @@ is refused here with that same code, so a client sees one code whichever layer a
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, Union, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, create_model
 
@@ -25,7 +25,7 @@ from domain.cnlic.rules import ANNUAL_INDICATORS, INDICATOR_LABELS
 from domain.cnlic.annual_report import (CHOICE_KEY, FIRM_COLUMNS, GREEN_SINCE, HEADER_FIELDS, LEADING_FIRMS_MAX,
                                   MARKET_SHARE_BASIS)
 from service.cnlic.annex3 import Annex3In
-from service.cnlic.starts import _MESSAGES
+from service.refusals import refusal, unwrap
 
 POLICY = get_policy()
 NAME = LIMITS.name_chars
@@ -526,102 +526,6 @@ def schema_for(action: str) -> type[ActionData]:
     return model
 
 
-# ---------------------------------------------------------------- refusals in Chinese
-
-_MORE = {
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "dict_type": "应为对象",
-    "greater_than": "应大于 {gt}",
-    "less_than": "应小于 {lt}",
-    "union_tag_invalid": "无效",
-    "int_from_float": "应为整数",
-}
-
-
-def _unwrap(ann: Any) -> Any:
-    """The model a field holds (through Optional, list, dict and Union), if any."""
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return ann
-    for a in get_args(ann):
-        found = _unwrap(a)
-        if found is not None:
-            return found
-    return None
-
-
-def _where(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str, type[BaseModel] | None]:
-    """The Chinese titles along an error's location (with the last field's name), the last
-    field's name, and the model that declares it."""
-    names: list[str] = []
-    last, owner, unknown = "", None, False
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            names.append(f"第 {part + 1} 项")
-            continue
-        part = str(part)
-        fields = getattr(current, "model_fields", {}) if current is not None else {}
-        f = fields.get(part)
-        if f is None:
-            if part == loc[-1] and isinstance(current, type) and issubclass(current, BaseModel):
-                names.append(f"“{part}”")  # a key the schema does not have
-                last, owner, unknown = part, current, True
-            continue  # a union's branch name (str, function-after…), or a mapping's key
-        names.append(f.title or part)
-        last, owner = part, current
-        current = _unwrap(f.annotation)
-    where = "·".join(names) or "操作数据"
-    return (f"{where}（{last}）" if last and not unknown else where), last, owner
-
-
-def _choice_labels(owner: Any, field: Any) -> dict[str, str]:
-    """The Chinese labels a schema gives its coded choices (``x-labels``), so a refused choice is
-    named in words, never by its code."""
-    info = getattr(owner, "model_fields", {}).get(field) if owner is not None else None
-    extra = info.json_schema_extra if info is not None and isinstance(info.json_schema_extra, dict) else {}
-    labels = extra.get("x-labels") or {}
-    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
-
-
-def refusal(e: ValidationError, model: type[ActionData]) -> DomainError:
-    """The first problem as one Chinese line naming the field, with the rule's code where a
-    rule owns the field (a missing reason, an out-of-range score, an unknown panel field)."""
-    errors = e.errors(include_url=False)
-    # a union tries each branch: report the branch that got furthest (the longest location)
-    err = max(errors, key=lambda x: len(x.get("loc", ())))
-    where, last, owner = _where(model, tuple(err.get("loc", ())))
-    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in dict(err.get("ctx") or {}).items()}
-    if "expected" in ctx:
-        labels = _choice_labels(owner, last)
-        ctx["expected"] = "、".join(labels.get(c, c) for c in
-                                   str(ctx["expected"]).replace("'", "").replace(" or ", ", ").split(", "))
-    template = _MESSAGES.get(err["type"]) or _MORE.get(err["type"])
-    try:
-        what = template.format(**ctx) if template else err.get("msg", "无效")
-    except (KeyError, IndexError, ValueError):
-        what = err.get("msg", "无效")
-    kind = err["type"]
-    empty = kind in ("missing", "string_too_short")
-    codes = getattr(owner, "codes", {}) if owner is not None else {}
-    missing = getattr(owner, "missing_codes", {}) if owner is not None else {}
-    if kind == "extra_forbidden":
-        code = getattr(owner, "unknown_code", "invalid_data")
-    elif kind == "string_too_long":
-        code = "text_too_long"
-    elif kind == "too_long":
-        code = "too_many_items"
-    elif empty and last in missing:
-        code = missing[last]
-    elif not empty and last in codes:
-        code = codes[last]
-    else:
-        code = "invalid_data"
-    more = len(errors) - 1
-    tail = f"（另有 {more} 处问题）" if more > 0 else ""
-    return DomainError(code, f"{where}：{what}{tail}")
-
-
 def parse_action(action: str, data: Any) -> ActionData:
     """An action's data (API body, form, CLI file), refused in Chinese by its schema."""
     model = schema_for(action)
@@ -647,4 +551,4 @@ def checked(action: str, data: Any) -> Any:
 
 
 def is_model(ann: Any) -> bool:
-    return _unwrap(ann) is not None and get_origin(ann) is not list
+    return unwrap(ann) is not None and get_origin(ann) is not list

@@ -509,7 +509,7 @@ async def parse_for(console: Any, user: Any, key: str, action: str | None, conte
     """A filled workbook as the ``annex3`` data of this cluster's filing (schema-checked)."""
     from pydantic import ValidationError
 
-    from service.cnlic.actions import refusal
+    from service.refusals import refusal
 
     view, facts = await cluster_facts(console, user, key)
     action = action_for(action, view.stage)

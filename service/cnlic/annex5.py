@@ -384,7 +384,7 @@ def _check_bounds(data: dict[str, Any], where: Mapping[tuple[Any, ...], str], er
     from pydantic import ValidationError
 
     from service.cnlic.actions import AnnualReportData
-    from service.cnlic.starts import _MESSAGES
+    from service.refusals import MESSAGES as _MESSAGES
 
     try:
         AnnualReportData.model_validate(data)

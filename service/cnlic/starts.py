@@ -20,6 +20,7 @@ from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.policy import get_policy
 from domain.cnlic.starts import START_LABELS
+from service.refusals import MESSAGES
 
 POLICY = get_policy()
 NAME = LIMITS.name_chars
@@ -183,29 +184,8 @@ _ADAPTER: TypeAdapter[Any] = TypeAdapter(StartRequest)
 
 # ---------------------------------------------------------------- refusals in Chinese
 
-_MESSAGES = {
-    "missing": "必须填写",
-    "extra_forbidden": "不是可填写的字段",
-    "string_too_short": "不能为空",
-    "string_too_long": "超过 {max_length} 字",
-    "too_long": "超过 {max_length} 项",
-    "string_pattern_mismatch": "格式不符",
-    "greater_than_equal": "应不小于 {ge}",
-    "less_than_equal": "应不大于 {le}",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "int_type": "应为整数",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "finite_number": "应为有限的数",
-    "date_parsing": "应为 YYYY-MM-DD 格式的日期",
-    "date_from_datetime_parsing": "应为 YYYY-MM-DD 格式的日期",
-    "date_type": "应为 YYYY-MM-DD 格式的日期",
-    "literal_error": "应为 {expected} 之一",
-    "string_type": "应为文字",
-    "list_type": "应为列表",
-    "model_type": "应为对象",
-    "model_attributes_type": "应为对象",
+_MESSAGES = {  # the kernel's wording, and the start's own union of kinds
+    **MESSAGES,
     "union_tag_invalid": "应为 cultivation（纳入培育）、application（登记申请）或 onboarding（导入已授名称号）",
     "union_tag_not_found": "须写明 kind：cultivation、application 或 onboarding",
 }

@@ -17,7 +17,7 @@ from domain.demonstration.forms import PublicityPack, RecommendationForm
 from domain.demonstration.labels import action_label
 from domain.errors import DomainError
 from domain.limits import LIMITS
-from service.cnlic.actions import refusal  # the platform's Chinese wording of a schema's refusal
+from service.refusals import refusal  # the platform's Chinese wording of a schema's refusal
 
 NAME = LIMITS.name_chars
 TEXT = LIMITS.text_chars
