@@ -15,7 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.errors import DomainError
 from domain.journal import GENESIS
 from domain.cnlic.model import Event
-from service.temporal import CONVERTER
+from service.converter import CONVERTER
 from workflows.cnlic.contracts import DesignationInput, JournalReceipt, RecordInput
 
 CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW

@@ -9,6 +9,7 @@ from datetime import timedelta
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
@@ -17,13 +18,15 @@ from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, Telemetr
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.cnlic.lifecycle import LifecycleActivities
 from workflows.cnlic.contracts import TASK_QUEUE
 from workflows.cnlic.designation import SEARCH_ATTRIBUTES, DesignationWorkflow
 from workflows.cnlic.program import ProgramWorkflow
 from workflows.cnlic.recognition import RecognitionWorkflow
 from service import programs
 from service.converter import CONVERTER  # pydantic, its type adapters shared (issue 15)
+
+if TYPE_CHECKING:  # the audit CLI imports this module and needs no activity (issue 15, row 6)
+    from activities.cnlic.lifecycle import LifecycleActivities
 
 PROGRAM1_WORKFLOWS = [DesignationWorkflow, ProgramWorkflow, RecognitionWorkflow]
 # modules the workflow sandbox may share instead of re-importing per run (TEMPORAL.md): the

@@ -80,6 +80,19 @@ async def test_a_deliberately_non_deterministic_change_fails_the_replay():
     assert all("ondeterminism" in message or "Nondeterminism" in message for message in failures.values())
 
 
+async def test_the_audits_own_replayer_finds_the_same_non_determinism_and_passes_the_current_code():
+    """``designation audit replay`` replays unsandboxed (issue 15, row 6): it must still fail a
+    history the changed code would not reproduce, and pass every recorded one as it is."""
+    from audit.replay import replay_histories
+
+    histories = [load(p) for p in DESIGNATION_HISTORIES]
+    changed = await replay_histories(histories, [UnguardedChange, ProgramWorkflow, RecognitionWorkflow])
+    assert changed and not [r for r in changed if r.ok]
+    assert all("ondeterminism" in r.error for r in changed)
+    current = await replay_histories([load(p) for p in HISTORIES])
+    assert [r.run_id for r in current if not r.ok] == []
+
+
 async def test_the_same_change_behind_workflow_patched_replays_cleanly():
     assert await replay_all([GuardedChange, ProgramWorkflow, RecognitionWorkflow], DESIGNATION_HISTORIES) == {}
 
