@@ -25,12 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions  # noqa: E402
 
 from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop  # noqa: E402
 from devserver import dev_service, median  # noqa: E402
 from domain.cnlic.model import Actor  # noqa: E402
-from service.temporal import PASSTHROUGH  # noqa: E402
+from service.temporal import sandbox_runner  # noqa: E402
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, application, cluster, site_report, site_visit  # noqa: E402,E501
 
 E = EventType
@@ -123,8 +122,7 @@ async def main(clusters: int, rounds: int, concurrency: int, repeat: int) -> Non
         per_cluster = totals["updates"] // clusters
         bare_steps = [steps_like({k: v // clusters for k, v in totals.items()}, per_cluster) for _ in keys]
         queue = svc.settings.task_queue + "-bare"
-        runner = SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(
-            *PASSTHROUGH, "bare_workflow"))
+        runner = sandbox_runner(("bare_workflow",))  # the worker's own sandbox, the same for both
         ours, bare = [first[0] / first[1]], []
         async with Worker(svc.client, task_queue=queue, workflows=[BareWorkflow], activities=[bare_noop],
                           workflow_runner=runner, activity_executor=ThreadPoolExecutor(8)):

@@ -84,10 +84,69 @@ def binary(name: str) -> str:
     raise FileNotFoundError(f"{name} not found beside {sys.executable}; run `make test` or `make run` to install it")
 
 
+try:  # temporalio's sandboxed instance (an unstable module): see SandboxRunner below
+    from temporalio.worker.workflow_sandbox._runner import _Instance as _SandboxInstance
+except ImportError:  # pragma: no cover - another SDK layout: the stock runner, slower
+    _SandboxInstance = None
+
+
+_COMPILED: dict[str, object] = {}
+
+
+if _SandboxInstance is not None:
+    class _Instance(_SandboxInstance):
+        """The SDK's sandboxed workflow instance, with two costs removed (issue 15, row 1).
+
+        temporalio 1.35 asks the instance for a serialization context for every payload
+        sequence it decodes or encodes — six visits of each activation and its completion — and
+        the sandbox answers each by compiling and ``exec``-ing a two-line string under its import
+        hooks: a fifth of the worker's busy time in ``bench/throughput.py``. The answer is a
+        dataclass built from the instance's own fields (``WorkflowInstance
+        .get_serialization_context``), which imports and calls nothing restricted, so it is asked
+        directly, with the restriction context set as the SDK sets it. Every other entry into
+        the sandbox (each activation, the workflow's creation) still runs inside it, compiled
+        once per process instead of once per call."""
+
+        def _run_code(self, code, **extra_globals) -> None:  # type: ignore[override]
+            compiled = _COMPILED.get(code) if isinstance(code, str) else code
+            if compiled is None:
+                compiled = _COMPILED.setdefault(code, compile(code, "<string>", "exec"))
+            super()._run_code(compiled, **extra_globals)  # exec takes a code object as well
+
+        def _direct(self, method: str, command_info):
+            inner = self.globals_and_locals.get("__temporal_in_sandbox")
+            if inner is None:
+                return None
+            self.importer.restriction_context.is_runtime = True
+            try:
+                return getattr(inner, method)(command_info)
+            finally:
+                self.importer.restriction_context.is_runtime = False
+
+        def get_serialization_context(self, command_info):
+            if "__temporal_in_sandbox" not in self.globals_and_locals:
+                return super().get_serialization_context(command_info)
+            return self._direct("get_serialization_context", command_info)
+
+        def get_external_store_context(self, command_info):
+            if "__temporal_in_sandbox" not in self.globals_and_locals:
+                return super().get_external_store_context(command_info)
+            return self._direct("get_external_store_context", command_info)
+
+
+class SandboxRunner(SandboxedWorkflowRunner):
+    """The workflow sandbox with the same restrictions, whose instances answer the SDK's
+    per-payload context questions without re-entering it (``_Instance`` above)."""
+
+    def create_instance(self, det):
+        if _SandboxInstance is None:  # pragma: no cover
+            return super().create_instance(det)
+        return _Instance(det, self.runner_class, self.restrictions)
+
+
 def sandbox_runner(extra: tuple[str, ...] = ()) -> SandboxedWorkflowRunner:
     """The sandbox sharing ``PASSTHROUGH`` and any ``extra`` modules a program names."""
-    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH,
-                                                                                                    *extra))
+    return SandboxRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH, *extra))
 
 
 def _tuning() -> dict:
