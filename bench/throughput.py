@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,37 @@ from service.temporal import sandbox_runner  # noqa: E402
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, application, cluster, site_report, site_visit  # noqa: E402,E501
 
 E = EventType
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of another by pid (from /proc)."""
+    if pid is None:
+        return time.process_time()
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Cpu:
+    """CPU spent per action by this process (client and worker) and by the dev server."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server_pid = server_pid
+        self.spent = {"ours": [0.0, 0.0, 0], "bare": [0.0, 0.0, 0]}
+
+    def start(self) -> tuple[float, float]:
+        return cpu_seconds(), cpu_seconds(self.server_pid) if self.server_pid else 0.0
+
+    def stop(self, which: str, started: tuple[float, float], actions: int) -> None:
+        here, server = self.start()
+        acc = self.spent[which]
+        acc[0] += here - started[0]
+        acc[1] += server - started[1]
+        acc[2] += actions
+
+    def line(self, which: str) -> str:
+        here, server, n = self.spent[which]
+        return f"{1000 * here / n:.1f} ms this process (client + worker), {1000 * server / n:.1f} ms dev server"
 
 
 def who(spec: dict[str, str]) -> Actor:
@@ -117,7 +149,11 @@ async def main(clusters: int, rounds: int, concurrency: int, repeat: int) -> Non
             await walk_to_formal_review(svc, k, today)
         after = {k: len((await svc.client.get_workflow_handle(f"designation-{k}").fetch_history()).events)
                  for k in keys}
+        server = svc.server.process.pid if svc.server.process is not None else None
+        cpu = Cpu(server)
+        mark = cpu.start()
         first = await timed_lifecycles(svc, keys, rounds, concurrency)
+        cpu.stop("ours", mark, first[0])
         totals = await count_work(svc, keys, after)
         per_cluster = totals["updates"] // clusters
         bare_steps = [steps_like({k: v // clusters for k, v in totals.items()}, per_cluster) for _ in keys]
@@ -129,10 +165,14 @@ async def main(clusters: int, rounds: int, concurrency: int, repeat: int) -> Non
             handles = [await svc.client.start_workflow(BareWorkflow.run, BareInput(f"b{i:03d}"), id=f"bare-{i:03d}",
                                                        task_queue=queue) for i in range(clusters)]
             for i in range(repeat):  # interleaved, so a busy moment of the machine hits both
+                mark = cpu.start()
                 n, t = await timed_bare(handles, bare_steps, concurrency)
+                cpu.stop("bare", mark, n)
                 bare.append(n / t)
                 if i < repeat - 1:
+                    mark = cpu.start()
                     n, t = await timed_lifecycles(svc, keys, rounds, concurrency)
+                    cpu.stop("ours", mark, n)
                     ours.append(n / t)
             for h in handles:
                 await h.signal(BareWorkflow.finish)
@@ -143,6 +183,8 @@ async def main(clusters: int, rounds: int, concurrency: int, repeat: int) -> Non
           f"({clusters} clusters × {2 * rounds} actions, {concurrency} at a time)")
     print(f"bare baseline actions/s: median {median(bare):.1f} of {', '.join(f'{x:.1f}' for x in bare)}")
     print(f"ratio lifecycle / bare: {median(ours) / median(bare):.2f}")
+    print(f"CPU per action, lifecycle: {cpu.line('ours')}")
+    print(f"CPU per action, bare:      {cpu.line('bare')}")
 
 
 if __name__ == "__main__":
