@@ -62,6 +62,32 @@ def test_the_read_model_never_moves_backwards(engine):
     assert {r.seq for r in repo.journal(engine, "ceramics")} == {2, 3}
 
 
+def test_a_write_sets_only_the_read_model_columns_that_changed(engine):
+    """SQLite rewrites the entry of every index whose column is in an UPDATE's SET list, changed
+    or not, and the list keeps nine indexes on the cluster: a write that moves only the
+    sequence sets only the sequence and the time (issue 15)."""
+    from sqlalchemy import event
+
+    repo.record_events(engine, WF, "r1", PROFILE, snapshot(1), [ev(1, "registered")], [])
+    updates: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE CLUSTER"):
+            updates.append(statement.split(" SET ", 1)[1].split(" WHERE ", 1)[0])
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        repo.record_events(engine, WF, "r1", PROFILE, snapshot(2), [ev(2, "action", action="record_opinion")], [])
+        repo.record_events(engine, WF, "r1", PROFILE, snapshot(3, stage="accepted", next_deadline=date(2027, 3, 6)),
+                           [ev(3, "stage", to="accepted")], [])
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [sorted(part.split("=")[0].strip() for part in u.split(",")) for u in updates] == [
+        ["last_seq", "updated_at"], ["last_seq", "next_deadline", "stage", "updated_at"]]
+    row = repo.cluster(engine, "ceramics")
+    assert (row.stage, row.next_deadline, row.last_seq, row.title) == ("accepted", date(2027, 3, 6), 3, "中国陶瓷之都·佛山")
+
+
 def test_side_records_are_derived_from_the_journal(engine):
     panel = [{"name": "李专家", "senior": True, "field": "technology", "region_code": "110105", "lead": True}]
     score = {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18,
