@@ -108,6 +108,9 @@ class ProgramHooks:
     # ``designation simulate FILE`` for a scenario whose top-level ``program:`` names this program:
     # (path, shift_years, as_json, check) → exit code; prints the timeline itself
     simulate: Callable[[Any, int, bool, bool], int] | None = None
+    # ``designation deadlines recompute`` after a calendar revision, once program 1 has:
+    # (client, engine, actor, reason) → one Chinese line per moved clock, by journal entity
+    recompute: Callable[[Any, Any, Any, str], Awaitable[dict[str, list[str]]]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -153,18 +153,27 @@ def recompute(
     reason: str = typer.Option("导入国务院节假日安排后重新计算", "--reason", help="记录在每条调整中的原因"),
     by: str = typer.Option("综合业务部", "--by", help="发起人（秘书处）"),
 ) -> None:
-    """让每个进行中的共建按当前日历重新计算未到期的时限，并记录每一处调整。"""
+    """让每个进行中的共建（以及其他项目进行中的试点、评选）按当前日历重新计算未到期的时限，并记录每一处调整。"""
     from domain.cnlic.model import Actor
     from service.cnlic.lifecycle import LifecycleService
+    from service.programs import programs
+
+    actor = Actor("secretariat", by)
 
     async def go():
         client, engine = await _connect()
-        return await LifecycleService(client, engine).recompute_deadlines(Actor("secretariat", by), reason)
+        moved = await LifecycleService(client, engine).recompute_deadlines(actor, reason)
+        lines = [f"{key}：{labels.deadline_label(e.data['what'])} {e.data['old_due']} → {e.data['new_due']}"
+                 f"（{e.data['old_calendar_version']} → {e.data['new_calendar_version']}）"
+                 for key, events in moved.items() for e in events]
+        for program in programs():  # programs 2–4 whose clocks count working days
+            if program.recompute is not None:
+                for key, moves in (await program.recompute(client, engine, actor, reason)).items():
+                    lines += [f"{program.label} {key}：{line}" for line in moves]
+        return lines
 
-    moved = _run(go())
-    if not moved:
+    lines = _run(go())
+    if not lines:
         typer.echo("没有时限需要调整")
-    for key, events in moved.items():
-        for e in events:
-            d = e.data
-            typer.echo(f"{key}：{labels.deadline_label(d['what'])} {d['old_due']} → {d['new_due']}（{d['old_calendar_version']} → {d['new_calendar_version']}）")
+    for line in lines:
+        typer.echo(line)

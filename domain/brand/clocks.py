@@ -31,7 +31,7 @@ def plan(policy: BrandPolicy, calendar: WorkCalendar, req: DeadlineRequest) -> D
                             f"称号 {policy.title_validity_years} 年有效（§三(七)3）：{req.anchor} 起至 {last}")
     if req.what not in WHATS:
         raise DomainError("deadline_unknown", f"未知的时限“{req.what}”")
-    _, end = year_bounds(req.anchor, req.period)
+    end = req.period_end or year_bounds(req.anchor, req.period)[1]
     days = policy.summary_due_working_days if req.what == "summary" else policy.supervision_due_working_days
     due = calendar.add_working_days(end, days)
     what = "年度总结报告" if req.what == "summary" else "年度监督检查记录"

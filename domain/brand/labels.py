@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "batch": "批次评审",
     "deadline": "时限",
     "deadline_met": "按期办结",
+    "deadline_moved": "时限调整",
     "deadline_cleared": "时限解除",
     "reminder": "提醒",
     "overdue": "逾期",
@@ -88,6 +89,9 @@ def describe_event(kind: str, data: dict[str, Any]) -> str:
         return f"{deadline_label(data.get('what'))} 截止 {data.get('due')}（{data.get('basis', '')}）"
     if kind in ("reminder", "overdue"):
         return f"{deadline_label(data.get('what'))} 截止 {data.get('due')}"
+    if kind == "deadline_moved":
+        return (f"{deadline_label(data.get('what'))} 截止 {data.get('old_due')} → {data.get('new_due')}"
+                f"（日历 {data.get('old_calendar_version')} → {data.get('new_calendar_version')}：{data.get('reason', '')}）")
     if kind == "deadline_met":
         return f"{deadline_label(data.get('what'))}已提交{'（逾期提交）' if data.get('late') else ''}"
     if kind == "deadline_cleared":

@@ -40,6 +40,9 @@ class DeadlineRequest:
     what: str
     anchor: date
     period: int = 0
+    # the last day of the year a report covers, when already known: a calendar revision re-plans
+    # an open report clock from it (``Pilot.recompute_requests``), whichever cycle it belongs to
+    period_end: date | None = None
 
 
 @dataclass

@@ -426,6 +426,40 @@ class Pilot:
                 "valid_until": plan.due.isoformat()})
         return out
 
+    # --- calendar revisions (the kernel's ``deadlines recompute``, as program 1 does)
+
+    def recompute_requests(self, today: date) -> list[DeadlineRequest]:
+        """The open report clocks a calendar revision may move: a summary or supervision record
+        not yet due and not overdue (a passed deadline is history; the title's expiry counts
+        calendar years and moves with no calendar)."""
+        return [DeadlineRequest(d.key, d.what, d.period_end, d.period, period_end=d.period_end)
+                for d in self.state.deadlines
+                if d.what in ("summary", "supervision") and d.period_end is not None and d.overdue_since is None
+                and d.due >= today]
+
+    def apply_replanned(self, plans: list[DeadlinePlan], reason: str, actor: Actor, today: date) -> Outcome:
+        """Each clock the revised calendar moved, with old and new dates and calendar versions."""
+        out = Outcome()
+        if self.terminal:
+            return out
+        for plan in plans:
+            d = next((x for x in self.state.deadlines if x.key == plan.key), None)
+            if d is None or d.overdue_since is not None or d.due < today:
+                continue
+            if plan.due == d.due and plan.remind_on == d.remind_on:
+                continue
+            old_due, old_version = d.due, d.calendar_version
+            d.due, d.remind_on, d.basis = plan.due, plan.remind_on, plan.basis
+            d.calendar_version, d.provisional = plan.calendar_version, plan.provisional
+            if d.remind_on is not None and d.remind_on > today:
+                d.reminded = False  # moved later: remind on the new day
+            self._event(out, today, "deadline_moved", actor, {
+                "key": d.key, "what": d.what, "period": d.period, "old_due": old_due.isoformat(),
+                "new_due": plan.due.isoformat(), "remind_on": _iso(plan.remind_on),
+                "old_calendar_version": old_version, "new_calendar_version": plan.calendar_version,
+                "provisional": plan.provisional, "reason": reason})
+        return out
+
     def next_wakeup(self) -> date | None:
         days = []
         for d in self.state.deadlines:

@@ -163,5 +163,35 @@ class RoundClocks:
                     self._event(today, "overdue", {"what": c.what, "key": c.key, "due": c.due.isoformat(), **facts},
                                 SYSTEM_ACTOR)
 
+    # --- calendar revisions (the kernel's ``deadlines recompute``, as program 1 does)
+
+    def recompute_requests(self, today: date) -> list[ClockRequest]:
+        """The open clocks a calendar revision may move: those whose reminder counts working
+        days back from a date the secretariat set (the recommendation deadline, the
+        conference), not yet passed. The notice counts calendar days and moves with none."""
+        return [ClockRequest(c.key, c.what, c.due) for c in self.open_clocks()
+                if c.what in ("recommendation", "conference") and c.overdue_since is None and c.due >= today]
+
+    def apply_replanned(self, plans: list[ClockPlan], reason: str, actor: Any, today: date) -> None:
+        """Each clock the revised calendar moved (its reminder day), journaled with old and new
+        dates and calendar versions; a reminder already sent is not sent again."""
+        for plan in plans:
+            c = self.clocks.get(plan.key)
+            if c is None or c.overdue_since is not None or c.due < today:
+                continue
+            if plan.due == c.due and list(plan.reminders) == c.reminders:
+                continue
+            old_due, old_reminders, old_version = c.due, list(c.reminders), c.calendar_version
+            c.due, c.reminders, c.basis = plan.due, list(plan.reminders), plan.basis
+            c.calendar_version, c.provisional = plan.calendar_version, plan.provisional
+            if c.reminded:  # the reminder went out already (the date it reminds of is the same)
+                c.reminded = list(c.reminders)
+            self._event(today, "deadline_moved", {
+                "what": c.what, "key": c.key, "old_due": old_due.isoformat(), "new_due": c.due.isoformat(),
+                "old_reminders": [d.isoformat() for d in old_reminders],
+                "reminders": [d.isoformat() for d in c.reminders], "old_calendar_version": old_version,
+                "new_calendar_version": plan.calendar_version, "provisional": plan.provisional, "reason": reason},
+                actor)
+
     def _clock_facts(self, what: str) -> dict[str, Any]:  # Round's: what the reminder says
         return {}

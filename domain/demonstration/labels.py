@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "attachment": "附件",
     "deadline": "时限",
     "deadline_cleared": "时限解除",
+    "deadline_moved": "时限调整",
     "reminder": "提醒",
     "overdue": "逾期督办",
     "notice_ended": "公示期满",

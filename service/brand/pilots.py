@@ -17,7 +17,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.brand import access, rules
-from domain.brand.labels import action_label
+from domain.brand.labels import action_label, describe_event
 from domain.brand.machine import Stage, actions_in, roles_for
 from domain.brand.model import PilotProfile
 from domain.brand.pilot import Pilot, new_state
@@ -41,6 +41,8 @@ from workflows.brand.contracts import (
     HoldBatchInput,
     PilotInput,
     PilotView,
+    RecomputeInput,
+    RecomputeResult,
     pilot_workflow_id,
 )
 
@@ -225,3 +227,34 @@ class BrandService:
             if e.status == RPCStatusCode.NOT_FOUND:
                 raise DomainError("batch_not_current", "批次工作流尚未启动：还没有省级推荐") from None
             raise temporal_error(e) from None
+
+
+ENDED = frozenset({"lapsed", "revoked", "refused", "withdrawn"})
+
+
+async def recompute_deadlines(client: Client, engine: Engine, actor: Actor, reason: str) -> dict[str, list[str]]:
+    """After a calendar revision (``designation deadlines recompute``, the kernel's, program 1
+    first): every live pilot re-plans its open report clocks in an activity and journals each
+    move. Returns one Chinese line per move, by pilot."""
+    moved: dict[str, list[str]] = {}
+    for row in repo.pilots(engine):
+        if row.stage in ENDED:
+            continue
+        handle = client.get_workflow_handle(pilot_workflow_id(row.key))
+        try:
+            result = await handle.execute_update("recompute_deadlines", RecomputeInput(actor=actor, reason=reason),
+                                                 result_type=RecomputeResult)
+        except WorkflowUpdateFailedError as e:
+            error = domain_error_from(e)
+            if error is not None and error.code == "pilot_ended":
+                continue
+            raise error or DomainError("action_failed", str(e)) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise timeout_error() from None
+        except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                continue  # ended and gone from Temporal since the row was read
+            raise temporal_error(e) from None
+        if result.moved:
+            moved[row.key] = [describe_event(e.kind, e.data) for e in result.moved]
+    return moved

@@ -46,6 +46,12 @@ async def _demo(client: Any, engine: Any, task_queue: str) -> list[str]:
     return await load_demo(client, engine, task_queue)
 
 
+async def _recompute(client: Any, engine: Any, actor: Any, reason: str) -> dict[str, list[str]]:
+    from service.brand.pilots import recompute_deadlines
+
+    return await recompute_deadlines(client, engine, actor, reason)
+
+
 def _simulate(path: Any, shift_years: int, as_json: bool, check: bool) -> int:
     from service.brand.simulate import run_file
 
@@ -69,4 +75,5 @@ HOOKS = ProgramHooks(
                      start_input=StartHead),
     store_models="store.brand.models",
     simulate=_simulate,
+    recompute=_recompute,
 )

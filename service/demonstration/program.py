@@ -51,6 +51,12 @@ def _simulate(path: Any, shift_years: int, as_json: bool, check: bool) -> int:
     return run_file(path, shift_years, as_json, check)
 
 
+async def _recompute(client: Any, engine: Any, actor: Any, reason: str) -> dict[str, list[str]]:
+    from service.demonstration.rounds import recompute_deadlines
+
+    return await recompute_deadlines(client, engine, actor, reason)
+
+
 HOOKS = ProgramHooks(
     key=KEY,
     label=PROGRAM_LABELS[KEY],
@@ -67,4 +73,5 @@ HOOKS = ProgramHooks(
                      record_input=RecordRoundInput),
     store_models="store.demonstration.models",
     simulate=_simulate,
+    recompute=_recompute,
 )

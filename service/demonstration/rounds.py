@@ -33,7 +33,7 @@ from store.calendars import service_calendar
 from store.demonstration import cnlic_facts
 from store.demonstration import rounds as repo
 from workflows.cnlic.contracts import TASK_QUEUE, ActionInput, RecordResult, designation_workflow_id
-from workflows.demonstration.contracts import OpenRoundInput, StepInput, StepResult, round_workflow_id
+from workflows.demonstration.contracts import OpenRoundInput, RecomputeInput, StepInput, StepResult, round_workflow_id
 from workflows.demonstration.round import DemonstrationRoundWorkflow
 
 QUERY_TIMEOUT = timedelta(seconds=3)
@@ -252,3 +252,37 @@ class RoundService:
         if c is None or not access.sees_candidate(user, c.industry):
             raise DomainError("candidate_unknown", f"{cluster_key} 不是评选 {key} 的候选集群")
         return c
+
+
+async def recompute_deadlines(client: Client, engine: Engine, actor: Any, reason: str) -> dict[str, list[str]]:
+    """After a calendar revision (``designation deadlines recompute``, the kernel's, program 1
+    first): every round under way re-plans the reminders that count working days, in an
+    activity, and journals each move. Returns one Chinese line per move, by round."""
+    from domain.demonstration.labels import clock_label
+
+    moved: dict[str, list[str]] = {}
+    for row in repo.rounds(engine):
+        if row.stage == "commended":
+            continue
+        handle = client.get_workflow_handle(round_workflow_id(row.key))
+        try:
+            result = await handle.execute_update(DemonstrationRoundWorkflow.recompute_deadlines,
+                                                 RecomputeInput(actor=actor, reason=reason))
+        except WorkflowUpdateFailedError as e:
+            error = domain_error_from(e)
+            if error is not None and error.code == "round_ended":
+                continue
+            raise error or DomainError("action_failed", str(e)) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise timeout_error() from None
+        except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                continue  # ended since the row was read
+            raise temporal_error(e) from None
+        lines = [f"{clock_label(e.data['what'])} 截止 {e.data['new_due']}，提醒日 "
+                 f"{'、'.join(e.data['old_reminders']) or '—'} → {'、'.join(e.data['reminders']) or '—'}"
+                 f"（{e.data['old_calendar_version']} → {e.data['new_calendar_version']}）"
+                 for e in result.events if e.kind == "deadline_moved"]
+        if lines:
+            moved[row.key] = lines
+    return moved

@@ -174,3 +174,47 @@ async def test_a_rereview_filed_before_expiry_keeps_the_title_until_it_passes_wi
     await h.until(sim, lambda: repo.pilot(sim.engine, "re").valid_until != first.valid_until)
     again = repo.pilot(sim.engine, "re")
     assert again.stage == "demonstration" and again.cycle == 2 and again.valid_until > first.valid_until
+
+
+async def test_a_calendar_import_moves_an_open_summary_deadline_and_journals_the_move(sim):
+    """``designation deadlines recompute`` reaches program 4 too: the yearly summary is due N
+    working days after the pilot year, so an official schedule adding a holiday in that window
+    moves it by one working day, journaled with both calendar versions (RULES.md: the PRC
+    working-day calendar is the platform's, shared by every program)."""
+    from audit.service import AuditService
+    from domain.calendar import SHIPPED, YearSchedule
+    from domain.roles import Actor
+    from service.brand.pilots import recompute_deadlines
+    from store.calendars import save_schedule
+
+    await h.approved_pilot(sim, "cal", plan_years=1)
+    armed = next(r for r in repo.journal(sim.engine, "brand.cal") if r.kind == "deadline" and r.data["what"] == "summary")
+    old_due = date.fromisoformat(armed.data["due"])
+    extra = old_due - timedelta(days=1)
+    while not SHIPPED.is_working_day(extra):
+        extra -= timedelta(days=1)
+    year = old_due.year
+    year_days = [date(year, 1, 1) + timedelta(days=i) for i in range((date(year + 1, 1, 1) - date(year, 1, 1)).days)]
+    save_schedule(sim.engine, YearSchedule.from_mapping(
+        {"holidays": [x.isoformat() for x in year_days if SHIPPED.day(x).kind == "holiday"] + [extra.isoformat()],
+         "workdays": [x.isoformat() for x in year_days if SHIPPED.day(x).kind == "makeup_workday"]}, "official"))
+    secretariat = Actor("secretariat", "综合业务部")
+
+    moved = await recompute_deadlines(sim.env.client, sim.engine, secretariat, "国务院公布节假日安排")
+    await sim.settle()
+    assert list(moved) == ["cal"] and any(line.startswith("年度总结报告 截止") for line in moved["cal"])
+    move = next(r for r in repo.journal(sim.engine, "brand.cal") if r.kind == "deadline_moved"
+                and r.data["what"] == "summary")
+    new_due = date.fromisoformat(move.data["new_due"])
+    assert SHIPPED.working_days_between(old_due, new_due) == 1 and move.data["old_due"] == old_due.isoformat()
+    assert move.data["old_calendar_version"] != move.data["new_calendar_version"]
+    assert (move.actor_role, move.actor_name) == ("secretariat", "综合业务部")
+    shown = [x for x in repo.pilot(sim.engine, "cal").deadlines if x["what"] == "summary"]
+    assert [x["due"] for x in shown] == [new_due.isoformat()]
+    report = await AuditService(sim.env.client, sim.engine).replay("brand.cal", "审计员")
+    assert report.ok
+    # nothing left to move; and a calendar revision is not the implementing body's to start
+    assert await recompute_deadlines(sim.env.client, sim.engine, secretariat, "again") == {}
+    with pytest.raises(DomainError) as refused:
+        await recompute_deadlines(sim.env.client, sim.engine, Actor("implementing_body", "x"), "no")
+    assert refused.value.code == "role_not_allowed"

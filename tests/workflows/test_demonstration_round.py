@@ -196,3 +196,47 @@ async def test_quotas_over_the_cap_and_a_cluster_without_a_valid_title_are_refus
     assert repo.round_row(sim.engine, "r1").valid_titles == 5
     assert await refused(sim, "r1", "recommend", recommendation("c5"), CERAMICS) == "candidate_not_cobuilt"
     assert "称号被取消" in sim.rejections[-1].reason
+
+
+async def test_a_calendar_import_moves_the_recommendation_reminder_and_journals_the_move(rsim):
+    """``designation deadlines recompute`` reaches program 2: the reminder counts working days
+    back from the recommendation deadline, so an official schedule adding a holiday between
+    them moves it one working day earlier; the deadline the secretariat set stays."""
+    from datetime import date
+
+    from domain.calendar import SHIPPED, YearSchedule
+    from service.demonstration.rounds import recompute_deadlines
+    from store.calendars import save_schedule
+
+    sim = rsim
+    await onboard(sim, ["c1", "c2", "c3", "c4", "c5"])
+    await opened(sim, deadline_days=30)
+    clock = next(c for c in (await sim.rounds.view("r1"))["clocks"] if c["what"] == "recommendation")
+    due, (reminder,) = date.fromisoformat(clock["due"]), [date.fromisoformat(x) for x in clock["reminders"]]
+    extra = reminder + timedelta(days=1)
+    while not SHIPPED.is_working_day(extra):
+        extra += timedelta(days=1)
+    assert extra < due
+    year_days = [date(extra.year, 1, 1) + timedelta(days=i)
+                 for i in range((date(extra.year + 1, 1, 1) - date(extra.year, 1, 1)).days)]
+    save_schedule(sim.engine, YearSchedule.from_mapping(
+        {"holidays": [x.isoformat() for x in year_days if SHIPPED.day(x).kind == "holiday"] + [extra.isoformat()],
+         "workdays": [x.isoformat() for x in year_days if SHIPPED.day(x).kind == "makeup_workday"]}, "official"))
+    secretariat = SECRETARIAT.actor
+
+    moved = await recompute_deadlines(sim.env.client, sim.engine, secretariat, "国务院公布节假日安排")
+    await sim.settle()
+    assert list(moved) == ["r1"] and moved["r1"][0].startswith("行业推荐截止 截止")
+    (move,) = [r for r in sim.journal("demonstration.r1") if r.kind == "deadline_moved"]
+    (new_reminder,) = [date.fromisoformat(x) for x in move.data["reminders"]]
+    assert move.data["new_due"] == move.data["old_due"] == due.isoformat()  # the secretariat's date stays
+    assert SHIPPED.working_days_between(new_reminder, reminder) == 1 and new_reminder < reminder
+    assert move.data["old_calendar_version"] != move.data["new_calendar_version"]
+    clock = next(c for c in (await sim.rounds.view("r1"))["clocks"] if c["what"] == "recommendation")
+    assert clock["reminders"] == [new_reminder.isoformat()]
+    report = await replay_cluster(sim.env.client, sim.engine, "demonstration.r1")
+    assert report.ok
+    assert await recompute_deadlines(sim.env.client, sim.engine, secretariat, "again") == {}
+    with pytest.raises(Exception) as refused_:
+        await recompute_deadlines(sim.env.client, sim.engine, CERAMICS.actor, "no")
+    assert getattr(refused_.value, "code", None) == "role_not_allowed"

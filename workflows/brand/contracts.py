@@ -198,6 +198,19 @@ class PlanResult:
 
 
 @dataclass
+class RecomputeInput:
+    """A calendar revision reaching a running pilot (``designation deadlines recompute``)."""
+
+    actor: Actor
+    reason: str = ""
+
+
+@dataclass
+class RecomputeResult:
+    moved: list[Event]
+
+
+@dataclass
 class RecordInput:
     """What the record activity journals (``events`` chained from ``prev_head`` to ``head``) and
     the read model it refreshes: a pilot's ``snapshot`` or a batch's row."""

@@ -22,7 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.brand.pilot import Outcome, Pilot, new_state
     from domain.errors import DomainError
     from domain.journal import head_of
-    from domain.roles import Actor
+    from domain.roles import Actor, Role
     from workflows.brand.contracts import (
         BATCH_WORKFLOW_ID,
         ActionInput,
@@ -35,6 +35,8 @@ with workflow.unsafe.imports_passed_through():
         PilotView,
         PlanInput,
         PlanResult,
+        RecomputeInput,
+        RecomputeResult,
         RecordInput,
         journal_key,
     )
@@ -328,6 +330,35 @@ class BrandPilotWorkflow:
             await self._commit(out, day)
 
     # ------------------------------------------------------------------ queries
+
+    @workflow.update
+    async def recompute_deadlines(self, inp: RecomputeInput) -> RecomputeResult:
+        """Re-plan the open report clocks on the current calendar (after a year's official
+        schedule was imported) and journal every move; a new handler, so every recorded
+        history replays as before."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            day = today()
+            requests = self._pilot.recompute_requests(day)
+            out = None
+            if requests:
+                st = self._pilot.state
+                result: PlanResult = await workflow.execute_activity(
+                    "brand_plan", PlanInput(workflow.info().workflow_id, st.profile.key, st.policy_version, requests),
+                    result_type=PlanResult, start_to_close_timeout=ACTIVITY_TIMEOUT, heartbeat_timeout=HEARTBEAT,
+                    retry_policy=RETRY)
+                out = self._pilot.apply_replanned(result.plans, inp.reason, inp.actor, day)
+                await self._commit(out, day)
+            return RecomputeResult(out.events if out is not None else [])
+
+    @recompute_deadlines.validator
+    def _v_recompute_deadlines(self, inp: RecomputeInput) -> None:
+        if inp.actor.role not in (Role.SECRETARIAT, Role.SYSTEM):
+            raise ApplicationError("重新计算时限由系统运维（导入节假日安排后）发起", {"code": "role_not_allowed"},
+                                   type="role_not_allowed", non_retryable=True)
+        if self._pilot.terminal:
+            raise ApplicationError("该试点已结束，没有待重新计算的时限", {"code": "pilot_ended"},
+                                   type="pilot_ended", non_retryable=True)
 
     @workflow.query
     def view(self) -> PilotView:

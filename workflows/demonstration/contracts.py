@@ -64,6 +64,14 @@ class StepResult:
     events: list[RoundEvent]
 
 
+@dataclass
+class RecomputeInput:
+    """A calendar revision reaching a running round (``designation deadlines recompute``)."""
+
+    actor: Actor
+    reason: str = ""
+
+
 # ---------------------------------------------------------------- activities
 
 

@@ -28,11 +28,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.demonstration.steps import apply_step
     from domain.errors import DomainError
     from domain.journal import head_of
+    from domain.roles import Role
     from workflows.demonstration.contracts import (
         FactsInput,
         HonourInput,
         OpenRoundInput,
         PlanClocksInput,
+        RecomputeInput,
         RecordRoundInput,
         StepInput,
         StepResult,
@@ -258,6 +260,35 @@ class DemonstrationRoundWorkflow:
         self._validate("attach", inp)
 
     # ------------------------------------------------------------------ queries
+
+    @workflow.update
+    async def recompute_deadlines(self, inp: RecomputeInput) -> StepResult:
+        """Re-plan the reminders that count working days on the current calendar (after a year's
+        official schedule was imported) and journal every move; a new handler, so every
+        recorded history replays as before."""
+        await workflow.wait_condition(lambda: self._round is not None)
+        r = self._round
+        assert r is not None
+        async with self._lock:
+            day = today()
+            seq = r.seq
+            requests = r.recompute_requests(day)
+            if requests:
+                result = await _activity(RoundActivities.plan_clocks,
+                                         PlanClocksInput(workflow.info().workflow_id, r.policy.version, requests))
+                r.apply_replanned(result.plans, inp.reason, inp.actor, day)
+            recorded = [e for e in r.events if e.seq > seq]
+            await self._commit(day)
+            return StepResult("recompute_deadlines", r.stage.value, recorded)
+
+    @recompute_deadlines.validator
+    def _v_recompute_deadlines(self, inp: RecomputeInput) -> None:
+        if inp.actor.role not in (Role.SECRETARIAT, Role.SYSTEM):
+            raise ApplicationError("重新计算时限由综合业务部（秘书处）在导入节假日安排后发起", {"code": "role_not_allowed"},
+                                   type="role_not_allowed", non_retryable=True)
+        if self._round is not None and self._round.finished:
+            raise ApplicationError("评选已结束，没有待重新计算的时限", {"code": "round_ended"}, type="round_ended",
+                                   non_retryable=True)
 
     @workflow.query
     def view(self) -> dict:
