@@ -162,7 +162,7 @@ class LifecycleService:
             raise DomainError("invalid_start", f"新的共建从今天（{today}）开始登记，start.on 为 {spec.on}")
         Lifecycle(new_state(profile, policy.version), policy).start(spec, actor, today)  # a dry run: refuse early
         reason = check_unique_lifecycle(
-            policy, profile.key, profile.region, profile.industry, repo.live_regions(self.engine), override
+            policy, profile.key, profile.region, profile.industry, repo.live_regions(self.engine, profile.industry, profile.region), override
         )
         workflow_id = designation_workflow_id(profile.key)
         try:

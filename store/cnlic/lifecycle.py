@@ -21,6 +21,7 @@ from domain.calendar import add_years, quarter_of
 from domain.cnlic import labels
 from domain.journal import GENESIS
 from domain.cnlic.model import ClusterProfile, Event, Region
+from domain.cnlic.naming import region_names
 from store import journal as kernel_journal
 from store.db import session, write_lock
 from store.models import JournalRow, OutboxRow
@@ -66,13 +67,25 @@ def live_lifecycles(engine: Engine) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in rows]
 
 
-def live_regions(engine: Engine) -> list[tuple[str, Region, str]]:
-    """Each live lifecycle's key, region and industry, for the one-lifecycle-per-region rule
-    (RULES.md "Region uniqueness": codes when both have one, else the names)."""
+def names_key(region: Region) -> str:
+    """The normalised names a region is compared by, as stored in ``cluster.region_names``."""
+    return "|".join(region_names(region))
+
+
+def live_regions(engine: Engine, industry: str, region: Region) -> list[tuple[str, Region, str]]:
+    """The live lifecycles a new one in ``region`` and ``industry`` could clash with under the
+    one-lifecycle-per-region rule (RULES.md "Region uniqueness": codes when both have one, else
+    the names): those of the industry with the same code or the same normalised names — a
+    superset the rule's own ``same_region`` decides among — read through two indexes, so a
+    registration costs the same however many clusters are live (issue 15)."""
+    code = region.code.strip()
+    match = Cluster.region_names == names_key(region)
+    if code:
+        match = match | (Cluster.region_code == code)
     with session(engine) as s:
         rows = s.exec(
             select(Cluster.key, Cluster.province, Cluster.city, Cluster.county, Cluster.region_code, Cluster.industry)
-            .where(Cluster.live == True)  # noqa: E712
+            .where(Cluster.live == True, Cluster.industry == industry, match)  # noqa: E712
         ).all()
         return [(k, Region(province=p or "", city=c or "", county=n or "", code=code or ""), ind)
                 for k, p, c, n, code, ind in rows]
@@ -109,6 +122,7 @@ def _apply_profile(row: Cluster, profile: ClusterProfile) -> None:
     row.city = profile.region.city
     row.county = profile.region.county
     row.region_code = profile.region.code
+    row.region_names = names_key(profile.region)
 
 
 # ---------------------------------------------------------------- the record activity
@@ -139,7 +153,8 @@ def record_events(
 
 _CLUSTER = Cluster.__table__
 _DEADLINE = DeadlineRow.__table__
-_READ_MODEL = ("name", "industry", "product", "tier", "province", "city", "county", "region_code", "workflow_id",
+_READ_MODEL = ("name", "industry", "product", "tier", "province", "city", "county", "region_code", "region_names",
+               "workflow_id",
                "stage", "procedure", "title_status", "title", "valid_until", "conferred_on", "expired_on",
                "next_deadline", "next_deadline_what", "overdue", "policy_version", "cycle", "last_seq", "live",
                "updated_at")
@@ -190,6 +205,7 @@ def _refresh_read_model(s: Session, key: str, workflow_id: str, profile: Cluster
     values = dict(
         name=profile.name, industry=profile.industry, product=profile.product, tier=profile.tier,
         province=region.province, city=region.city, county=region.county, region_code=region.code,
+        region_names=names_key(region),
         workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
         title_status=snapshot["title_status"], title=snapshot.get("title") or "",
         valid_until=_d(snapshot.get("valid_until")), conferred_on=_d(snapshot.get("conferred_on")),

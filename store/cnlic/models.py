@@ -26,6 +26,8 @@ class Cluster(SQLModel, table=True):
         Index("ix_cluster_province_stage_key", "province", "stage", "key"),
         Index("ix_cluster_region_industry", "region_code", "industry"),
         Index("ix_cluster_overdue_stage_key", "overdue", "stage", "key"),
+        # the one-lifecycle-per-region check's candidates (migration 0013)
+        Index("ix_cluster_industry_region_names", "industry", "region_names"),
     )
 
     key: str = Field(primary_key=True)
@@ -39,6 +41,7 @@ class Cluster(SQLModel, table=True):
     city: str = ""
     county: str = ""
     region_code: str = ""
+    region_names: str = Field(default="", sa_column_kwargs={"server_default": ""})  # normalised, "|"-joined
     stage: str
     procedure: str
     title_status: str

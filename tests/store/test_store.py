@@ -88,6 +88,36 @@ def test_a_write_sets_only_the_read_model_columns_that_changed(engine):
     assert (row.stage, row.next_deadline, row.last_seq, row.title) == ("accepted", date(2027, 3, 6), 3, "中国陶瓷之都·佛山")
 
 
+def test_the_region_check_reads_only_the_clusters_it_could_clash_with(engine):
+    """Issue 15: a registration compares itself with the live clusters of its industry whose
+    code or normalised names match (indexed), not with every live cluster; the rule itself
+    (``same_region``) still decides among them."""
+    from domain.cnlic.model import Region
+    from domain.cnlic.naming import same_region
+
+    def add(key: str, industry: str, province: str, city: str, county: str, code: str = "") -> None:
+        profile = profile_from_dict(cluster(key, industry=industry, region={"province": province, "city": city,
+                                                                            "county": county, "code": code}))
+        repo.record_events(engine, f"designation-{key}", "r1", profile, snapshot(1), [ev(1, "registered")], [])
+
+    add("chancheng", "陶瓷", "广东省", "佛山市", "禅城区")
+    add("coded", "陶瓷", "广东省", "佛山市", "南海区", "440605")
+    add("renamed", "陶瓷", "广东", "佛山", "南海", "440699")  # same names as "coded", another code
+    add("furniture", "家具", "广东省", "佛山市", "禅城区")
+    for n in range(30):
+        add(f"other{n}", "陶瓷", "江西省", "景德镇市", f"{n}区")
+
+    def candidates(region: Region, industry: str = "陶瓷") -> set[str]:
+        return {k for k, _, _ in repo.live_regions(engine, industry, region)}
+
+    assert candidates(Region(province="广东", city="佛山", county="禅城")) == {"chancheng"}
+    assert candidates(Region(province="广东省", city="佛山市", county="南海区", code="440605")) == {"coded", "renamed"}
+    assert candidates(Region(province="广东省", city="佛山市", county="禅城区"), "家具") == {"furniture"}
+    assert candidates(Region(province="浙江省", city="温州市", county="鹿城区", code="330302")) == set()
+    coded = Region(province="广东省", city="佛山市", county="南海区", code="440605")
+    assert [k for k, r, _ in repo.live_regions(engine, "陶瓷", coded) if same_region(coded, r)] == ["coded"]
+
+
 def test_side_records_are_derived_from_the_journal(engine):
     panel = [{"name": "李专家", "senior": True, "field": "technology", "region_code": "110105", "lead": True}]
     score = {"part1_met": 12, "part1": 52, "part2_first5_met": 5, "part2_vetoes_clear": True, "part2": 18,
