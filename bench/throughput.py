@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,21 +27,12 @@ from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
 from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop  # noqa: E402
-from devserver import dev_service, median  # noqa: E402
+from devserver import cpu_seconds, dev_service, median  # noqa: E402
 from domain.cnlic.model import Actor  # noqa: E402
 from service.temporal import sandbox_runner  # noqa: E402
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, application, cluster, site_report, site_visit  # noqa: E402,E501
 
 E = EventType
-
-
-def cpu_seconds(pid: int | None = None) -> float:
-    """CPU time (user + system) of this process, or of another by pid (from /proc)."""
-    if pid is None:
-        return time.process_time()
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Cpu:
