@@ -3,6 +3,7 @@ instant a day's clocks fire, and a domain refusal as the one error an Update han
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from temporalio import workflow
@@ -10,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.calendar import SHANGHAI
 from domain.errors import DomainError
+from domain.roles import Actor
 
 
 def today() -> date:
@@ -25,3 +27,12 @@ def start_of(day: date) -> datetime:
 def rejection(e: DomainError) -> ApplicationError:
     """A rule's refusal, non-retryable, with its code as the error type and its details."""
     return ApplicationError(e.message, e.as_dict(), type=e.code, non_retryable=True)
+
+
+@dataclass
+class RecomputeInput:
+    """A calendar revision reaching a running workflow of any program (``designation deadlines
+    recompute``): who asked, and why."""
+
+    actor: Actor
+    reason: str = ""

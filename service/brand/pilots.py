@@ -27,7 +27,7 @@ from domain.errors import DomainError
 from domain.limits import LIMITS, check_data
 from domain.roles import Actor, User
 from service.brand import forms
-from service.cnlic.lifecycle import domain_error_from, temporal_error, timeout_error
+from service.cnlic.lifecycle import domain_error_from, temporal_error, timeout_error, update_each
 from store.brand import repo
 from store.brand.models import BrandPilotRow
 from workflows.brand.contracts import (
@@ -236,25 +236,8 @@ async def recompute_deadlines(client: Client, engine: Engine, actor: Actor, reas
     """After a calendar revision (``designation deadlines recompute``, the kernel's, program 1
     first): every live pilot re-plans its open report clocks in an activity and journals each
     move. Returns one Chinese line per move, by pilot."""
-    moved: dict[str, list[str]] = {}
-    for row in repo.pilots(engine):
-        if row.stage in ENDED:
-            continue
-        handle = client.get_workflow_handle(pilot_workflow_id(row.key))
-        try:
-            result = await handle.execute_update("recompute_deadlines", RecomputeInput(actor=actor, reason=reason),
-                                                 result_type=RecomputeResult)
-        except WorkflowUpdateFailedError as e:
-            error = domain_error_from(e)
-            if error is not None and error.code == "pilot_ended":
-                continue
-            raise error or DomainError("action_failed", str(e)) from None
-        except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise timeout_error() from None
-        except RPCError as e:
-            if e.status == RPCStatusCode.NOT_FOUND:
-                continue  # ended and gone from Temporal since the row was read
-            raise temporal_error(e) from None
-        if result.moved:
-            moved[row.key] = [describe_event(e.kind, e.data) for e in result.moved]
-    return moved
+    targets = [(row.key, pilot_workflow_id(row.key)) for row in repo.pilots(engine) if row.stage not in ENDED]
+    results = await update_each(client, targets, "recompute_deadlines", RecomputeInput(actor=actor, reason=reason),
+                                ended="pilot_ended", result_type=RecomputeResult)
+    return {key: [describe_event(e.kind, e.data) for e in result.moved] for key, result in results.items()
+            if result.moved}

@@ -100,6 +100,31 @@ def temporal_error(e: RPCError) -> DomainError:
     return DomainError("temporal_unavailable", "工作流服务暂时不可用，请稍后重试")
 
 
+async def update_each(client: Client, targets: Any, update: Any, inp: Any, *, ended: str,
+                      result_type: Any = None) -> dict[str, Any]:
+    """One Update to each ``(key, workflow id)`` of ``targets`` in turn (a calendar revision
+    reaching programs 2–4): a workflow that has ended since its row was read — refused with
+    ``ended`` or gone from Temporal — is skipped; any other refusal or failure stops the run
+    with the rule's code. Returns each result by key."""
+    results: dict[str, Any] = {}
+    for key, workflow_id in targets:
+        try:
+            results[key] = await client.get_workflow_handle(workflow_id).execute_update(update, inp,
+                                                                                         result_type=result_type)
+        except WorkflowUpdateFailedError as e:
+            error = domain_error_from(e)
+            if error is not None and error.code == ended:
+                continue
+            raise error or DomainError("action_failed", str(e)) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise timeout_error() from None
+        except RPCError as e:
+            if e.status == RPCStatusCode.NOT_FOUND:
+                continue
+            raise temporal_error(e) from None
+    return results
+
+
 @dataclass
 class Registered:
     key: str

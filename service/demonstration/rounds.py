@@ -27,7 +27,7 @@ from domain.demonstration.steps import limits_for
 from domain.errors import DomainError
 from domain.limits import check_data
 from domain.roles import User
-from service.cnlic.lifecycle import domain_error_from, temporal_error, timeout_error
+from service.cnlic.lifecycle import domain_error_from, temporal_error, timeout_error, update_each
 from service.demonstration.actions import checked
 from store.calendars import service_calendar
 from store.demonstration import cnlic_facts
@@ -260,29 +260,15 @@ async def recompute_deadlines(client: Client, engine: Engine, actor: Any, reason
     activity, and journals each move. Returns one Chinese line per move, by round."""
     from domain.demonstration.labels import clock_label
 
-    moved: dict[str, list[str]] = {}
-    for row in repo.rounds(engine):
-        if row.stage == "commended":
-            continue
-        handle = client.get_workflow_handle(round_workflow_id(row.key))
-        try:
-            result = await handle.execute_update(DemonstrationRoundWorkflow.recompute_deadlines,
-                                                 RecomputeInput(actor=actor, reason=reason))
-        except WorkflowUpdateFailedError as e:
-            error = domain_error_from(e)
-            if error is not None and error.code == "round_ended":
-                continue
-            raise error or DomainError("action_failed", str(e)) from None
-        except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise timeout_error() from None
-        except RPCError as e:
-            if e.status == RPCStatusCode.NOT_FOUND:
-                continue  # ended since the row was read
-            raise temporal_error(e) from None
+    targets = [(row.key, round_workflow_id(row.key)) for row in repo.rounds(engine) if row.stage != "commended"]
+    results = await update_each(client, targets, DemonstrationRoundWorkflow.recompute_deadlines,
+                                RecomputeInput(actor=actor, reason=reason), ended="round_ended")
+    moved = {}
+    for key, result in results.items():
         lines = [f"{clock_label(e.data['what'])} 截止 {e.data['new_due']}，提醒日 "
                  f"{'、'.join(e.data['old_reminders']) or '—'} → {'、'.join(e.data['reminders']) or '—'}"
                  f"（{e.data['old_calendar_version']} → {e.data['new_calendar_version']}）"
                  for e in result.events if e.kind == "deadline_moved"]
         if lines:
-            moved[row.key] = lines
+            moved[key] = lines
     return moved

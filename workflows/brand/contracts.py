@@ -12,6 +12,7 @@ from typing import Any
 from domain.brand.model import DeadlinePlan, DeadlineRequest, Event, PilotProfile
 from domain.brand.pilot import PilotState
 from domain.roles import Actor
+from workflows.common import RecomputeInput  # noqa: F401  (the kernel's; every program's recompute takes it)
 
 PROGRAM = "brand"
 BATCH_WORKFLOW_ID = "brand-batches"
@@ -195,14 +196,6 @@ class PlanInput:
 @dataclass
 class PlanResult:
     plans: list[DeadlinePlan]
-
-
-@dataclass
-class RecomputeInput:
-    """A calendar revision reaching a running pilot (``designation deadlines recompute``)."""
-
-    actor: Actor
-    reason: str = ""
 
 
 @dataclass

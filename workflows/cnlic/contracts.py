@@ -12,6 +12,7 @@ from domain.attachments import AttachmentMeta
 from domain.cnlic.deadlines import DeadlinePlan, DeadlineRequest
 from domain.cnlic.lifecycle import Deadline, LifecycleState, StartSpec
 from domain.cnlic.model import Actor, ClusterProfile, Event
+from workflows.common import RecomputeInput  # noqa: F401  (the kernel's; every program's recompute takes it)
 
 NAMESPACE = "designation"
 TASK_QUEUE = "designation"
@@ -162,14 +163,6 @@ class JournalReceipt:
     head: str = ""
     prev_head: str = ""
     written: int = 0
-
-
-@dataclass
-class RecomputeInput:
-    """A calendar revision reaching a running lifecycle."""
-
-    actor: Actor
-    reason: str = ""
 
 
 @dataclass

@@ -12,6 +12,7 @@ from domain.demonstration.clocks import ClockPlan, ClockRequest
 from domain.demonstration.eligibility import JournalFact, TitleFact
 from domain.demonstration.round import RoundEvent
 from domain.roles import Actor
+from workflows.common import RecomputeInput  # noqa: F401  (the kernel's; every program's recompute takes it)
 
 PROGRAM = "demonstration"
 WORKFLOW_PREFIX = "demonstration-round-"
@@ -63,13 +64,6 @@ class StepResult:
     stage: str
     events: list[RoundEvent]
 
-
-@dataclass
-class RecomputeInput:
-    """A calendar revision reaching a running round (``designation deadlines recompute``)."""
-
-    actor: Actor
-    reason: str = ""
 
 
 # ---------------------------------------------------------------- activities
