@@ -7,7 +7,8 @@ activity turns into plans, and the plans come back through ``arm``. Every change
 
 Three modules, one aggregate: the state and the start readers are ``domain.cnlic.lifecycle_state``;
 the meeting, the clocks, recognition and calendar revisions are ``domain.cnlic.lifecycle_clocks``
-(a mixin of ``Lifecycle``); starting, checking and applying staff actions stay here.
+and starting a lifecycle ``domain.cnlic.lifecycle_start`` (mixins of ``Lifecycle``, with
+``lifecycle_conferral`` and ``lifecycle_records``); checking and applying staff actions stay here.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from dataclasses import asdict, replace
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from domain.calendar import period_end
 from domain.cnlic.deadlines import DeadlinePlan, DeadlineRequest
 from domain.errors import DomainError
-from domain.limits import check_name
 from domain.cnlic.machine import (
     ACTION_LABELS,
     ACTIONS,
@@ -33,7 +32,6 @@ from domain.cnlic.model import (
     SYSTEM_ACTOR,
     TERMINAL_STAGES,
     Actor,
-    ClusterProfile,
     DeadlineKind,
     Event,
     Procedure,
@@ -54,7 +52,6 @@ from domain.cnlic.rules import (
     require_items,
     require_reason,
 )
-from domain.cnlic.starts import check_evaluation
 from domain.cnlic.annex3 import EVALUATION_YEAR, check_annex3, evaluation_year_of, kept_from_event
 from domain.cnlic.site_report import annual_reports_of, check_report
 from domain.cnlic.annual_report import kept as kept_annual_figures
@@ -63,6 +60,7 @@ from domain.cnlic.annual_report import kept as kept_annual_figures
 from domain.cnlic.lifecycle_clocks import LifecycleDecisions
 from domain.cnlic.lifecycle_conferral import LifecycleConferral
 from domain.cnlic.lifecycle_records import LifecycleRecords
+from domain.cnlic.lifecycle_start import LifecycleStart, _safe_title
 from domain.cnlic.lifecycle_state import (  # noqa: F401 - re-exported: callers import them from here
     PROCEDURE_CLOCKS,
     REMINDER_KINDS,
@@ -81,7 +79,7 @@ from domain.cnlic.lifecycle_state import (  # noqa: F401 - re-exported: callers 
 )
 
 
-class Lifecycle(LifecycleDecisions, LifecycleConferral, LifecycleRecords):
+class Lifecycle(LifecycleStart, LifecycleDecisions, LifecycleConferral, LifecycleRecords):
     def __init__(self, state: LifecycleState, policy: Policy | None = None) -> None:
         self.state = state
         self.policy = policy or get_policy(state.policy_version)
@@ -219,104 +217,6 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral, LifecycleRecords):
             actor,
         )
         return out
-
-    # ------------------------------------------------------------ starting
-
-    def start(self, spec: StartSpec, actor: Actor, today: date) -> Outcome:
-        """Register a new lifecycle (or onboard an existing title)."""
-        out = Outcome()
-        st = self.state
-        if not spec.title:
-            compose_title(self.policy, st.profile)  # the profile must make a valid title
-        if spec.stage == Stage.CULTIVATION:
-            planned = spec.planned_years or self.policy.cultivation_default_years
-            if not self.policy.cultivation_min_years <= planned <= self.policy.cultivation_max_years:
-                raise DomainError(
-                    "cultivation_years_out_of_range",
-                    f"培育期计划 {planned} 年，应为 {self.policy.cultivation_min_years}–"
-                    f"{self.policy.cultivation_max_years} 年（§二(一)）",
-                )
-            st.stage, st.cultivation_started_on, st.planned_years = Stage.CULTIVATION, spec.on, planned
-            self._event(out, today, "registered", self._registration(spec), actor)
-            self._event(out, today, "stage", {"from": None, "to": "cultivation", "procedure": "designation"}, actor)
-            out.arm.append(DeadlineRequest("cultivation", "cultivation", spec.on, {"planned_years": planned}))
-        elif spec.stage == Stage.APPLIED:
-            app = check_application(self.policy, spec.application or {})
-            st.stage = Stage.APPLIED
-            st.application = self._application_record(app, spec.on, late=False)
-            self._event(out, today, "registered", self._registration(spec), actor)
-            self._event(out, today, "stage", {"from": None, "to": "applied", "procedure": "designation"}, actor)
-        elif spec.stage == Stage.DESIGNATED:
-            if spec.on > today:
-                raise DomainError("invalid_date", f"授名日期 {spec.on} 晚于今天 {today}，导入的称号须已授予")
-            evaluation = check_evaluation(self.policy, spec.evaluation, spec.on) if spec.evaluation is not None else None
-            if spec.document_number:
-                check_name(spec.document_number, "发文文号")
-            if spec.title:
-                check_name(spec.title, "称号")
-            st.title = spec.title or compose_title(self.policy, st.profile)
-            st.conferred_on = spec.on
-            if evaluation is not None:
-                # a later re-evaluation's site report compares with these (附件四 二)
-                st.evaluation_indicators = dict(evaluation["indicators"])
-            st.valid_until = period_end(spec.on, years=self.policy.validity_years)
-            self._event(out, today, "registered", self._registration(spec), actor)
-            if today > st.valid_until:
-                st.stage = Stage.EXPIRED
-                st.expired_on = st.valid_until + timedelta(days=1)
-                self._event(out, today, "stage", {"from": None, "to": "expired", "procedure": "designation"}, actor)
-                self._title(out, today, TitleStatus.EXPIRED, actor)
-            else:
-                st.stage = Stage.DESIGNATED
-                self._event(out, today, "stage", {"from": None, "to": "designated", "procedure": "designation"}, actor)
-                self._title(out, today, TitleStatus.VALID, actor)
-                out.arm += self._validity_clocks(spec.on)
-                # reports before the import are outside the record: only the next one due
-                year = today.year - 1 if today <= date(today.year, self.policy.annual_report_due_month,
-                                                         self.policy.annual_report_due_day) else today.year
-                year = max(year, spec.on.year)
-                out.arm.append(self._annual_request(year))
-        else:
-            raise DomainError("invalid_start", f"起始阶段“{spec.stage}”无效，应为 cultivation、applied 或 designated")
-        return out
-
-    def _registration(self, spec: StartSpec) -> dict[str, Any]:
-        p = self.state.profile
-        start: dict[str, Any] = {"stage": spec.stage, "on": spec.on.isoformat(), "planned_years": spec.planned_years}
-        # only when given, so a lifecycle started before issue 10 records exactly what it did
-        if spec.document_number:
-            start["document_number"] = spec.document_number
-        if spec.evaluation is not None:
-            start["evaluation"] = check_evaluation(self.policy, spec.evaluation, spec.on)
-        return {
-            "profile": _profile_dict(p),
-            "start": start,
-            "policy_version": self.policy.version,
-            "title": self.state.title or _safe_title(self.policy, p),
-        }
-
-    def _validity_clocks(self, conferred: date) -> list[DeadlineRequest]:
-        return [
-            DeadlineRequest("expiry", "expiry", conferred),
-            DeadlineRequest("reevaluation_application", "reevaluation_application", conferred),
-        ]
-
-    def _annual_request(self, year: int) -> DeadlineRequest:
-        return DeadlineRequest(f"annual_report:{year}", "annual_report", date(year + 1, 1, 1), {"year": year})
-
-    def _application_record(self, app: Any, today: date, late: bool) -> dict[str, Any]:
-        return {
-            "route": app.route,
-            "bodies": [{"name": b.name, "kind": b.kind} for b in app.bodies],
-            "industry_history_years": app.industry_history_years,
-            # the attachments themselves are in the journal's action event: the state keeps
-            # what later decisions read (bodies, route, years for a re-application)
-            "attachments_count": len(app.attachments),
-            "attachments_itemised": app.attachments_itemised,
-            "filed_on": today.isoformat(),
-            "late": late,
-            "procedure": self.state.procedure.value,
-        }
 
     # ------------------------------------------------------------ checking staff actions
 
@@ -728,10 +628,3 @@ class Lifecycle(LifecycleDecisions, LifecycleConferral, LifecycleRecords):
             "journal_head": st.journal_head,
             "journal_head_seq": st.journal_head_seq,
         }
-
-
-def _safe_title(policy: Policy, profile: ClusterProfile) -> str:
-    try:
-        return compose_title(policy, profile)
-    except DomainError:
-        return ""

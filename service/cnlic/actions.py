@@ -15,64 +15,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, Union, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, create_model
+from pydantic import Field, StrictBool, StrictInt, ValidationError, create_model
 
 from domain.errors import DomainError
 from domain.limits import LIMITS
 from domain.cnlic.machine import ACTION_LABELS
-from domain.cnlic.policy import get_policy
-from domain.cnlic.rules import ANNUAL_INDICATORS, INDICATOR_LABELS
-from domain.cnlic.annual_report import (CHOICE_KEY, FIRM_COLUMNS, GREEN_SINCE, HEADER_FIELDS, LEADING_FIRMS_MAX,
-                                  MARKET_SHARE_BASIS)
+from domain.cnlic.rules import INDICATOR_LABELS
 from service.cnlic.annex3 import Annex3In
 from service.refusals import refusal, unwrap
-
-POLICY = get_policy()
-NAME = LIMITS.name_chars
-TEXT = LIMITS.text_chars
-ITEMS = LIMITS.list_items
-FIGURE_MAX = 1e12  # as service.cnlic.starts: no cluster's figure comes near it; a fuzzer's 10**400 stops here
-EARLIEST = date(1990, 1, 1)  # before any co-built title
-LATEST = date(2099, 12, 31)  # a date typed as 2999 is a typo, not a plan
-
-RouteCode = Literal[tuple(POLICY.routes)]  # type: ignore[valid-type]
-TierCode = Literal[tuple(POLICY.tiers)]  # type: ignore[valid-type]
-Element = Literal[tuple(POLICY.naming_elements)]  # type: ignore[valid-type]
-# a panel member's field and a part's grade: the code or its Chinese label, as the domain takes them
-PanelField = Literal[tuple(POLICY.panel_fields) + tuple(POLICY.panel_fields.values())]  # type: ignore[valid-type]
-Grade = Literal[tuple(g.grade for g in POLICY.graded_bands) + tuple(g.label for g in POLICY.graded_bands)]  # type: ignore
-Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
-ShortText = Annotated[str, Field(min_length=1, max_length=NAME)]
-LongText = Annotated[str, Field(min_length=1, max_length=TEXT)]
-
-# labels of the choices, for the console's selects
-CHOICES: dict[str, dict[str, str]] = {
-    "route": {c: r.label for c, r in POLICY.routes.items()},
-    "tier": {c: t.label for c, t in POLICY.tiers.items()},
-    "field": dict(POLICY.panel_fields),
-    "grade": {g.grade: g.label for g in POLICY.graded_bands},
-    "kind": {"association": "行业协（学）会、中心", "provincial": "省级地方轻工行业组织"},
-    "decision": {"approve": "批准", "refuse": "不予批准", "defer": "暂缓"},
-    "market_share_basis": dict(MARKET_SHARE_BASIS),  # 附件五 第 10 行 的“或”
-}
-
-
-def unit(title: str, unit_: str, description: str, default: Any = ..., **kw: Any) -> Any:
-    """A figure: its unit is declared once, here, and shown by every form."""
-    return Field(default, title=title, description=f"{description}（单位：{unit_}）", json_schema_extra={"x-unit": unit_},
-                 **kw)
-
-
-class ActionData(BaseModel):
-    """Base of every action's data: unknown keys are refused (a typo is not silently dropped)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    # a refusal on these fields carries the domain rule's code (field name → code)
-    codes: ClassVar[dict[str, str]] = {}
-    # … and when the field is absent or empty
-    missing_codes: ClassVar[dict[str, str]] = {}
-    # … and for a key it does not have
-    unknown_code: ClassVar[str] = "invalid_data"
+from service.cnlic.action_base import (  # noqa: F401  (the names every importer has read from here)
+    CHOICES, EARLIEST, FIGURE_MAX, ITEMS, LATEST, NAME, POLICY, TEXT, ActionData, Element, Finite, Grade, LongText,
+    PanelField, RouteCode, ShortText, TierCode, unit)
+from service.cnlic.annual_schemas import (  # noqa: F401  (附件五, §四(一))
+    AnnualHeaderIn, AnnualIndicatorsIn, AnnualReportData, LeadingFirmIn)
 
 
 # ---------------------------------------------------------------- §三(一) application and opinions
@@ -298,92 +253,6 @@ class SupplementData(ActionData):
 
     missing_codes: ClassVar[dict[str, str]] = {"items": "supplement_items_missing"}
     items: list[ShortText] = Field(title="材料清单", description="每项材料的名称，每行一个", max_length=ITEMS)
-
-
-# ---------------------------------------------------------------- §四(一) annual report (附件五)
-# one schema for the whole annex (issue 11): the header, the 20 rows (with the 或 choice), the
-# 龙头企业 table; the console form, the API, the CLI file and the XLSX (service.cnlic.annex5) all read it
-
-
-def _annual_field(spec: Any) -> tuple[Any, Any]:
-    u = spec.unit or "—"
-    row = f"第 {spec.row} 行"
-    if spec.kind == "text":
-        return str, Field(title=spec.label, description=f"{row}，{spec.label}（{u}）；没有的填“无”",
-                          min_length=1, max_length=TEXT)
-    note = {"green_products": "2016 年绿色制造体系推广以来的累计数（附件五 注3，绿色供应链同），不少于上一年度报送的数",
-            "green_factories": "2016 年绿色制造体系推广以来的累计数（附件五 注3），不少于上一年度报送的数",
-            "market_share": "按所选口径（市场占有率或行业占比）填写"}.get(spec.key, spec.label)
-    if spec.kind == "count":
-        return int, unit(spec.label, u, f"{row}，{note}", ge=0, le=FIGURE_MAX)
-    lo = 0 if spec.kind in ("amount", "percent") else -FIGURE_MAX
-    hi = 100 if spec.kind == "percent" else FIGURE_MAX
-    return Finite, unit(spec.label, u, f"{row}，{note}", ge=lo, le=hi)
-
-
-def _annual_fields() -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for s in ANNUAL_INDICATORS:
-        if s.key == "market_share":  # 注1: the 或 row's choice stands just before its figure
-            fields[CHOICE_KEY] = (Literal[tuple(MARKET_SHARE_BASIS)], Field(  # type: ignore[valid-type]
-                title="第 10 行口径", description="附件五 注1：勾选填报的是市场占有率还是行业占比"))
-        fields[s.key] = _annual_field(s)
-    return fields
-
-
-AnnualIndicatorsIn = create_model(
-    "AnnualIndicatorsIn", __base__=ActionData,
-    __doc__="附件五 的 20 行指标：除同比外均须填写（同比增长由服务按上一年度的报表计算）。",
-    **_annual_fields(),
-)
-AnnualIndicatorsIn.unknown_code = "indicator_unknown"
-AnnualIndicatorsIn.codes = {**{s.key: "indicator_invalid" for s in ANNUAL_INDICATORS}, CHOICE_KEY: "annual_choice_missing"}
-AnnualIndicatorsIn.missing_codes = {**{s.key: "indicator_missing" for s in ANNUAL_INDICATORS},
-                                    CHOICE_KEY: "annual_choice_missing"}
-
-
-class AnnualHeaderIn(ActionData):
-    """附件五 表头。"""
-
-    missing_codes: ClassVar[dict[str, str]] = dict.fromkeys((k for k, _ in HEADER_FIELDS), "annual_header_missing")
-    location: ShortText = Field(title="产业集群所在地", description="省、市、县（区）")
-    cluster_name: ShortText = Field(title="产业集群名称", description="产业集群的名称")
-    filer: ShortText = Field(title="填表单位", description="报送的人民政府或有关部门")
-    contact: ShortText = Field(title="联系人", description="填表联系人姓名")
-    phone: ShortText = Field(title="电话", description="联系人电话", max_length=40)
-
-
-def _firm_field(col: Any) -> tuple[Any, Any]:
-    if col.kind == "text":
-        return ShortText, Field(title=col.label, description=col.label)
-    if col.kind == "count":
-        return int, unit(col.label, col.unit, col.label, ge=0, le=FIGURE_MAX)
-    lo = -FIGURE_MAX if col.kind == "signed" else 0
-    return Finite, unit(col.label, col.unit, col.label, ge=lo, le=FIGURE_MAX)
-
-
-LeadingFirmIn = create_model(
-    "LeadingFirmIn", __base__=ActionData,
-    __doc__="附件五-附表 产业集群内龙头企业基本情况：一家企业一行，12 列均须填写。",
-    **{c.key: _firm_field(c) for c in FIRM_COLUMNS},
-)
-LeadingFirmIn.unknown_code = "annual_firms_invalid"
-LeadingFirmIn.codes = dict.fromkeys((c.key for c in FIRM_COLUMNS), "annual_firms_invalid")
-LeadingFirmIn.missing_codes = dict.fromkeys((c.key for c in FIRM_COLUMNS), "annual_firms_missing")
-
-
-class AnnualReportData(ActionData):
-    """报送年度发展情况（§四(一)，附件五）：上一年度的表头、20 行指标和龙头企业基本情况，每年 4 月 30 日前。"""
-
-    missing_codes: ClassVar[dict[str, str]] = {"indicators": "indicator_missing", "header": "annual_header_missing"}
-    codes: ClassVar[dict[str, str]] = {"leading_firms": "annual_firms_invalid"}
-    year: int = Field(title="报告年度", description="报表所属的年度（上一年），如 2026（单位：年）", ge=GREEN_SINCE, le=2200,
-                      json_schema_extra={"x-unit": "年"})
-    header: AnnualHeaderIn = Field(title="表头", description="产业集群所在地、名称、填表单位、联系人及电话")
-    indicators: AnnualIndicatorsIn = Field(title="主要指标", description="附件五 的 20 行；同比由服务计算")  # type: ignore
-    leading_firms: list[LeadingFirmIn] = Field(  # type: ignore[valid-type]
-        default_factory=list, title="龙头企业基本情况（附件五-附表）",
-        description=f"第 6 行所填的龙头企业逐家列出，至多 {LEADING_FIRMS_MAX} 家", max_length=LEADING_FIRMS_MAX)
 
 
 # ---------------------------------------------------------------- §四(五) title change, revocation, withdrawal
