@@ -265,7 +265,7 @@ async def recompute_deadlines(client: Client, engine: Engine, actor: Any, reason
                                 RecomputeInput(actor=actor, reason=reason), ended="round_ended")
     moved = {}
     for key, result in results.items():
-        lines = [f"{clock_label(e.data['what'])} 截止 {e.data['new_due']}，提醒日 "
+        lines = [f"{clock_label(e.data['what'])} {e.data['new_due']}，提醒日 "
                  f"{'、'.join(e.data['old_reminders']) or '—'} → {'、'.join(e.data['reminders']) or '—'}"
                  f"（{e.data['old_calendar_version']} → {e.data['new_calendar_version']}）"
                  for e in result.events if e.kind == "deadline_moved"]

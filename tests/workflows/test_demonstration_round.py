@@ -226,7 +226,7 @@ async def test_a_calendar_import_moves_the_recommendation_reminder_and_journals_
 
     moved = await recompute_deadlines(sim.env.client, sim.engine, secretariat, "国务院公布节假日安排")
     await sim.settle()
-    assert list(moved) == ["r1"] and moved["r1"][0].startswith("行业推荐截止 截止")
+    assert list(moved) == ["r1"] and moved["r1"][0].startswith(f"行业推荐截止 {due.isoformat()}，提醒日 {reminder.isoformat()} → ")
     (move,) = [r for r in sim.journal("demonstration.r1") if r.kind == "deadline_moved"]
     (new_reminder,) = [date.fromisoformat(x) for x in move.data["reminders"]]
     assert move.data["new_due"] == move.data["old_due"] == due.isoformat()  # the secretariat's date stays
