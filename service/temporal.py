@@ -114,9 +114,10 @@ if _SandboxInstance is not None:
             super()._run_code(compiled, **extra_globals)  # exec takes a code object as well
 
         def _direct(self, method: str, command_info):
+            """The in-sandbox instance's answer, asked directly (the SDK's own way before it exists)."""
             inner = self.globals_and_locals.get("__temporal_in_sandbox")
             if inner is None:
-                return None
+                return getattr(super(), method)(command_info)
             self.importer.restriction_context.is_runtime = True
             try:
                 return getattr(inner, method)(command_info)
@@ -124,13 +125,9 @@ if _SandboxInstance is not None:
                 self.importer.restriction_context.is_runtime = False
 
         def get_serialization_context(self, command_info):
-            if "__temporal_in_sandbox" not in self.globals_and_locals:
-                return super().get_serialization_context(command_info)
             return self._direct("get_serialization_context", command_info)
 
         def get_external_store_context(self, command_info):
-            if "__temporal_in_sandbox" not in self.globals_and_locals:
-                return super().get_external_store_context(command_info)
             return self._direct("get_external_store_context", command_info)
 
 

@@ -154,8 +154,7 @@ def record_events(
 _CLUSTER = Cluster.__table__
 _DEADLINE = DeadlineRow.__table__
 _READ_MODEL = ("name", "industry", "product", "tier", "province", "city", "county", "region_code", "region_names",
-               "workflow_id",
-               "stage", "procedure", "title_status", "title", "valid_until", "conferred_on", "expired_on",
+               "workflow_id", "stage", "procedure", "title_status", "title", "valid_until", "conferred_on", "expired_on",
                "next_deadline", "next_deadline_what", "overdue", "policy_version", "cycle", "last_seq", "live",
                "updated_at")
 _DEADLINE_COLUMNS = ("cluster_key", "key", "what", "due", "armed_on", "anchor", "reminders", "calendar_version",
@@ -179,6 +178,8 @@ def _update_cluster(names: tuple[str, ...]) -> Any:
         if len(_UPDATES) < 512:  # a handful of shapes in practice; never an unbounded cache
             _UPDATES[names] = stmt
     return stmt
+
+
 _OPEN_DEADLINES = (select(*(_DEADLINE.c[name] for name in _DEADLINE_COLUMNS))
                    .where(_DEADLINE.c.cluster_key == bindparam("k")).order_by(_DEADLINE.c.id))
 _CLEAR_DEADLINES = delete(_DEADLINE).where(_DEADLINE.c.cluster_key == bindparam("k"))
@@ -190,7 +191,6 @@ def _refresh_read_model(s: Session, key: str, workflow_id: str, profile: Cluster
     (``last_seq``); the deadlines are rewritten only when they changed."""
     conn = s.connection()
     current = conn.execute(_CURRENT, {"k": key}).one_or_none()
-    last_seq = current.last_seq if current is not None else None
     if current is None:
         s.add(Cluster(key=key, workflow_id=workflow_id, stage=snapshot["stage"], procedure=snapshot["procedure"],
                       title_status=snapshot["title_status"], policy_version=snapshot["policy_version"],
@@ -198,8 +198,7 @@ def _refresh_read_model(s: Session, key: str, workflow_id: str, profile: Cluster
                       product=profile.product, tier=profile.tier, province=profile.region.province,
                       updated_at=now))
         s.flush()
-        last_seq = -1
-    if snapshot["seq"] < last_seq:
+    elif snapshot["seq"] < current.last_seq:
         return
     region = profile.region
     values = dict(

@@ -340,7 +340,7 @@ class BrandPilotWorkflow:
         async with self._lock:
             day = today()
             requests = self._pilot.recompute_requests(day)
-            out = None
+            out = Outcome()
             if requests:
                 st = self._pilot.state
                 result: PlanResult = await workflow.execute_activity(
@@ -349,7 +349,7 @@ class BrandPilotWorkflow:
                     retry_policy=RETRY)
                 out = self._pilot.apply_replanned(result.plans, inp.reason, inp.actor, day)
                 await self._commit(out, day)
-            return RecomputeResult(out.events if out is not None else [])
+            return RecomputeResult(out.events)
 
     @recompute_deadlines.validator
     def _v_recompute_deadlines(self, inp: RecomputeInput) -> None:
