@@ -71,6 +71,15 @@ def ensure_opinions_in(service: ServiceProcess) -> None:
         assert r.status_code == 200, r.text
 
 
+
+def switch_user(page, url: str, username: str) -> None:
+    """Sign out with the header's 退出 button, sign in as a demo user, back to the cluster."""
+    page.click("header form button")  # 退出
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", f"{username}-demo")
+    page.click("button[type=submit]")
+    page.goto(f"{url}/clusters/demo-porcelain")
+
 def test_make_run_serves_the_console_on_localhost_and_prints_one_demo_login_per_role(console_service):
     out = console_service.output()
     assert f"运行控制台            {console_service.url}" in out
@@ -146,11 +155,7 @@ def test_the_secretariat_accepts_an_application_in_a_real_browser(console_servic
         page.screenshot(path=str(ARTIFACTS / "console-accepted.png"), full_page=True)
 
         # the council leader approves the site visit with too few senior experts: refused inline
-        page.click("header form button")  # 退出
-        page.fill("input[name=username]", "leader")
-        page.fill("input[name=password]", "leader-demo")
-        page.click("button[type=submit]")
-        page.goto(f"{console_service.url}/clusters/demo-porcelain")
+        switch_user(page, console_service.url, "leader")
         # the panel is a table of rows generated from the schema (no JSON): five experts, one senior
         form = page.locator("form[data-action=approve_site_visit]")
         fields = ["industry_management", "policy_research", "technology", "environment", "standards"]
@@ -184,11 +189,7 @@ def test_the_secretariat_accepts_an_application_in_a_real_browser(console_servic
         assert page.inner_text("#stage") == "考评"
 
         # the lead expert records the site report: findings line by line, the 附件一 score sheet table
-        page.click("header form button")  # 退出
-        page.fill("input[name=username]", "expert")
-        page.fill("input[name=password]", "expert-demo")
-        page.click("button[type=submit]")
-        page.goto(f"{console_service.url}/clusters/demo-porcelain")
+        switch_user(page, console_service.url, "expert")
         report = page.locator("form[data-action=record_site_report]")
         for i, t in enumerate(("产业规模居全国前列", "龙头企业带动作用强", "公共服务平台完善", "绿色转型成效明显")):
             report.locator(f"input[name='f_opinions.{i}.title']").fill(t)  # 附件四: each opinion with its text
