@@ -25,6 +25,7 @@ import ctypes
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -244,11 +245,32 @@ class EmbeddedServer:
             cmd += ["--search-attribute", f"{name}={kind}"]
         return cmd
 
+    SPAWN_ATTEMPTS = 3
+
     async def start(self, timeout: float = 60.0) -> None:
         await self._stop_leftover()
-        self._spawn()
-        if not await self._ready(timeout):
-            raise RuntimeProblem(f"Temporal 开发服务器启动失败，见 {self.settings.data / 'temporal.log'}")
+        log = self.settings.data / "temporal.log"
+        for attempt in range(self.SPAWN_ATTEMPTS):
+            before = log.stat().st_size if log.exists() else 0
+            self._spawn()
+            if await self._ready(timeout):
+                return
+            if attempt == self.SPAWN_ATTEMPTS - 1 or not self._lost_own_port(log, before):
+                break
+        raise RuntimeProblem(f"Temporal 开发服务器启动失败，见 {log}")
+
+    def _lost_own_port(self, log: Path, since: int) -> bool:
+        """The server exited because a port it picked itself (its HTTP API and metrics ports are
+        "a random free port") was taken before it bound it — a race with any other process on
+        the machine; a new start picks new ones. A port we asked for stays the caller's error."""
+        try:
+            with open(log, "rb") as f:
+                f.seek(since)
+                tail = f.read(256 * 1024).decode("utf-8", "replace")
+        except OSError:
+            return False
+        taken = {int(p) for p in re.findall(r"listen tcp 127\.0\.0\.1:(\d+): bind: address already in use", tail)}
+        return bool(taken) and not taken & {self.settings.dev_port, self.settings.ui_port}
 
     def _spawn(self) -> None:
         s = self.settings
