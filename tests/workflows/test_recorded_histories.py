@@ -138,3 +138,33 @@ def test_lean_histories_journal_through_a_local_activity_whose_marker_carries_ev
         assert seq == seqs[-1] and len(head) == 64
         runs += 1
     assert runs >= 8
+
+
+def test_head_histories_upsert_each_new_journal_head_in_the_workflow_task_of_its_marker():
+    """Recorded after the journal-head-attribute-v1 patch (issue 15, row 5): every journaling's
+    head is upserted as the JournalHead search attribute in the same workflow task as the marker
+    that carries it, so the visibility listing ``audit verify --all`` reads is never a task behind
+    the history (only the server's visibility queue)."""
+    from temporalio.api.enums.v1 import EventType
+    from temporalio.converter import decode_typed_search_attributes
+
+    from audit.history import _record_inputs
+    from workflows.cnlic.contracts import JOURNAL_HEAD, parse_journal_head
+
+    upsert, task_started = (EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+                            EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+    checked = 0
+    for path in HISTORIES:
+        if not path.parent.name.startswith("head-") or not path.name.startswith("designation-"):
+            continue
+        history = load(path)
+        by_id = {e.event_id: i for i, e in enumerate(history.events)}
+        for event_id, receipt in _record_inputs(history):
+            following = history.events[by_id[event_id] + 1:]
+            task_end = next((i for i, e in enumerate(following) if e.event_type == task_started), len(following))
+            heads = [parse_journal_head(decode_typed_search_attributes(
+                e.upsert_workflow_search_attributes_event_attributes.search_attributes).get(JOURNAL_HEAD))
+                for e in following[:task_end] if e.event_type == upsert]
+            assert (receipt.events[-1].seq, receipt.head) in heads, f"{path.parent.name}/{path.name} #{event_id}"
+            checked += 1
+    assert checked >= 40

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.cnlic.lifecycle import Lifecycle, Outcome, new_state
     from domain.cnlic.model import Actor, Role
     from workflows.cnlic.contracts import (
+        JOURNAL_HEAD,
         ActionInput,
         ActionResult,
         AttachInput,
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         RecomputeResult,
         RecordInput,
         RecordResult,
+        journal_head_value,
     )
     from workflows.common import rejection, start_of, today
 
@@ -56,7 +58,7 @@ NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
 VALID_UNTIL = SearchAttributeKey.for_datetime("ValidUntil")
 OVERDUE = SearchAttributeKey.for_bool("Overdue")
 SEARCH_ATTRIBUTES = (CLUSTER_STAGE, TITLE_STATUS, TIER, INDUSTRY, PROVINCE, PROCEDURE, CLUSTER_KEY, NEXT_DEADLINE,
-                     VALID_UNTIL, OVERDUE)
+                     VALID_UNTIL, OVERDUE, JOURNAL_HEAD)
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
@@ -78,6 +80,9 @@ CLARIFIED_RULES = "program1-clarified-v1"
 # carries the events for the audit), search attributes upserted only when a value changed, and the
 # sleep timer kept when an action leaves the next wake-up where it was
 LEAN_HISTORY = "lean-history-v1"
+# issue 15, row 5: the journal head is also a search attribute (JOURNAL_HEAD), upserted with the
+# others after each journaling
+HEAD_ATTRIBUTE = "journal-head-attribute-v1"
 # a local activity is retried by the worker within this, then the workflow task fails and is retried
 LOCAL_TIMEOUT = timedelta(seconds=30)
 
@@ -104,6 +109,7 @@ class DesignationWorkflow:
         # under, a new run (or the next validity cycle) takes the clarified ones
         state.clarified = workflow.patched(CLARIFIED_RULES)
         self._lean = workflow.patched(LEAN_HISTORY)
+        self._head_attribute = self._lean and workflow.patched(HEAD_ATTRIBUTE)
         self._timer: asyncio.Task | None = None  # the kept sleep timer (lean runs)
         self._timer_until: datetime | None = None
         self._lc = Lifecycle(state)
@@ -229,6 +235,8 @@ class DesignationWorkflow:
                 await workflow.execute_local_activity_method(
                     LifecycleActivities.journal_events, record, start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=RETRY,
                 )
+                if self._head_attribute:  # the new head in the same workflow task as its marker
+                    self._upsert_search_attributes()
             else:
                 await workflow.execute_activity_method(
                     LifecycleActivities.record, record, start_to_close_timeout=ACTIVITY_TIMEOUT,
@@ -291,6 +299,8 @@ class DesignationWorkflow:
             PROVINCE.value_set(st.profile.region.province),
             OVERDUE.value_set(bool(snap["overdue"])),
         ]
+        if self._head_attribute and st.journal_head_seq:
+            updates.append(JOURNAL_HEAD.value_set(journal_head_value(st.journal_head_seq, st.journal_head)))
         current = workflow.info().typed_search_attributes
         for key, value in ((NEXT_DEADLINE, snap["next_deadline"]), (VALID_UNTIL, snap["valid_until"])):
             if value:
