@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from domain.journal import GENESIS
 from domain.cnlic.model import Event
 from service.converter import CONVERTER
-from workflows.cnlic.contracts import DesignationInput, JournalReceipt, RecordInput
+from workflows.cnlic.contracts import JOURNAL_HEAD, DesignationInput, JournalReceipt, RecordInput, parse_journal_head
 
 CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
 SCHEDULED = EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
@@ -175,6 +175,24 @@ async def latest_head(client: Client, workflow_id: str, spec: HistorySpec = PROG
         token = resp.next_page_token
         if not token:
             return 0, GENESIS
+
+
+async def listed_heads(client: Client, workflow_ids: set[str], page: int = 1000) -> dict[str, tuple[int, str]]:
+    """The heads program 1's lifecycles last recorded, from one visibility listing of their
+    ``JournalHead`` search attribute (issue 15, row 5: a page of a thousand instead of a history
+    read each). Only each workflow id's latest run counts; a lifecycle whose latest run has no
+    head there (a run from before ``journal-head-attribute-v1``, or a server without
+    visibility, such as the time-skipping one) is left out, for its history to decide."""
+    latest: dict[str, tuple[Any, tuple[int, str] | None]] = {}
+    try:
+        async for ex in client.list_workflows("WorkflowType = 'DesignationWorkflow'", page_size=page):
+            if ex.id in workflow_ids and (ex.id not in latest or ex.start_time > latest[ex.id][0]):
+                latest[ex.id] = (ex.start_time, parse_journal_head(ex.typed_search_attributes.get(JOURNAL_HEAD)))
+    except RPCError as e:
+        if e.status in (RPCStatusCode.UNIMPLEMENTED, RPCStatusCode.INVALID_ARGUMENT):
+            return {}
+        raise
+    return {wid: head for wid, (_, head) in latest.items() if head is not None}
 
 
 def _started_head(ev: Any, spec: HistorySpec) -> tuple[int, str] | None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from audit.export import attachment_files, build_pack
-from audit.history import latest_head, recorded_head, run_chain, spec_for, workflow_id_for
+from audit.history import PROGRAM1, latest_head, listed_heads, recorded_head, run_chain, spec_for, workflow_id_for
 from audit.replay import ReplayReport, replay_cluster
 from audit.verify import VerifyReport, check_attachments, verify_rows
 from domain.errors import DomainError
@@ -33,6 +33,9 @@ class AuditService:
     client: Client | None
     engine: Engine
     blobs: Any = None  # the attachments' blob store (store.blobs); the configured one when None
+    # how this service's verifies found their heads: from the visibility listing, from histories
+    heads_listed: int = field(default=0, init=False)
+    heads_read: int = field(default=0, init=False)
 
     def _blobs(self) -> Any:
         if self.blobs is None:
@@ -93,23 +96,34 @@ class AuditService:
             # its rows can reach the store a moment before the task lands in history; look again
             # before calling rows the workflow never wrote forged
             await asyncio.sleep(RECHECK_SECONDS)
-            heads.update(await self._heads(ahead))
+            heads.update(await self._heads(ahead, listed=False))  # the histories themselves
             again = {k: check_attachments(verify_rows(k, rows, heads.get(k)), rows, blobs)
                      for k in ahead for rows in [repo.journal(self.engine, k)]}
             reports = [again.get(r.cluster_key, r) for r in reports]
         return sorted(reports, key=lambda r: r.cluster_key)
 
-    async def _heads(self, keys: list[str], concurrency: int = 64) -> dict[str, tuple[int, str]]:
-        """The head each workflow last recorded, read backwards from the end of its latest run,
-        many workflows at once (issue 15)."""
-        gate = asyncio.Semaphore(concurrency)
+    async def _heads(self, keys: list[str], concurrency: int = 64, listed: bool = True) -> dict[str, tuple[int, str]]:
+        """The head each workflow last recorded (issue 15): program 1's lifecycles from one
+        visibility listing of their JournalHead attribute (``listed``), the rest — programs 2–4,
+        runs from before that attribute, a server without visibility — read backwards from the
+        end of their latest run's history, many workflows at once."""
         client = self._client()
+        ids = {k: workflow_id_for(k) for k in keys}
+        specs = {k: spec_for(k) for k in keys}
+        heads: dict[str, tuple[int, str]] = {}
+        if listed:
+            found = await listed_heads(client, {w for k, w in ids.items() if specs[k] is PROGRAM1})
+            heads = {k: found[w] for k, w in ids.items() if w in found}
+        self.heads_listed += len(heads)
+        self.heads_read += len(keys) - len(heads)
+        gate = asyncio.Semaphore(concurrency)
 
         async def one(k: str) -> tuple[str, tuple[int, str] | None]:
             async with gate:
-                return k, await latest_head(client, workflow_id_for(k), spec_for(k))
+                return k, await latest_head(client, ids[k], specs[k])
 
-        return {k: h for k, h in await asyncio.gather(*(one(k) for k in keys)) if h is not None}
+        read = await asyncio.gather(*(one(k) for k in keys if k not in heads))
+        return heads | {k: h for k, h in read if h is not None}
 
     async def export(self, key: str, actor: str) -> tuple[ReplayReport, bytes]:
         self._require_cluster(key)
