@@ -1,5 +1,6 @@
 """The console benchmark still runs (its figures are read by people, never asserted)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,10 @@ def test_every_program_benchmark_documents_its_command():
     for script in ("demonstration_round.py", "guangdong_round.py", "brand_batch.py"):
         out = _bench(script, "--help")
         assert f"bench/{script}" in out and "usage:" in out
+
+
+def test_the_verify_benchmark_reads_live_heads_from_the_visibility_listing():
+    out = _bench("audit_verify.py", "--journals", "50", "--rows", "5", "--live", "12")
+    assert "verify --all, chain only:" in out and "verify --all with Temporal heads:" in out
+    listed, read = (int(x) for x in re.search(r"JournalHead\): (\d+), read from histories: (\d+)", out).groups())
+    assert listed + read == 12 and listed > 0
