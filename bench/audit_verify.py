@@ -5,7 +5,8 @@ lifecycles on a dev server and times the head check against Temporal (fetched co
 printing the per-head cost and the figure extrapolated to N. Prints figures; asserts nothing.
 
     .venv/bin/python bench/audit_verify.py [--journals 10000] [--rows 39] [--live 300]
-    .venv/bin/python bench/audit_verify.py --url postgresql+psycopg://postgres@127.0.0.1/bench
+    .venv/bin/python bench/audit_verify.py --postgres     # a scratch database on 127.0.0.1:5432, dropped after
+    .venv/bin/python bench/audit_verify.py --url postgresql+psycopg://postgres@127.0.0.1/bench   # an existing one
 """
 
 from __future__ import annotations
@@ -155,6 +156,20 @@ if __name__ == "__main__":
     parser.add_argument("--journals", type=int, default=10000)
     parser.add_argument("--rows", type=int, default=39)
     parser.add_argument("--url", default=None)
+    parser.add_argument("--postgres", action="store_true",
+                        help="a scratch database on the PostgreSQL at 127.0.0.1:5432 (user postgres), dropped after")
     parser.add_argument("--live", type=int, default=0)
     a = parser.parse_args()
-    main(a.journals, a.rows, a.url, a.live)
+    drop = None
+    if a.postgres:
+        from journal_write import postgres_database
+
+        scratch = postgres_database()
+        if scratch is None:
+            raise SystemExit("--postgres: no PostgreSQL reachable at 127.0.0.1:5432 (user postgres)")
+        a.url, drop = scratch
+    try:
+        main(a.journals, a.rows, a.url, a.live)
+    finally:
+        if drop is not None:
+            drop()
