@@ -36,6 +36,27 @@ async def rsim():
         yield s
 
 
+async def round_page(sim, key: str) -> str:
+    """The round's page as the secretariat sees it in the console, over this simulation."""
+    import re
+
+    import httpx
+
+    from console.app import create_app
+    from service.cnlic.console import ConsoleService
+    from service.users import UserService
+
+    users = UserService(sim.engine)
+    users.add("secretariat", "secretariat", "综合业务部", "password-123")
+    app = create_app(ConsoleService(sim.service, sim.engine, temporal_ui="http://127.0.0.1:8233"), users)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as client:
+        r = await client.post("/login", data={"username": "secretariat", "password": "password-123", "next": "/"})
+        assert r.status_code == 303
+        r = await client.get(f"/demonstration/rounds/{key}")
+        assert r.status_code == 200
+        return re.sub(r"\s+", " ", r.text)
+
+
 async def onboard(sim, keys, industry="陶瓷", start=0, **kw):
     today = await sim.today()
     for n, key in enumerate(keys, start):
@@ -236,6 +257,9 @@ async def test_a_calendar_import_moves_the_recommendation_reminder_and_journals_
     assert clock["reminders"] == [new_reminder.isoformat()]
     report = await replay_cluster(sim.env.client, sim.engine, "demonstration.r1")
     assert report.ok
+    page = await round_page(sim, "r1")  # the move reads as one line in the round's record
+    assert (f"行业推荐截止 {due.isoformat()}，提醒日 {reminder.isoformat()} → {new_reminder.isoformat()}"
+            f"（日历 {move.data['old_calendar_version']} → {move.data['new_calendar_version']}：国务院公布节假日安排）") in page
     assert await recompute_deadlines(sim.env.client, sim.engine, secretariat, "again") == {}
     with pytest.raises(Exception) as refused_:
         await recompute_deadlines(sim.env.client, sim.engine, CERAMICS.actor, "no")
