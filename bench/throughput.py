@@ -4,6 +4,11 @@ resets on the same server in the same run (``bench/bare_workflow.py``). Prints b
 asserts nothing.
 
     .venv/bin/python bench/throughput.py [--clusters 20] [--rounds 4] [--concurrency 10]
+    .venv/bin/python bench/throughput.py --stub-store   # a diagnosis: the timed actions write no journal
+
+``--stub-store`` replaces the lifecycle's journal write (``record_events``) with a stub for the
+timed actions only, so the figures say how much of the gap to the bare workflow is the store's
+(the read model goes stale meanwhile: not a figure of the service).
 
 Each cluster is registered as an application and walked to formal review (untimed), then the
 timed part: ``--rounds`` × (request_supplement, submit_supplement) per cluster, ``--concurrency``
@@ -73,7 +78,23 @@ async def walk_to_formal_review(svc, key: str, today) -> None:
     await s.act(key, "record_formal_opinion", {"recommend": True}, who(ASSOCIATION))
 
 
+STUB_STORE = False  # --stub-store
+
+
 async def timed_lifecycles(svc, keys: list[str], rounds: int, concurrency: int) -> tuple[int, float]:
+    if not STUB_STORE:
+        return await _timed_lifecycles(svc, keys, rounds, concurrency)
+    import activities.cnlic.lifecycle as lifecycle_activities
+
+    real = lifecycle_activities.repo.record_events
+    lifecycle_activities.repo.record_events = lambda engine, wid, run, profile, snapshot, events, *rest: len(events)
+    try:
+        return await _timed_lifecycles(svc, keys, rounds, concurrency)
+    finally:
+        lifecycle_activities.repo.record_events = real
+
+
+async def _timed_lifecycles(svc, keys: list[str], rounds: int, concurrency: int) -> tuple[int, float]:
     gate = asyncio.Semaphore(concurrency)
 
     async def one(key: str) -> int:
@@ -183,5 +204,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stub-store", action="store_true",
+                        help="the timed actions write no journal (a diagnosis of where the gap is)")
     a = parser.parse_args()
+    STUB_STORE = a.stub_store
     asyncio.run(main(a.clusters, a.rounds, a.concurrency, a.repeat))
