@@ -22,6 +22,8 @@ class BareStep:
     regular: int = 0  # activities through the server
     upsert: bool = False
     reset_timer: bool = False  # cancel the sleep timer and start a new one
+    timers: int = 0  # short timers awaited in the update, each firing into one more workflow task
+    upserts: int = 0  # further upserts, one after each of the first ``upserts`` timers
 
 
 @dataclass
@@ -60,6 +62,11 @@ class BareWorkflow:
         if step.upsert:
             self._n += 1
             workflow.upsert_search_attributes([STAGE.value_set(f"s{self._n % 7}")])
+        for i in range(step.timers):
+            await workflow.sleep(timedelta(milliseconds=1))
+            if i < step.upserts:
+                self._n += 1
+                workflow.upsert_search_attributes([STAGE.value_set(f"s{self._n % 7}")])
         if step.reset_timer:
             self._woken = True
         return self._n

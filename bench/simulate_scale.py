@@ -239,13 +239,64 @@ async def run_one(path: Path, profile_to: str | None) -> dict:
         ran = time.perf_counter() - began
         cpu = cpu_s() - cpu
         server, server_cpu = children()
+        work = await history_work(sim, scenario)
     problems = check_expectations(scenario, items)
-    return {"clusters": len(scenario.clusters), "steps": len(scenario.steps), "load_s": loaded, "run_s": ran,
+    return {"work": work, "clusters": len(scenario.clusters), "steps": len(scenario.steps), "load_s": loaded, "run_s": ran,
             "total_s": time.perf_counter() - started, "rss_mb": peak_rss_mb(), "server_mb": server,
             "cpu_s": cpu, "server_cpu_s": server_cpu,
             "timeline": len(items), "rejections": len(sim.rejections),
             "rejected": [f"{r.on} {r.cluster} {r.action}: [{r.code}] {r.reason}" for r in sim.rejections[:5]],
             "problems": problems[:5], "problem_count": len(problems)}
+
+
+async def history_work(sim, scenario) -> dict[str, int]:
+    """What Temporal did for the run, counted in every history it left (after the timed part):
+    workflow tasks, local activities (markers), activities, upserts and timers fired — of the
+    clusters' lifecycles, the program workflow and the yearly recognition workflows."""
+    from temporalio.api.enums.v1 import EventType as E
+
+    from audit.history import run_chain
+    from domain.errors import DomainError
+
+    kinds = {E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "tasks", E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "regular",
+             E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: "upserts", E.EVENT_TYPE_TIMER_FIRED: "timers"}
+    years = [s.on.year for s in scenario.steps] or [date.today().year]
+    ids = [f"designation-{c.key}" for c in scenario.clusters] + ["program-cnlic"]
+    ids += [f"recognition-cnlic-{y}" for y in range(min(years) - 1, max(years) + 2)]
+    work = dict(tasks=0, local=0, regular=0, upserts=0, timers=0, runs=0)
+    for wid in ids:
+        try:
+            chain = await run_chain(sim.env.client, wid)
+        except DomainError:  # no such workflow (a year without a recognition)
+            continue
+        for history in chain:
+            work["runs"] += 1
+            for e in history.events:
+                if e.event_type in kinds:
+                    work[kinds[e.event_type]] += 1
+                elif e.event_type == E.EVENT_TYPE_MARKER_RECORDED and \
+                        e.marker_recorded_event_attributes.marker_name == "core_local_activity":
+                    work["local"] += 1
+    return work
+
+
+def bare_steps(work: dict[str, int] | None, items: int) -> list:
+    """One step per scenario item whose sums equal the histories' counts (``work``, spread
+    evenly): each step's Update is one workflow task, and every further task of the histories
+    is a short timer firing inside it; without counts, the floor of a step (two local activities
+    and an upsert)."""
+    from bare_workflow import BareStep
+
+    if not work:
+        return [BareStep(local=2, regular=0, upsert=True)] * items
+
+    def spread(total: int) -> list[int]:
+        return [(total * (i + 1)) // items - (total * i) // items for i in range(items)]
+
+    local, regular = spread(work["local"]), spread(work["regular"])
+    timers, upserts = spread(max(0, work["tasks"] - items)), spread(max(0, work["upserts"] - items))
+    return [BareStep(local=local[i], regular=regular[i], upsert=True, timers=timers[i],
+                     upserts=min(upserts[i], timers[i])) for i in range(items)]
 
 
 def segment_sizes(path: Path) -> tuple[int, int]:
@@ -263,7 +314,7 @@ def segment_sizes(path: Path) -> tuple[int, int]:
     return len(agenda), count
 
 
-async def bare_floor(path: Path) -> dict:
+async def bare_floor(path: Path, work: dict[str, int] | None = None) -> dict:
     """Temporal's own share: as many Updates as the scenario has items, each doing what a step's
     workflow task does at least (two local activities and a search-attribute upsert), against
     as many bare workflows as it has clusters, in segments of its average size, on the same
@@ -292,10 +343,10 @@ async def bare_floor(path: Path) -> dict:
                           max_cached_workflows=WORKER_TUNING["max_cached_workflows"]):
             handles = [await env.client.start_workflow(BareWorkflow.run, BareInput(f"b{i}"), id=f"bare-{i}",
                                                        task_queue="bare") for i in range(clusters)]
-            step = BareStep(local=2, regular=0, upsert=True)
+            steps = bare_steps(work, items)
             cpu, started = cpu_s(), time.perf_counter()
             for first in range(0, items, width):
-                await asyncio.gather(*(handles[(first + k) % clusters].execute_update(BareWorkflow.act, step)
+                await asyncio.gather(*(handles[(first + k) % clusters].execute_update(BareWorkflow.act, steps[first + k])
                                        for k in range(min(width, items - first))))
                 await env.sleep(timedelta(seconds=1))
             elapsed, cpu = time.perf_counter() - started, cpu_s() - cpu
@@ -308,11 +359,13 @@ async def bare_floor(path: Path) -> dict:
             "server_cpu_s": server_cpu}
 
 
-def one(path: Path, bare: bool = False) -> None:
+def one(path: Path, bare: bool = False, work: dict[str, int] | None = None) -> None:
     import asyncio
 
-    result = asyncio.run(bare_floor(path) if bare else run_one(path, None))
+    result = asyncio.run(bare_floor(path, work) if bare else run_one(path, None))
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+    sys.stderr.flush()
+    os._exit(0)  # temporalio's runtime can abort at interpreter exit (as cli.main leaves)
 
 
 def write(n: int, base_year: int, path: Path) -> tuple[int, int]:
@@ -332,12 +385,13 @@ def main() -> int:
                         help="also time Temporal's own share: the same number of Updates on bare workflows")
     parser.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--one-bare", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--work", default=None, help=argparse.SUPPRESS)  # the histories' counts, as JSON
     args = parser.parse_args()
     if args.one:
         one(args.one)
         return 0
     if args.one_bare:
-        one(args.one_bare, bare=True)
+        one(args.one_bare, bare=True, work=json.loads(args.work) if args.work else None)
         return 0
     base_year = args.year or datetime.now(SHANGHAI).date().year + 1
     if args.write:
@@ -373,15 +427,24 @@ def main() -> int:
             print(f"        {line}")
         rows.append((n, r["run_s"]))
         if args.bare:
-            done = subprocess.run([sys.executable, __file__, "--one-bare", str(path)], capture_output=True, text=True)
-            found = re.search(r"^RESULT (.*)$", done.stdout, re.M)
-            if done.returncode != 0 or not found:
-                print(f"      bare: failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
-                continue
-            b = json.loads(found.group(1))
-            print(f"{'bare':>5} {b['items']:>7} {b['run_s']:>8.1f}s {b['items'] / b['run_s']:>8.1f} {'':>10} {'':>9} "
-                  f"{'':>8} {b['cpu_s']:>6.1f}s {b['server_cpu_s']:>6.1f}s  ({b['segments']} segments of "
-                  f"{b['width']}: Temporal alone, ×{r['run_s'] / b['run_s']:.1f} faster)", flush=True)
+            w = r["work"]
+            print(f"        its histories: {w['tasks']} workflow tasks ({w['tasks'] / steps:.2f} a step), "
+                  f"{w['local']} local activities, {w['regular']} activities, {w['upserts']} upserts, "
+                  f"{w['timers']} timers fired, {w['runs']} runs")
+            for label, work, what in (("floor", None, "an Update a step: 2 local activities, an upsert"),
+                                      ("bare", w, "the same tasks, activities, upserts and timers")):
+                args_ = ["--work", json.dumps(work)] if work else []
+                done = subprocess.run([sys.executable, __file__, "--one-bare", str(path), *args_],
+                                      capture_output=True, text=True)
+                found = re.search(r"^RESULT (.*)$", done.stdout, re.M)
+                if done.returncode != 0 or not found:
+                    print(f"{label:>5}: failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+                    continue
+                b = json.loads(found.group(1))
+                print(f"{label:>5} {b['items']:>7} {b['run_s']:>8.1f}s {b['items'] / b['run_s']:>8.1f} {'':>10} "
+                      f"{'':>9} {'':>8} {b['cpu_s']:>6.1f}s {b['server_cpu_s']:>6.1f}s  (Temporal alone, {what}; "
+                      f"{b['segments']} segments of {b['width']}; the simulator ×{r['run_s'] / b['run_s']:.1f})",
+                      flush=True)
     if len(rows) >= 2:
         (n0, t0), (n1, t1) = rows[-2], rows[-1]
         print(f"growth {n0} → {n1} clusters: ×{n1 / n0:.1f} clusters, ×{t1 / t0:.2f} time "

@@ -62,3 +62,11 @@ def test_the_verify_benchmark_reads_live_heads_from_the_visibility_listing():
     assert "verify --all, chain only:" in out and "verify --all with Temporal heads:" in out
     listed, read = (int(x) for x in re.search(r"JournalHead\): (\d+), read from histories: (\d+)", out).groups())
     assert listed + read == 12 and listed > 0
+
+
+def test_the_simulator_benchmark_times_temporal_alone_doing_the_work_its_histories_counted():
+    out = _bench("simulate_scale.py", "--sizes", "1", "--bare")
+    assert re.search(r"^\s+1\s+39\s+[\d.]+s .* ok$", out, re.M), out
+    tasks = int(re.search(r"its histories: (\d+) workflow tasks", out).group(1))
+    assert tasks > 39  # more workflow tasks than steps: clocks, the program workflow, continue-as-new
+    assert re.search(r"^floor\s+39\s", out, re.M) and re.search(r"^ bare\s+39\s.*the same tasks", out, re.M)
