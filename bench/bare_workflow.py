@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import activity, workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.common import SearchAttributeKey
 
 STAGE = SearchAttributeKey.for_keyword("ClusterStage")
@@ -74,3 +75,25 @@ class BareWorkflow:
     @workflow.signal
     def finish(self) -> None:
         self._done = True
+
+
+_WORK = {EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
+         EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "tasks",
+         EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "regular",
+         EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: "upserts",
+         EventType.EVENT_TYPE_TIMER_FIRED: "timers_fired",
+         EventType.EVENT_TYPE_TIMER_CANCELED: "timer_resets"}
+
+
+def work_of(event) -> str | None:
+    """Which Temporal work a history event counts as, for a baseline to repeat: ``updates``,
+    ``tasks`` (workflow tasks), ``local`` (local-activity markers), ``regular`` (activities),
+    ``upserts``, ``timers_fired``, ``timer_resets``; None for the rest."""
+    if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+        return "local" if event.marker_recorded_event_attributes.marker_name == "core_local_activity" else None
+    return _WORK.get(event.event_type)
+
+
+def spread(total: int, n: int) -> list[int]:
+    """``total`` over ``n`` steps as evenly as whole numbers allow (the parts sum to ``total``)."""
+    return [(total * (i + 1)) // n - (total * i) // n for i in range(n)]

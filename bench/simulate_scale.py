@@ -253,13 +253,12 @@ async def history_work(sim, scenario) -> dict[str, int]:
     """What Temporal did for the run, counted in every history it left (after the timed part):
     workflow tasks, local activities (markers), activities, upserts and timers fired — of the
     clusters' lifecycles, the program workflow and the yearly recognition workflows."""
-    from temporalio.api.enums.v1 import EventType as E
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bare_workflow import work_of
 
     from audit.history import run_chain
     from domain.errors import DomainError
 
-    kinds = {E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "tasks", E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "regular",
-             E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: "upserts", E.EVENT_TYPE_TIMER_FIRED: "timers"}
     years = [s.on.year for s in scenario.steps] or [date.today().year]
     ids = [f"designation-{c.key}" for c in scenario.clusters] + ["program-cnlic"]
     ids += [f"recognition-cnlic-{y}" for y in range(min(years) - 1, max(years) + 2)]
@@ -272,11 +271,9 @@ async def history_work(sim, scenario) -> dict[str, int]:
         for history in chain:
             work["runs"] += 1
             for e in history.events:
-                if e.event_type in kinds:
-                    work[kinds[e.event_type]] += 1
-                elif e.event_type == E.EVENT_TYPE_MARKER_RECORDED and \
-                        e.marker_recorded_event_attributes.marker_name == "core_local_activity":
-                    work["local"] += 1
+                kind = {"timers_fired": "timers"}.get(work_of(e), work_of(e))
+                if kind in work:
+                    work[kind] += 1
     return work
 
 
@@ -285,16 +282,12 @@ def bare_steps(work: dict[str, int] | None, items: int) -> list:
     evenly): each step's Update is one workflow task, and every further task of the histories
     is a short timer firing inside it; without counts, the floor of a step (two local activities
     and an upsert)."""
-    from bare_workflow import BareStep
+    from bare_workflow import BareStep, spread
 
     if not work:
         return [BareStep(local=2, regular=0, upsert=True)] * items
-
-    def spread(total: int) -> list[int]:
-        return [(total * (i + 1)) // items - (total * i) // items for i in range(items)]
-
-    local, regular = spread(work["local"]), spread(work["regular"])
-    timers, upserts = spread(max(0, work["tasks"] - items)), spread(max(0, work["upserts"] - items))
+    local, regular = spread(work["local"], items), spread(work["regular"], items)
+    timers, upserts = spread(max(0, work["tasks"] - items), items), spread(max(0, work["upserts"] - items), items)
     return [BareStep(local=local[i], regular=regular[i], upsert=True, timers=timers[i],
                      upserts=min(upserts[i], timers[i])) for i in range(items)]
 
@@ -327,7 +320,7 @@ async def bare_floor(path: Path, work: dict[str, int] | None = None) -> dict:
     from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop
+    from bare_workflow import BareInput, BareWorkflow, bare_noop
     from service.temporal import CONVERTER, WORKER_TUNING, binary, ensure_search_attributes, quiet_runtime
     from service.cnlic.simulate import load_scenario
 

@@ -28,16 +28,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
-from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop  # noqa: E402
+from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop, spread, work_of  # noqa: E402
 from devserver import cpu_seconds, dev_service, median  # noqa: E402
 from domain.cnlic.model import Actor  # noqa: E402
 from service.temporal import sandbox_runner  # noqa: E402
 from tests.support import APPLICANT, ASSOCIATION, LEAD_EXPERT, LEADER, SECRETARIAT, application, cluster, site_report, site_visit  # noqa: E402,E501
-
-E = EventType
 
 
 class Cpu:
@@ -115,26 +112,15 @@ async def count_work(svc, keys: list[str], after: dict[str, int]) -> dict[str, i
     for key in keys:
         history = await svc.client.get_workflow_handle(f"designation-{key}").fetch_history()
         for e in history.events[after[key]:]:
-            t = e.event_type
-            if t == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-                totals["updates"] += 1
-            elif t == E.EVENT_TYPE_MARKER_RECORDED and e.marker_recorded_event_attributes.marker_name == "core_local_activity":
-                totals["local"] += 1
-            elif t == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-                totals["regular"] += 1
-            elif t == E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-                totals["upserts"] += 1
-            elif t == E.EVENT_TYPE_TIMER_CANCELED:
-                totals["timers"] += 1
+            kind = {"timer_resets": "timers"}.get(work_of(e), work_of(e))
+            if kind in totals:
+                totals[kind] += 1
     return totals
 
 
 def steps_like(totals: dict[str, int], updates: int) -> list[BareStep]:
     """``updates`` steps whose sums equal the lifecycles' counts (spread evenly)."""
-    def spread(total: int) -> list[int]:
-        return [(total * (i + 1)) // updates - (total * i) // updates for i in range(updates)]
-
-    local, regular, upserts, timers = (spread(totals[k]) for k in ("local", "regular", "upserts", "timers"))
+    local, regular, upserts, timers = (spread(totals[k], updates) for k in ("local", "regular", "upserts", "timers"))
     return [BareStep(local[i], regular[i], bool(upserts[i]), bool(timers[i])) for i in range(updates)]
 
 
