@@ -3,6 +3,12 @@ a bare Temporal workflow doing the same updates, local and regular activities, u
 resets on the same server in the same run (``bench/bare_workflow.py``). Prints both and the ratio;
 asserts nothing.
 
+A second, matched baseline does that and what the service's record needs besides Temporal: the
+lifecycles' own journal writes (captured in the first timed pass and replayed through the store's
+``record_events``), payloads of their sizes, and the search attributes an action upserts (its
+next deadline and journal head). Bare → matched is the cost of the record alone; matched →
+lifecycle is the rest of the service (domain rules, typed contracts, the service layer).
+
     .venv/bin/python bench/throughput.py [--clusters 20] [--rounds 4] [--concurrency 10]
     .venv/bin/python bench/throughput.py --stub-store   # a diagnosis: the timed actions write no journal
 
@@ -30,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from temporalio.worker import Worker  # noqa: E402
 
-from bare_workflow import BareInput, BareStep, BareWorkflow, bare_noop, spread, work_of  # noqa: E402
+from bare_workflow import BareInput, BareJournal, BareStep, BareWorkflow, bare_noop, spread, work_of  # noqa: E402
 from devserver import cpu_seconds, dev_service, median  # noqa: E402
 from domain.cnlic.model import Actor  # noqa: E402
 from service.temporal import sandbox_runner  # noqa: E402
@@ -42,7 +48,7 @@ class Cpu:
 
     def __init__(self, server_pid: int | None) -> None:
         self.server_pid = server_pid
-        self.spent = {"ours": [0.0, 0.0, 0], "bare": [0.0, 0.0, 0]}
+        self.spent = {"ours": [0.0, 0.0, 0], "bare": [0.0, 0.0, 0], "matched": [0.0, 0.0, 0]}
 
     def start(self) -> tuple[float, float]:
         return cpu_seconds(), cpu_seconds(self.server_pid) if self.server_pid else 0.0
@@ -78,13 +84,18 @@ async def walk_to_formal_review(svc, key: str, today) -> None:
 STUB_STORE = False  # --stub-store
 
 
-async def timed_lifecycles(svc, keys: list[str], rounds: int, concurrency: int) -> tuple[int, float]:
-    if not STUB_STORE:
+async def timed_lifecycles(svc, keys: list[str], rounds: int, concurrency: int,
+                           capture: list | None = None) -> tuple[int, float]:
+    """The timed actions; ``capture`` (a list) keeps every journal write they make."""
+    if not STUB_STORE and capture is None:
         return await _timed_lifecycles(svc, keys, rounds, concurrency)
     import activities.cnlic.lifecycle as lifecycle_activities
 
     real = lifecycle_activities.repo.record_events
-    lifecycle_activities.repo.record_events = lambda engine, wid, run, profile, snapshot, events, *rest: len(events)
+    if STUB_STORE:
+        lifecycle_activities.repo.record_events = lambda engine, wid, run, profile, snapshot, events, *rest: len(events)
+    else:
+        lifecycle_activities.repo.record_events = BareJournal.capture(capture, real)
     try:
         return await _timed_lifecycles(svc, keys, rounds, concurrency)
     finally:
@@ -107,21 +118,41 @@ async def _timed_lifecycles(svc, keys: list[str], rounds: int, concurrency: int)
 
 
 async def count_work(svc, keys: list[str], after: dict[str, int]) -> dict[str, int]:
-    """Temporal work in the timed part of every lifecycle's history."""
-    totals = dict(updates=0, local=0, regular=0, upserts=0, timers=0)
+    """Temporal work in the timed part of every lifecycle's history, and the payload bytes it
+    carried: into and out of its updates, out of its local activities (whose input the history
+    does not keep; the matched baseline sends as much in as it gets back)."""
+    totals = dict(updates=0, local=0, regular=0, upserts=0, timers=0, bytes_in=0, bytes_out=0, bytes_local=0)
     for key in keys:
         history = await svc.client.get_workflow_handle(f"designation-{key}").fetch_history()
         for e in history.events[after[key]:]:
             kind = {"timer_resets": "timers"}.get(work_of(e), work_of(e))
             if kind in totals:
                 totals[kind] += 1
+            if kind == "updates":
+                a = e.workflow_execution_update_accepted_event_attributes
+                totals["bytes_in"] += sum(len(p.data) for p in a.accepted_request.input.args.payloads)
+            elif kind == "local":
+                result = e.marker_recorded_event_attributes.details.get("result")
+                totals["bytes_local"] += sum(len(p.data) for p in result.payloads) if result else 0
+            elif e.HasField("workflow_execution_update_completed_event_attributes"):
+                outcome = e.workflow_execution_update_completed_event_attributes.outcome
+                totals["bytes_out"] += sum(len(p.data) for p in outcome.success.payloads)
     return totals
 
 
-def steps_like(totals: dict[str, int], updates: int) -> list[BareStep]:
-    """``updates`` steps whose sums equal the lifecycles' counts (spread evenly)."""
-    local, regular, upserts, timers = (spread(totals[k], updates) for k in ("local", "regular", "upserts", "timers"))
-    return [BareStep(local[i], regular[i], bool(upserts[i]), bool(timers[i])) for i in range(updates)]
+def steps_like(totals: dict[str, int], updates: int, matched: bool = False) -> list[BareStep]:
+    """``updates`` steps whose sums equal the lifecycles' counts (spread evenly); ``matched``
+    adds their journal writes and payload sizes."""
+    local, regular, upserts, timers, journal = (
+        spread(totals[k], updates) for k in ("local", "regular", "upserts", "timers", "journal"))
+    steps = [BareStep(local[i], regular[i], bool(upserts[i]), bool(timers[i])) for i in range(updates)]
+    if matched:
+        pad, result = "x" * (totals["bytes_in"] // updates), totals["bytes_out"] // updates
+        local_pad = totals["bytes_local"] // max(1, totals["local"])
+        for i, step in enumerate(steps):
+            step.journal, step.pad, step.result, step.local_pad = journal[i], pad, result, local_pad
+            step.upsert_like = True
+    return steps
 
 
 async def timed_bare(handles: list, steps_per: list[list[BareStep]], concurrency: int) -> tuple[int, float]:
@@ -149,29 +180,46 @@ async def main(clusters: int, rounds: int, concurrency: int, repeat: int) -> Non
         server = svc.server.process.pid if svc.server.process is not None else None
         cpu = Cpu(server)
         mark = cpu.start()
-        first = await timed_lifecycles(svc, keys, rounds, concurrency)
+        writes: list = []
+        first = await timed_lifecycles(svc, keys, rounds, concurrency, capture=None if STUB_STORE else writes)
         cpu.stop("ours", mark, first[0])
         totals = await count_work(svc, keys, after)
+        totals["journal"] = len(writes)
         per_cluster = totals["updates"] // clusters
         bare_steps = [steps_like({k: v // clusters for k, v in totals.items()}, per_cluster) for _ in keys]
+        matched_steps = [steps_like({k: v // clusters for k, v in totals.items()}, per_cluster, matched=True)
+                         for _ in keys]
+        by_workflow: dict[str, list] = {}
+        for workflow_id, *write in writes:
+            by_workflow.setdefault(workflow_id, []).append(tuple(write))
+        journal = BareJournal(svc.engine, {f"m{i:03d}": by_workflow.get(f"designation-{k}", [])
+                                           for i, k in enumerate(keys)})
         queue = svc.settings.task_queue + "-bare"
-        runner = sandbox_runner(("bare_workflow",))  # the worker's own sandbox, the same for both
-        ours, bare = [first[0] / first[1]], []
-        async with Worker(svc.client, task_queue=queue, workflows=[BareWorkflow], activities=[bare_noop],
-                          workflow_runner=runner, activity_executor=ThreadPoolExecutor(8)):
+        runner = sandbox_runner(("bare_workflow",))  # the worker's own sandbox, the same for all
+        ours, bare, matched = [first[0] / first[1]], [], []
+        async with Worker(svc.client, task_queue=queue, workflows=[BareWorkflow], activities=[bare_noop, journal.write],
+                          workflow_runner=runner, activity_executor=ThreadPoolExecutor(32)):
             handles = [await svc.client.start_workflow(BareWorkflow.run, BareInput(f"b{i:03d}"), id=f"bare-{i:03d}",
                                                        task_queue=queue) for i in range(clusters)]
-            for i in range(repeat):  # interleaved, so a busy moment of the machine hits both
+            matched_handles = [await svc.client.start_workflow(BareWorkflow.run, BareInput(f"m{i:03d}"),
+                                                               id=f"bare-matched-{i:03d}", task_queue=queue)
+                               for i in range(clusters)] if writes else []
+            for i in range(repeat):  # interleaved, so a busy moment of the machine hits each
                 mark = cpu.start()
                 n, t = await timed_bare(handles, bare_steps, concurrency)
                 cpu.stop("bare", mark, n)
                 bare.append(n / t)
+                if matched_handles:
+                    mark = cpu.start()
+                    n, t = await timed_bare(matched_handles, matched_steps, concurrency)
+                    cpu.stop("matched", mark, n)
+                    matched.append(n / t)
                 if i < repeat - 1:
                     mark = cpu.start()
                     n, t = await timed_lifecycles(svc, keys, rounds, concurrency)
                     cpu.stop("ours", mark, n)
                     ours.append(n / t)
-            for h in handles:
+            for h in handles + matched_handles:
                 await h.signal(BareWorkflow.finish)
     print(f"work per action (from the lifecycles' histories): {totals['local'] / totals['updates']:.2f} local "
           f"activities, {totals['regular'] / totals['updates']:.2f} activities, "
@@ -180,8 +228,21 @@ async def main(clusters: int, rounds: int, concurrency: int, repeat: int) -> Non
           f"({clusters} clusters × {2 * rounds} actions, {concurrency} at a time)")
     print(f"bare baseline actions/s: median {median(bare):.1f} of {', '.join(f'{x:.1f}' for x in bare)}")
     print(f"ratio lifecycle / bare: {median(ours) / median(bare):.2f}")
+    if matched:
+        print(f"payload per action: {totals['bytes_in'] / totals['updates']:.0f} B in, "
+              f"{totals['bytes_out'] / totals['updates']:.0f} B out, "
+              f"{totals['bytes_local'] / max(1, totals['local']):.0f} B each way per local activity; "
+              f"{totals['journal'] / totals['updates']:.2f} journal writes "
+              f"({sum(len(w[3]) for w in writes) / totals['journal']:.1f} events each)")
+        print(f"matched baseline actions/s (bare + the lifecycles' own journal writes, payload sizes and "
+              f"search attributes): "
+              f"median {median(matched):.1f} of {', '.join(f'{x:.1f}' for x in matched)}")
+        print(f"ratio lifecycle / matched: {median(ours) / median(matched):.2f} "
+              f"(the matched baseline wrote {journal.rows} journal rows)")
     print(f"CPU per action, lifecycle: {cpu.line('ours')}")
     print(f"CPU per action, bare:      {cpu.line('bare')}")
+    if matched:
+        print(f"CPU per action, matched:   {cpu.line('matched')}")
 
 
 if __name__ == "__main__":

@@ -70,3 +70,14 @@ def test_the_simulator_benchmark_times_temporal_alone_doing_the_work_its_histori
     tasks = int(re.search(r"its histories: (\d+) workflow tasks", out).group(1))
     assert tasks > 39  # more workflow tasks than steps: clocks, the program workflow, continue-as-new
     assert re.search(r"^floor\s+39\s", out, re.M) and re.search(r"^ bare\s+39\s.*the same tasks", out, re.M)
+
+
+def test_the_throughput_benchmark_matches_the_lifecycles_journal_writes_in_its_second_baseline():
+    out = _bench("throughput.py", "--clusters", "2", "--rounds", "1", "--repeat", "1")
+    assert re.search(r"^ratio lifecycle / bare: [\d.]+$", out, re.M), out
+    writes = float(re.search(r"([\d.]+) journal writes \(([\d.]+) events each\)", out).group(1))
+    events = float(re.search(r"journal writes \(([\d.]+) events each\)", out).group(1))
+    assert writes == 1.0 and events >= 1  # every action journals once
+    rows = int(re.search(r"ratio lifecycle / matched: [\d.]+ \(the matched baseline wrote (\d+) journal rows\)",
+                         out).group(1))
+    assert rows == round(2 * 2 * events)  # 2 clusters × 2 actions, each write appended (none a no-op retry)
