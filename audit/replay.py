@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client, WorkflowHistory
@@ -45,6 +45,9 @@ class ReplayReport:
     differences: list[Difference] = field(default_factory=list)
     verification: VerifyReport | None = None
     elapsed_ms: float = 0.0
+    # the journal rows compared (store rows, not part of the report's data): the service checks
+    # their attachments and packs them for an export without reading the journal again
+    rows: ClassVar[list[Any]] = []
 
     @property
     def deterministic(self) -> bool:
@@ -144,7 +147,7 @@ async def replay_cluster(client: Client, engine: Engine, cluster_key: str) -> Re
     chain = await run_chain(client, workflow_id)
     runs = await replay_histories(chain, workflows_for(cluster_key))
     derived = recorded_events(chain, spec)
-    rows = repo.journal(engine, cluster_key)
+    rows = repo.journal_rows(engine, cluster_key)
     report = ReplayReport(
         cluster_key=cluster_key,
         workflow_id=workflow_id,
@@ -154,5 +157,6 @@ async def replay_cluster(client: Client, engine: Engine, cluster_key: str) -> Re
         differences=compare(cluster_key, derived, rows),
         verification=verify_rows(cluster_key, rows, recorded_head(chain, spec)),
     )
+    report.rows = rows
     report.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     return report

@@ -49,16 +49,16 @@ class AuditService:
         from service.programs import program_of_key
 
         if program_of_key(key) is not None:
-            if not repo.journal_keys(self.engine, prefix=key.split(".", 1)[0] + ".", exact=key):
+            if not repo.has_journal(self.engine, key):
                 raise DomainError("cluster_unknown", f"没有编号为 {key} 的日志")
             return
-        if repo.cluster(self.engine, key) is None:
+        if not repo.has_cluster(self.engine, key):
             raise DomainError("cluster_unknown", f"没有编号为 {key} 的集群")
 
     async def replay(self, key: str, actor: str) -> ReplayReport:
         self._require_cluster(key)
         report = await replay_cluster(self._client(), self.engine, key)
-        self._check_attachments(report)
+        self._check_attachments(report, report.rows)
         outcome = "一致" if report.ok else f"不一致：{len(report.differences)} 处差异，重放{'通过' if report.deterministic else '失败'}"
         audit_log.record_read(self.engine, actor, "replay", key, outcome)
         return report
@@ -69,7 +69,7 @@ class AuditService:
             head = None
             if self.client is not None:
                 head = recorded_head(await run_chain(self.client, workflow_id_for(key)), spec_for(key))
-            rows = repo.journal(self.engine, key)
+            rows = repo.journal_rows(self.engine, key)
             reports = [check_attachments(verify_rows(key, rows, head), rows, self._blobs())]
         else:
             reports = await self._verify_all()
@@ -98,7 +98,7 @@ class AuditService:
             await asyncio.sleep(RECHECK_SECONDS)
             heads.update(await self._heads(ahead, listed=False))  # the histories themselves
             again = {k: check_attachments(verify_rows(k, rows, heads.get(k)), rows, blobs)
-                     for k in ahead for rows in [repo.journal(self.engine, k)]}
+                     for k in ahead for rows in [repo.journal_rows(self.engine, k)]}
             reports = [again.get(r.cluster_key, r) for r in reports]
         return sorted(reports, key=lambda r: r.cluster_key)
 
@@ -130,7 +130,7 @@ class AuditService:
         client = self._client()
         chain = await run_chain(client, workflow_id_for(key))
         report = await replay_cluster(client, self.engine, key)
-        journal = repo.journal(self.engine, key)
+        journal = report.rows
         self._check_attachments(report, journal)
         pack = build_pack(report, chain, journal, actor, attachment_files(journal, self._blobs()))
         audit_log.record_read(self.engine, actor, "export", key, f"证据包 {len(pack)} 字节，{len(chain)} 次运行")
@@ -139,9 +139,8 @@ class AuditService:
     def _check_attachments(self, report: ReplayReport, journal: list | None = None) -> None:
         """The journaled attachments' blobs join the chain check (issue 10 item 4)."""
         if report.verification is not None:
-            check_attachments(report.verification, journal if journal is not None else repo.journal(self.engine,
-                                                                                                  report.cluster_key),
-                              self._blobs())
+            check_attachments(report.verification, journal if journal is not None else repo.journal_rows(
+                self.engine, report.cluster_key), self._blobs())
 
     def _client(self) -> Client:
         if self.client is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from cli.main import app
+from cli.main import app, quiet_imports
 from domain.cnlic import labels
 
 audit_app = typer.Typer(help="审计：重放历史、校验日志、导出证据包", no_args_is_help=True)
@@ -56,7 +56,8 @@ def replay(
     by: str = typer.Option("", "--by", help="审计人（默认为当前系统用户）"),
 ) -> None:
     """重放该集群每一次运行的事件历史，并与存储日志逐条比对。"""
-    from audit.service import AuditService
+    with quiet_imports():
+        from audit.service import AuditService
 
     async def go():
         client, engine = await _connect()
@@ -94,7 +95,8 @@ def verify(
     by: str = typer.Option("", "--by"),
 ) -> None:
     """校验日志哈希链和工作流记录的末端，指出第一处被改动的行。"""
-    from audit.service import AuditService
+    with quiet_imports():
+        from audit.service import AuditService
     from cli.main import CliError
 
     if not cluster and not all_clusters:
@@ -125,7 +127,8 @@ def export(
 ) -> None:
     """导出证据包：原始事件历史、日志、重放与校验报告、时间线（CSV、XLSX）。"""
     from audit.export import write_pack
-    from audit.service import AuditService
+    with quiet_imports():
+        from audit.service import AuditService
 
     async def go():
         client, engine = await _connect()
