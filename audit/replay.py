@@ -45,9 +45,10 @@ class ReplayReport:
     differences: list[Difference] = field(default_factory=list)
     verification: VerifyReport | None = None
     elapsed_ms: float = 0.0
-    # the journal rows compared (store rows, not part of the report's data): the service checks
-    # their attachments and packs them for an export without reading the journal again
-    rows: ClassVar[list[Any]] = []
+    # the journal rows compared (store rows, not part of the report's data), set by
+    # ``replay_cluster``: the service checks their attachments and packs them for an export
+    # without reading the journal again; None on a report built any other way
+    rows: ClassVar[list[Any] | None] = None
 
     @property
     def deterministic(self) -> bool:

@@ -130,7 +130,7 @@ class AuditService:
         client = self._client()
         chain = await run_chain(client, workflow_id_for(key))
         report = await replay_cluster(client, self.engine, key)
-        journal = report.rows
+        journal = report.rows if report.rows is not None else repo.journal_rows(self.engine, key)
         self._check_attachments(report, journal)
         pack = build_pack(report, chain, journal, actor, attachment_files(journal, self._blobs()))
         audit_log.record_read(self.engine, actor, "export", key, f"证据包 {len(pack)} 字节，{len(chain)} 次运行")
