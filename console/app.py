@@ -26,6 +26,7 @@ from console.cnlic import annex5
 from console.cnlic import annexes
 from console.errors import headers_for, status_for
 from console.guard import BodyGuard
+from console.headers import SecurityHeaders
 from domain.errors import DomainError
 from service.cnlic.console import ConsoleService
 from service.cnlic.lifecycle import temporal_error
@@ -119,19 +120,6 @@ def create_app(console: ConsoleService, users: UserService, *, secure_cookies: b
         return pages.page(request, "error.html", None, status_code=500,
                           error=DomainError(body["code"], body["message"]))
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        from console import csp
-
-        if request.url.path == app.docs_url and response.status_code == 200:
-            body = b"".join([chunk async for chunk in response.body_iterator])  # a small page, read once
-            response = Response(body, status_code=200, headers=dict(response.headers))
-            response.headers["Content-Security-Policy"] = csp.docs_policy(body)
-        response.headers.setdefault("Content-Security-Policy", csp.PAGES)
-        return response
+    app.add_middleware(SecurityHeaders, docs_url=app.docs_url)  # outermost: every response it sends
 
     return app
