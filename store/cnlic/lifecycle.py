@@ -400,15 +400,11 @@ def cluster_keys(engine: Engine) -> list[str]:
         return list(s.exec(select(Cluster.key).order_by(Cluster.key)).all())
 
 
-def journal_keys(engine: Engine, prefix: str, exact: str | None = None) -> list[str]:
+def journal_keys(engine: Engine, prefix: str) -> list[str]:
     """The distinct journal keys that start with ``prefix`` (programs 2–4's journals are keyed
-    ``<program>.<entity>``), or just ``exact`` when it has rows."""
+    ``<program>.<entity>``); whether one key has rows is ``has_journal``."""
     with session(engine) as s:
-        q = select(JournalRow.cluster_key).distinct()
-        if exact is not None:
-            q = q.where(JournalRow.cluster_key == exact)
-        else:
-            q = q.where(col(JournalRow.cluster_key).startswith(prefix, autoescape=True))
+        q = select(JournalRow.cluster_key).distinct().where(col(JournalRow.cluster_key).startswith(prefix, autoescape=True))
         return sorted(s.exec(q).all())
 
 
