@@ -107,6 +107,19 @@ async def test_every_audit_read_is_itself_journaled(sim):
         ("replay", AUDITOR), ("verify", AUDITOR), ("export", AUDITOR)]
 
 
+@pytest.mark.parametrize("key, message", [("no-such-cluster", "没有编号为 no-such-cluster 的集群"),
+                                          ("demonstration.no-such-round", "没有编号为 demonstration.no-such-round 的日志")])
+async def test_an_unknown_cluster_or_journal_is_refused_by_name_and_no_read_is_recorded(sim, key, message):
+    from domain.errors import DomainError
+
+    audit = AuditService(sim.env.client, sim.engine)
+    for read in (audit.replay, audit.verify, audit.export):
+        with pytest.raises(DomainError) as e:
+            await read(key, AUDITOR)
+        assert (e.value.code, e.value.message) == ("cluster_unknown", message)
+    assert audit_log.reads(sim.engine, key) == []
+
+
 async def test_the_evidence_pack_opens_and_its_histories_load(sim):
     await designate(sim)
     await ok(sim, "ceramics", "file_reevaluation", {}, APPLICANT, d(3, 5, years=4))
